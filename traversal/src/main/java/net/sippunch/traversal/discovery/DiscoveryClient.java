@@ -1,0 +1,312 @@
+package net.sippunch.traversal.discovery;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.OptionalLong;
+import java.util.random.RandomGenerator;
+import net.sippunch.traversal.DatagramSession;
+import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.nat.FilteringBehavior;
+import net.sippunch.traversal.nat.MappedTuple;
+import net.sippunch.traversal.stun.StunAttribute;
+import net.sippunch.traversal.stun.StunClass;
+import net.sippunch.traversal.stun.StunCodec;
+import net.sippunch.traversal.stun.StunDecodeResult;
+import net.sippunch.traversal.stun.StunMessage;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Learns how the NAT maps one local UDP port, sans-IO. It asks the first server, runs the RFC 5780
+ * filtering tests when that server offers an alternate address, then asks the other servers (and the
+ * first server's alternate addresses) one after another, so the mapped ports come in allocation order.
+ * Everything ends by the configured cap; the result is a {@link DiscoveryOutcome}.
+ */
+public final class DiscoveryClient implements DatagramSession {
+
+    private static final Logger LOG = LogManager.getLogger(DiscoveryClient.class);
+
+    private final DiscoveryConfig config;
+    private final InetSocketAddress privateTuple;
+    private final int localPort;
+    private final RandomGenerator random;
+    private final long capAt;
+    private final List<InetSocketAddress> targets;
+    /** Samples by the index of their target, which is the order their first requests were sent. */
+    private final TreeMap<Integer, MappedTuple> samples = new TreeMap<>();
+    private final List<InetSocketAddress> silent = new ArrayList<>();
+    private final List<StunTransaction> pending = new ArrayList<>();
+    private final ArrayDeque<Transmit> outbox = new ArrayDeque<>();
+
+    private int nextTarget;
+    private long advanceAt = Long.MAX_VALUE;
+    private boolean filteringRunning;
+    private FilteringBehavior filtering = FilteringBehavior.UNKNOWN;
+    private boolean filteringAnswerChangeBoth;
+    private boolean filteringAnswerChangePort;
+    private boolean filteringInconclusive;
+    private DiscoveryOutcome outcome;
+    private long ignored;
+
+    /**
+     * Starts a run; the first request is ready to poll at once.
+     *
+     * @param privateTuple the local address as seen from the host (IP of the route to the servers, and port)
+     * @param localPort    the port requests leave from (the media port)
+     */
+    public DiscoveryClient(DiscoveryConfig config, InetSocketAddress privateTuple, int localPort,
+                           RandomGenerator random, long nowNanos) {
+        this.config = config;
+        this.privateTuple = privateTuple;
+        this.localPort = localPort;
+        this.random = random;
+        this.capAt = nowNanos + config.totalCap().toNanos();
+        this.targets = new ArrayList<>(config.servers());
+        startNextSample(nowNanos);
+    }
+
+    /** The outcome, once the run has ended. */
+    public Optional<DiscoveryOutcome> outcome() {
+        return Optional.ofNullable(outcome);
+    }
+
+    /** Datagrams fed to this client that were not answers to its requests. */
+    public long ignoredDatagrams() {
+        return ignored;
+    }
+
+    @Override
+    public boolean handleDatagram(long nowNanos, int port, InetSocketAddress source, byte[] payload) {
+        if (outcome != null || port != localPort) {
+            ignored++;
+            return false;
+        }
+        StunDecodeResult result = StunCodec.decode(payload);
+        if (!(result instanceof StunDecodeResult.Decoded decoded)) {
+            ignored++;
+            LOG.debug("ignored non-STUN or malformed datagram from {}", source);
+            return false;
+        }
+        StunMessage m = decoded.message();
+        StunTransaction tx = find(m);
+        if (tx == null) {
+            ignored++;
+            LOG.debug("ignored STUN {} from {}: no such transaction", m.type(), source);
+            return false;
+        }
+        pending.remove(tx);
+        if (m.type() == StunClass.ERROR_RESPONSE) {
+            LOG.debug("{} answered {} with {}", tx.destination(), tx.purpose(),
+                    m.attribute(StunAttribute.ErrorCode.class).orElse(null));
+            onFailed(nowNanos, tx, true);
+            return true;
+        }
+        onAnswered(nowNanos, tx, m);
+        return true;
+    }
+
+    @Override
+    public void handleTimeout(long nowNanos) {
+        if (outcome != null) {
+            return;
+        }
+        if (nowNanos >= capAt) {
+            for (StunTransaction tx : List.copyOf(pending)) {
+                if (tx.purpose() == StunTransaction.Purpose.MAPPING) {
+                    silent.add(tx.destination());
+                }
+            }
+            pending.clear();
+            finish();
+            return;
+        }
+        if (nowNanos >= advanceAt) {
+            startNextSample(nowNanos);
+        }
+        for (StunTransaction tx : List.copyOf(pending)) {
+            if (tx.givesUpBy(nowNanos)) {
+                pending.remove(tx);
+                onFailed(nowNanos, tx, false);
+            } else if (tx.retransmitDue(nowNanos)) {
+                outbox.add(tx.retransmit(nowNanos));
+            }
+        }
+    }
+
+    @Override
+    public Optional<Transmit> pollTransmit() {
+        return Optional.ofNullable(outbox.poll());
+    }
+
+    @Override
+    public OptionalLong pollTimeout() {
+        if (outcome != null) {
+            return OptionalLong.empty();
+        }
+        long next = Math.min(capAt, advanceAt);
+        for (StunTransaction tx : pending) {
+            next = Math.min(next, tx.nextEventAt());
+        }
+        return OptionalLong.of(next);
+    }
+
+    private void onAnswered(long nowNanos, StunTransaction tx, StunMessage m) {
+        switch (tx.purpose()) {
+            case MAPPING -> {
+                Optional<InetSocketAddress> mapped = m.attribute(StunAttribute.XorMappedAddress.class)
+                        .map(StunAttribute.XorMappedAddress::address)
+                        .or(() -> m.attribute(StunAttribute.MappedAddress.class).map(StunAttribute.MappedAddress::address));
+                if (mapped.isEmpty()) {
+                    onFailed(nowNanos, tx, true);
+                    return;
+                }
+                samples.put(tx.index(), new MappedTuple(tx.destination(), mapped.get(), nowNanos));
+                Optional<InetSocketAddress> other = m.attribute(StunAttribute.OtherAddress.class)
+                        .map(StunAttribute.OtherAddress::address);
+                // the filtering tests are valid only while no other address of the server has been contacted
+                if (tx.index() == 0 && other.isPresent() && nextTarget == 1) {
+                    addAlternates(tx.destination(), other.get());
+                    if (config.testFiltering()) {
+                        startFilteringTests(nowNanos, tx.destination());
+                        return;
+                    }
+                }
+                if (tx.index() == nextTarget - 1) {
+                    startNextSample(nowNanos);
+                } else {
+                    finishIfIdle();
+                }
+            }
+            case FILTER_CHANGE_BOTH -> {
+                filteringAnswerChangeBoth = true;
+                pending.removeIf(t -> t.purpose() == StunTransaction.Purpose.FILTER_CHANGE_PORT);
+                endFilteringIfDone(nowNanos);
+            }
+            case FILTER_CHANGE_PORT -> {
+                filteringAnswerChangePort = true;
+                endFilteringIfDone(nowNanos);
+            }
+        }
+    }
+
+    private void onFailed(long nowNanos, StunTransaction tx, boolean answeredWithError) {
+        if (tx.purpose() == StunTransaction.Purpose.MAPPING) {
+            if (!answeredWithError) {
+                silent.add(tx.destination());
+            }
+            if (tx.index() == nextTarget - 1) {
+                startNextSample(nowNanos);
+            } else {
+                finishIfIdle();
+            }
+        } else {
+            // silence is the measurement; an error answer means the test could not run
+            filteringInconclusive |= answeredWithError;
+            endFilteringIfDone(nowNanos);
+        }
+    }
+
+    private void startFilteringTests(long nowNanos, InetSocketAddress server) {
+        filteringRunning = true;
+        advanceAt = Long.MAX_VALUE;
+        long giveUpAt = Math.min(capAt, nowNanos + config.filteringWait().toNanos());
+        for (StunTransaction.Purpose p : List.of(StunTransaction.Purpose.FILTER_CHANGE_BOTH,
+                StunTransaction.Purpose.FILTER_CHANGE_PORT)) {
+            StunAttribute change = new StunAttribute.ChangeRequest(p == StunTransaction.Purpose.FILTER_CHANGE_BOTH, true);
+            start(nowNanos, 0, server, p, List.of(change), giveUpAt);
+        }
+    }
+
+    private void endFilteringIfDone(long nowNanos) {
+        boolean filteringPending = pending.stream().anyMatch(t -> t.purpose() != StunTransaction.Purpose.MAPPING);
+        if (filteringPending || !filteringRunning) {
+            return;
+        }
+        filteringRunning = false;
+        if (filteringAnswerChangeBoth) {
+            filtering = FilteringBehavior.ENDPOINT_INDEPENDENT;
+        } else if (filteringAnswerChangePort) {
+            filtering = FilteringBehavior.ADDRESS_DEPENDENT;
+        } else if (!filteringInconclusive) {
+            filtering = FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT;
+        }
+        startNextSample(nowNanos);
+    }
+
+    /** With OTHER-ADDRESS B:q of server A:p, A:q and B:p tell address- from port-dependent mapping. */
+    private void addAlternates(InetSocketAddress primary, InetSocketAddress other) {
+        for (InetSocketAddress alt : List.of(other,
+                new InetSocketAddress(primary.getAddress(), other.getPort()),
+                new InetSocketAddress(other.getAddress(), primary.getPort()))) {
+            if (!targets.contains(alt)) {
+                targets.add(alt);
+            }
+        }
+    }
+
+    /**
+     * Asks the next target. Requests go out in target order, one at a time while answers come; a target
+     * silent for two initial timeouts no longer holds up the next (its retransmissions go on), since the
+     * NAT allocated its mapping on the first packet anyway.
+     */
+    private void startNextSample(long nowNanos) {
+        if (nextTarget >= targets.size() || nextTarget >= config.maxSamples()) {
+            advanceAt = Long.MAX_VALUE;
+            finishIfIdle();
+            return;
+        }
+        int index = nextTarget++;
+        start(nowNanos, index, targets.get(index), StunTransaction.Purpose.MAPPING, List.of(), capAt);
+        advanceAt = Math.min(capAt, nowNanos + 2 * config.initialRto().toNanos());
+    }
+
+    private void finishIfIdle() {
+        boolean moreToAsk = nextTarget < Math.min(targets.size(), config.maxSamples());
+        if (pending.isEmpty() && !moreToAsk) {
+            finish();
+        }
+    }
+
+    private void start(long nowNanos, int index, InetSocketAddress destination, StunTransaction.Purpose purpose,
+                       List<StunAttribute> extra, long giveUpAt) {
+        StunTransaction tx = new StunTransaction(purpose, index, destination, localPort, random, extra,
+                config.software(), nowNanos, config.initialRto().toNanos(), config.maxRetransmissions(), giveUpAt);
+        pending.add(tx);
+        outbox.add(tx.firstTransmit());
+    }
+
+    private StunTransaction find(StunMessage m) {
+        if (m.type() != StunClass.SUCCESS_RESPONSE && m.type() != StunClass.ERROR_RESPONSE) {
+            return null;
+        }
+        for (StunTransaction tx : pending) {
+            if (tx.id().equals(m.transactionId())) {
+                return tx;
+            }
+        }
+        return null;
+    }
+
+    private void finish() {
+        if (outcome != null) {
+            return;
+        }
+        List<MappedTuple> ordered = List.copyOf(samples.values());
+        List<InetSocketAddress> distinct = ordered.stream().map(MappedTuple::server).distinct().toList();
+        if (distinct.size() >= 2) {
+            outcome = new DiscoveryOutcome.Profiled(
+                    new NatClassifier(config.sequentialDeltaLimit()).classify(privateTuple, ordered, filtering),
+                    silent);
+        } else if (distinct.isEmpty()) {
+            outcome = new DiscoveryOutcome.Failed("no discovery server answered: " + silent, silent);
+        } else {
+            outcome = new DiscoveryOutcome.Failed("only " + distinct.get(0) + " answered; silent: " + silent
+                    + "; a profile needs answers from two servers", silent);
+        }
+        LOG.debug("discovery finished: {}", outcome);
+    }
+}

@@ -1,0 +1,201 @@
+package net.sippunch.traversal.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import net.sippunch.traversal.DatagramSession;
+import net.sippunch.traversal.Transmit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Runs one sans-IO {@link DatagramSession} on real UDP sockets. All channels and the session live on one
+ * event loop, so the session needs no locks; one timer is re-armed after every input to the session's
+ * next deadline. After every input the owner's {@code onProgress} runs on the loop to pull events.
+ *
+ * @param <S> the session type
+ */
+public final class DatagramSessionDriver<S extends DatagramSession> implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(DatagramSessionDriver.class);
+
+    /** Builds the session once the sockets are bound and their real addresses known. */
+    @FunctionalInterface
+    public interface SessionFactory<S> {
+        S create(List<InetSocketAddress> boundAddresses, long nowNanos);
+    }
+
+    private final EventLoop loop;
+    private final Consumer<? super S> onProgress;
+    private final Map<Integer, Channel> channels = new LinkedHashMap<>();
+    private S session;
+    private ScheduledFuture<?> timer;
+    private long unsent;
+    private boolean closed;
+
+    private DatagramSessionDriver(EventLoop loop, Consumer<? super S> onProgress) {
+        this.loop = loop;
+        this.onProgress = onProgress;
+    }
+
+    /**
+     * Binds a socket per address (port 0 picks one), creates the session and starts it.
+     *
+     * @return the running driver, or a failed future when a bind failed (the others are closed then)
+     */
+    public static <S extends DatagramSession> CompletableFuture<DatagramSessionDriver<S>> start(
+            EventLoop loop, List<InetSocketAddress> localAddresses, SessionFactory<S> factory,
+            Consumer<? super S> onProgress) {
+        DatagramSessionDriver<S> driver = new DatagramSessionDriver<>(loop, onProgress);
+        CompletableFuture<DatagramSessionDriver<S>> result = new CompletableFuture<>();
+        loop.execute(() -> driver.bindAll(localAddresses, factory, result));
+        return result;
+    }
+
+    /** Runs {@code action} on the session's loop, then sends what it produced and re-arms the timer. */
+    public void execute(Consumer<? super S> action) {
+        loop.execute(() -> {
+            if (!closed) {
+                action.accept(session);
+                step();
+            }
+        });
+    }
+
+    /** The addresses the sockets are bound to. */
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel c : channels.values()) {
+            out.add((InetSocketAddress) c.localAddress());
+        }
+        return out;
+    }
+
+    /** Transmits dropped because no socket was bound to their local port, or the write failed. */
+    public long unsentTransmits() {
+        return unsent;
+    }
+
+    /** Closes the sockets and stops the timer; waits at most two seconds. Not to be called on the loop. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            closeAsync();
+            done.complete(null);
+        });
+        done.completeOnTimeout(null, 2, TimeUnit.SECONDS).join();
+    }
+
+    /** Closes the sockets and stops the timer without waiting; to be called on the loop. */
+    public void closeAsync() {
+        closed = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        for (Channel c : channels.values()) {
+            c.close();
+        }
+    }
+
+    /** Binds the addresses one after another without blocking the loop, then starts the session. */
+    private void bindAll(List<InetSocketAddress> addresses, SessionFactory<S> factory,
+                         CompletableFuture<DatagramSessionDriver<S>> result) {
+        if (channels.size() == addresses.size()) {
+            session = factory.create(boundAddresses(), System.nanoTime());
+            step();
+            result.complete(this);
+            return;
+        }
+        new Bootstrap()
+                .group(loop)
+                .channel(NettyTransport.datagramChannelClass(loop))
+                .handler(new Inbound())
+                .bind(addresses.get(channels.size()))
+                .addListener((ChannelFuture f) -> {
+                    if (f.isSuccess()) {
+                        channels.put(((InetSocketAddress) f.channel().localAddress()).getPort(), f.channel());
+                        bindAll(addresses, factory, result);
+                    } else {
+                        channels.values().forEach(Channel::close);
+                        result.completeExceptionally(NettyTransport.bindFailure(f.cause()));
+                    }
+                });
+    }
+
+    private void step() {
+        for (Optional<Transmit> t = session.pollTransmit(); t.isPresent(); t = session.pollTransmit()) {
+            send(t.get());
+        }
+        for (Channel c : channels.values()) {
+            c.flush();
+        }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        OptionalLong deadline = session.pollTimeout();
+        if (deadline.isPresent() && !closed) {
+            long delay = Math.max(0, deadline.getAsLong() - System.nanoTime());
+            timer = loop.schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
+        }
+        onProgress.accept(session);
+    }
+
+    private void onTimer() {
+        if (closed) {
+            return;
+        }
+        session.handleTimeout(System.nanoTime());
+        step();
+    }
+
+    private void send(Transmit t) {
+        Channel c = channels.get(t.localPort());
+        if (c == null) {
+            unsent++;
+            LOG.debug("no socket on local port {} for a datagram to {}", t.localPort(), t.destination());
+            return;
+        }
+        c.write(new DatagramPacket(Unpooled.wrappedBuffer(t.payload()), t.destination())).addListener(f -> {
+            if (!f.isSuccess()) {
+                unsent++;
+                LOG.debug("send to {} failed: {}", t.destination(), f.cause().toString());
+            }
+        });
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            if (closed) {
+                return;
+            }
+            int port = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+            session.handleDatagram(System.nanoTime(), port, packet.sender(), ByteBufUtil.getBytes(packet.content()));
+            step();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("datagram channel {} error: {}", ctx.channel().localAddress(), cause.toString());
+        }
+    }
+}

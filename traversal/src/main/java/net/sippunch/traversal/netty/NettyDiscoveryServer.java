@@ -1,0 +1,122 @@
+package net.sippunch.traversal.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import net.sippunch.traversal.discovery.BindingResponder;
+import net.sippunch.traversal.discovery.ServerAddresses;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The discovery server on Netty: one datagram channel per address of {@link ServerAddresses}, all fed to
+ * one stateless {@link BindingResponder}; a reply leaves from the channel its {@code from} address names
+ * (RFC 5780 CHANGE-REQUEST). The event loop group is the caller's.
+ */
+public final class NettyDiscoveryServer implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(NettyDiscoveryServer.class);
+
+    private final BindingResponder responder;
+    private final Map<InetSocketAddress, Channel> channels = new LinkedHashMap<>();
+    private final LongAdder sendFailures = new LongAdder();
+
+    private NettyDiscoveryServer(BindingResponder responder) {
+        this.responder = responder;
+    }
+
+    /**
+     * Binds every address and starts answering.
+     *
+     * @throws InterruptedException when interrupted while binding
+     * @throws java.io.UncheckedIOException wrapping the bind failure of an address (the others are closed)
+     */
+    public static NettyDiscoveryServer start(ServerAddresses addresses, BindingResponder responder,
+                                             EventLoopGroup group) throws InterruptedException {
+        NettyDiscoveryServer server = new NettyDiscoveryServer(responder);
+        ChannelHandler handler = server.new Handler();
+        try {
+            for (InetSocketAddress address : addresses.bindAddresses()) {
+                Channel channel = new Bootstrap()
+                        .group(group)
+                        .channel(NettyTransport.datagramChannelClass(group))
+                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                        .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                        .handler(handler)
+                        .bind(address).sync().channel();
+                server.channels.put(address, channel);
+                LOG.info("discovery server listening on {}", address);
+            }
+        } catch (RuntimeException e) {
+            server.close();
+            throw NettyTransport.bindFailure(e);
+        }
+        return server;
+    }
+
+    /** The bound addresses, in bind order. */
+    public List<InetSocketAddress> addresses() {
+        return List.copyOf(channels.keySet());
+    }
+
+    /** Replies that could not be handed to a socket (no channel for the address, or a write failure). */
+    public long sendFailures() {
+        return sendFailures.sum();
+    }
+
+    @Override
+    public void close() {
+        for (Channel c : channels.values()) {
+            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        channels.clear();
+    }
+
+    @ChannelHandler.Sharable
+    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf content = packet.content();
+            byte[] data = ByteBufUtil.getBytes(content);
+            InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+            Optional<BindingResponder.Reply> reply = responder.respond(local, packet.sender(), data);
+            if (reply.isEmpty()) {
+                return;
+            }
+            Channel out = channels.get(reply.get().from());
+            if (out == null) {
+                sendFailures.increment();
+                return;
+            }
+            out.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply.get().payload()), reply.get().to()))
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            sendFailures.increment();
+                            LOG.debug("reply to {} failed: {}", reply.get().to(), f.cause().toString());
+                        }
+                    });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP port-unreachable and the like surface here on some platforms: count, never close
+            sendFailures.increment();
+            LOG.debug("datagram channel {} error: {}", ctx.channel().localAddress(), cause.toString());
+        }
+    }
+}
