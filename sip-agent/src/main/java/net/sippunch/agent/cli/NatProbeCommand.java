@@ -75,6 +75,9 @@ final class NatProbeCommand implements Callable<Integer> {
                             new InetSocketAddress(localAddress, localPort), config, new SplittableRandom())
                     .get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
             System.out.println(json ? ProfileJson.toJson(outcome) : ProfileJson.toText(outcome));
+            if (!outcome.silentServers().isEmpty()) {
+                System.err.println("nat-probe: no answer from " + outcome.silentServers());
+            }
             if (outcome instanceof DiscoveryOutcome.Failed failed) {
                 System.err.println("nat-probe: " + failed.reason());
                 return 1;
