@@ -1,0 +1,247 @@
+package net.sippunch.traversal.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.nat.FilteringBehavior;
+import net.sippunch.traversal.nat.MappingBehavior;
+import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.nat.NatType;
+import net.sippunch.traversal.nat.PortAllocation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The discovery client against the real {@link BindingResponder} on a virtual clock, through a small NAT
+ * model of this test's own (the full simulator lives in the sim package).
+ */
+class DiscoveryClientTest {
+
+    private static final long MS = 1_000_000L;
+    private static final InetSocketAddress PRIVATE = address("10.0.0.2", 40000);
+    private static final InetAddress PUBLIC_IP = ip("198.18.1.1");
+    private static final InetSocketAddress S1 = address("198.18.0.21", 3478);
+    private static final InetSocketAddress S2 = address("198.18.0.31", 3479);
+    private static final ServerAddresses RFC5780 = new ServerAddresses(List.of(S1, S2));
+
+    /** A NAT of the test: how it maps, how it filters, and which packets the wire loses. */
+    static final class Nat {
+        final Map<InetSocketAddress, Integer> mappings = new HashMap<>();
+        final Set<InetSocketAddress> contacted = new HashSet<>();
+        final MappingBehavior mapping;
+        final FilteringBehavior filtering;
+        final PortAllocation allocation;
+        final int delta;
+        int next = 50000;
+        final SplittableRandom random = new SplittableRandom(1);
+
+        Nat(MappingBehavior mapping, FilteringBehavior filtering, PortAllocation allocation, int delta) {
+            this.mapping = mapping;
+            this.filtering = filtering;
+            this.allocation = allocation;
+            this.delta = delta;
+        }
+
+        InetSocketAddress outbound(InetSocketAddress destination) {
+            contacted.add(destination);
+            if (mapping == MappingBehavior.NO_NAT) {
+                return PRIVATE;
+            }
+            InetSocketAddress key = mapping == MappingBehavior.ENDPOINT_INDEPENDENT ? S1 : destination;
+            int port = mappings.computeIfAbsent(key, k -> allocate());
+            return new InetSocketAddress(PUBLIC_IP, port);
+        }
+
+        private int allocate() {
+            boolean first = mappings.isEmpty();
+            return switch (allocation) {
+                case PRESERVING -> PRIVATE.getPort();
+                case SECOND_PRIORITY -> first ? PRIVATE.getPort() : (next += delta);
+                case SEQUENTIAL -> next += delta;
+                default -> 1024 + random.nextInt(64000);
+            };
+        }
+
+        boolean inboundAllowed(InetSocketAddress from) {
+            return switch (filtering) {
+                case ENDPOINT_INDEPENDENT -> true;
+                case ADDRESS_DEPENDENT -> contacted.stream().anyMatch(c -> c.getAddress().equals(from.getAddress()));
+                default -> contacted.contains(from);
+            };
+        }
+    }
+
+    record Delivery(long at, InetSocketAddress from, byte[] payload) {
+    }
+
+    /** Runs the client to its outcome; {@code lose} picks outbound transmits the wire drops. */
+    static DiscoveryOutcome run(DiscoveryConfig config, Nat nat, Predicate<Transmit> lose, long oneWayNanos,
+                                List<InetSocketAddress> deadServers) {
+        BindingResponder responder = new BindingResponder(RFC5780, "test");
+        long now = 0;
+        DiscoveryClient client = new DiscoveryClient(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9), now);
+        PriorityQueue<Delivery> wire = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+        for (int steps = 0; steps < 10_000 && client.outcome().isEmpty(); steps++) {
+            for (Optional<Transmit> t = client.pollTransmit(); t.isPresent(); t = client.pollTransmit()) {
+                Transmit tx = t.get();
+                InetSocketAddress source = nat.outbound(tx.destination());
+                if (lose.test(tx) || deadServers.contains(tx.destination())) {
+                    continue;
+                }
+                long arrival = now + 2 * oneWayNanos;
+                responder.respond(tx.destination(), source, tx.payload())
+                        .filter(reply -> nat.inboundAllowed(reply.from()))
+                        .ifPresent(reply -> wire.add(new Delivery(arrival, reply.from(), reply.payload())));
+            }
+            long timeout = client.pollTimeout().orElse(Long.MAX_VALUE);
+            Delivery d = wire.peek();
+            if (d != null && d.at <= timeout) {
+                wire.poll();
+                now = d.at;
+                // an answer to a test already decided (the other filtering test) is ignored: no assertion here
+                client.handleDatagram(now, PRIVATE.getPort(), d.from, d.payload);
+            } else if (timeout != Long.MAX_VALUE) {
+                now = timeout;
+                client.handleTimeout(now);
+            }
+        }
+        assertTrue(now <= config.totalCap().toNanos(), "ended by the cap");
+        return client.outcome().orElseThrow();
+    }
+
+    static NatProfile profile(Nat nat) {
+        DiscoveryOutcome o = run(DiscoveryConfig.defaults(List.of(S1, S2)), nat, t -> false, 5 * MS, List.of());
+        return assertInstanceOf(DiscoveryOutcome.Profiled.class, o, o.toString()).profile();
+    }
+
+    @Test
+    void noNatIsOpen() {
+        NatProfile p = profile(new Nat(MappingBehavior.NO_NAT, FilteringBehavior.ENDPOINT_INDEPENDENT,
+                PortAllocation.PRESERVING, 0));
+        assertEquals(NatType.OPEN, p.type());
+        assertEquals(4, p.samples().size(), "two servers and the two crossed RFC 5780 addresses");
+        assertEquals(0, p.delta());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FilteringBehavior.class, names = {"ENDPOINT_INDEPENDENT", "ADDRESS_DEPENDENT",
+            "ADDRESS_AND_PORT_DEPENDENT"})
+    void coneFilteringIsMeasured(FilteringBehavior filtering) {
+        NatProfile p = profile(new Nat(MappingBehavior.ENDPOINT_INDEPENDENT, filtering, PortAllocation.SEQUENTIAL, 1));
+        assertEquals(MappingBehavior.ENDPOINT_INDEPENDENT, p.mapping());
+        assertEquals(filtering, p.filtering());
+        NatType expected = switch (filtering) {
+            case ENDPOINT_INDEPENDENT -> NatType.FULL_CONE;
+            case ADDRESS_DEPENDENT -> NatType.RESTRICTED_CONE;
+            default -> NatType.PORT_RESTRICTED_CONE;
+        };
+        assertEquals(expected, p.type());
+    }
+
+    @Test
+    void sequentialSymmetricGivesItsDelta() {
+        NatProfile p = profile(new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, PortAllocation.SEQUENTIAL, 2));
+        assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.type());
+        assertEquals(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, p.mapping());
+        assertEquals(2, p.delta());
+        assertEquals(List.of(2, 2, 2), p.deltas());
+    }
+
+    @Test
+    void secondPriorityKeepsTheFirstPort() {
+        NatProfile p = profile(new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, PortAllocation.SECOND_PRIORITY, 1));
+        assertEquals(NatType.SYMMETRIC_SECOND_PRIORITY, p.type());
+        assertEquals(PRIVATE.getPort(), p.samples().get(0).port());
+    }
+
+    @Test
+    void randomSymmetricIsRandom() {
+        NatProfile p = profile(new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, PortAllocation.RANDOM, 0));
+        assertEquals(NatType.SYMMETRIC_RANDOM, p.type());
+    }
+
+    @Test
+    void lostRequestsAreRetransmitted() {
+        int[] seen = new int[1];
+        Nat nat = new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, 1);
+        DiscoveryOutcome o = run(DiscoveryConfig.defaults(List.of(S1, S2)), nat,
+                t -> seen[0]++ % 2 == 0, 5 * MS, List.of()); // every other request is lost
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, o, o.toString()).profile();
+        assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.type());
+        assertTrue(o.silentServers().isEmpty());
+    }
+
+    @Test
+    void aSilentFirstServerDoesNotStopTheOthers() {
+        InetSocketAddress s3 = address("198.18.0.41", 3478);
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2, s3));
+        Nat nat = new Nat(MappingBehavior.NO_NAT, FilteringBehavior.ENDPOINT_INDEPENDENT, PortAllocation.PRESERVING, 0);
+        DiscoveryOutcome o = run(config, nat, t -> false, 5 * MS, List.of(S1));
+        assertInstanceOf(DiscoveryOutcome.Profiled.class, o, o.toString());
+        assertEquals(List.of(S1), o.silentServers());
+    }
+
+    @Test
+    void noAnswerIsAFailureNamingTheServers() {
+        Nat nat = new Nat(MappingBehavior.NO_NAT, FilteringBehavior.ENDPOINT_INDEPENDENT, PortAllocation.PRESERVING, 0);
+        DiscoveryOutcome o = run(DiscoveryConfig.defaults(List.of(S1, S2)), nat, t -> true, 5 * MS, List.of());
+        DiscoveryOutcome.Failed f = assertInstanceOf(DiscoveryOutcome.Failed.class, o);
+        assertEquals(List.of(S1, S2), f.silentServers());
+        assertTrue(f.reason().contains("198.18.0.21"), f.reason());
+    }
+
+    @Test
+    void withoutRfc5780FilteringStaysUnknown() {
+        DiscoveryConfig config = new DiscoveryConfig(List.of(S1, S2), 2, Duration.ofMillis(100), 4,
+                Duration.ofMillis(1500), false, Duration.ofMillis(400), 256, "");
+        Nat nat = new Nat(MappingBehavior.ENDPOINT_INDEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, 1);
+        DiscoveryOutcome o = run(config, nat, t -> false, 5 * MS, List.of());
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, o).profile();
+        assertEquals(FilteringBehavior.UNKNOWN, p.filtering());
+        assertEquals(NatType.CONE_FILTERING_UNKNOWN, p.type());
+    }
+
+    @Test
+    void strayDatagramsAreIgnoredAndCounted() {
+        DiscoveryClient client = new DiscoveryClient(DiscoveryConfig.defaults(List.of(S1, S2)), PRIVATE,
+                PRIVATE.getPort(), new SplittableRandom(1), 0);
+        assertFalse(client.handleDatagram(1, PRIVATE.getPort(), S1, new byte[] {1, 2, 3}));
+        assertFalse(client.handleDatagram(1, PRIVATE.getPort(), S1, new byte[40]));
+        assertEquals(2, client.ignoredDatagrams());
+        assertTrue(client.outcome().isEmpty());
+    }
+
+    static InetSocketAddress address(String ip, int port) {
+        return new InetSocketAddress(ip(ip), port);
+    }
+
+    static InetAddress ip(String ip) {
+        try {
+            return InetAddress.getByName(ip);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
