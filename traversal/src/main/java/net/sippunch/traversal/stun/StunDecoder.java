@@ -140,7 +140,10 @@ final class StunDecoder {
                 return new StunAttribute.ChangeRequest((flags & 0x4) != 0, (flags & 0x2) != 0);
             }
             case StunAttribute.RESPONSE_PORT:
-                expectLength(type, len, 2);
+                // RFC 5780: a port followed by two bytes of padding; some agents count them in the length
+                if (len != 2 && len != 4) {
+                    throw new MalformedStun("RESPONSE-PORT length " + len);
+                }
                 return new StunAttribute.ResponsePort(u16(data, start));
             case StunAttribute.USERNAME:
                 if (len > StunAttribute.MAX_USERNAME_BYTES) {

@@ -70,9 +70,9 @@ final class StunEncoder {
             header(a.type(), 4);
             u32((x.changeIp() ? 0x4 : 0) | (x.changePort() ? 0x2 : 0));
         } else if (a instanceof StunAttribute.ResponsePort x) {
-            header(a.type(), 2);
+            header(a.type(), 4); // the port and its two bytes of padding, as coturn writes it
             u16(x.port());
-            pad(2);
+            u16(0);
         } else if (a instanceof StunAttribute.Username x) {
             text(a.type(), x.value());
         } else if (a instanceof StunAttribute.Software x) {
