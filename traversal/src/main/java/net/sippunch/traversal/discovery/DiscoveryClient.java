@@ -167,10 +167,10 @@ public final class DiscoveryClient implements DatagramSession {
                 samples.put(tx.index(), new MappedTuple(tx.destination(), mapped.get(), nowNanos));
                 Optional<InetSocketAddress> other = m.attribute(StunAttribute.OtherAddress.class)
                         .map(StunAttribute.OtherAddress::address);
-                // the filtering tests are valid only while no other address of the server has been contacted
-                if (tx.index() == 0 && other.isPresent() && nextTarget == 1) {
+                if (tx.index() == 0 && other.isPresent()) {
                     addAlternates(tx.destination(), other.get());
-                    if (config.testFiltering()) {
+                    // the filtering tests are valid only while no other address has been contacted
+                    if (config.testFiltering() && nextTarget == 1) {
                         startFilteringTests(nowNanos, tx.destination());
                         return;
                     }
@@ -178,7 +178,7 @@ public final class DiscoveryClient implements DatagramSession {
                 if (tx.index() == nextTarget - 1) {
                     startNextSample(nowNanos);
                 } else {
-                    finishIfIdle();
+                    advanceIfIdle(nowNanos);
                 }
             }
             case FILTER_CHANGE_BOTH -> {
@@ -201,7 +201,7 @@ public final class DiscoveryClient implements DatagramSession {
             if (tx.index() == nextTarget - 1) {
                 startNextSample(nowNanos);
             } else {
-                finishIfIdle();
+                advanceIfIdle(nowNanos);
             }
         } else {
             // silence is the measurement; an error answer means the test could not run
@@ -250,7 +250,7 @@ public final class DiscoveryClient implements DatagramSession {
 
     /**
      * Asks the next target. Requests go out in target order, one at a time while answers come; a target
-     * silent for two initial timeouts no longer holds up the next (its retransmissions go on), since the
+     * silent for two initial timeouts (four for the first) no longer holds up the next (its retransmissions go on), since the
      * NAT allocated its mapping on the first packet anyway.
      */
     private void startNextSample(long nowNanos) {
@@ -261,7 +261,19 @@ public final class DiscoveryClient implements DatagramSession {
         }
         int index = nextTarget++;
         start(nowNanos, index, targets.get(index), StunTransaction.Purpose.MAPPING, List.of(), capAt);
-        advanceAt = Math.min(capAt, nowNanos + 2 * config.initialRto().toNanos());
+        // the first server gets longer: its OTHER-ADDRESS decides the filtering tests and further targets
+        long hold = (index == 0 ? 4 : 2) * config.initialRto().toNanos();
+        advanceAt = Math.min(capAt, nowNanos + hold);
+    }
+
+    /** After a late answer: asks the next target unless the latest request is still waiting for its own. */
+    private void advanceIfIdle(long nowNanos) {
+        int latest = nextTarget - 1;
+        boolean latestPending = pending.stream()
+                .anyMatch(t -> t.purpose() == StunTransaction.Purpose.MAPPING && t.index() == latest);
+        if (!latestPending) {
+            startNextSample(nowNanos);
+        }
     }
 
     private void finishIfIdle() {

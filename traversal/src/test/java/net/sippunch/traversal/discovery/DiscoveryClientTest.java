@@ -203,6 +203,20 @@ class DiscoveryClientTest {
     }
 
     @Test
+    void aSlowFirstAnswerStillAddsTheAlternatesButSkipsTheFilteringTests() {
+        DiscoveryConfig config = new DiscoveryConfig(List.of(S1, S2), 4, Duration.ofMillis(100), 4,
+                Duration.ofMillis(4000), true, Duration.ofMillis(400), 256, "");
+        Nat nat = new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, 1);
+        // 300 ms each way: the first answer comes after the second server was already asked
+        DiscoveryOutcome o = run(config, nat, t -> false, 300 * MS, List.of());
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, o, o.toString()).profile();
+        assertEquals(4, p.samples().size());
+        assertEquals(FilteringBehavior.UNKNOWN, p.filtering(), "the other address was contacted first");
+        assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.type());
+    }
+
+    @Test
     void noAnswerIsAFailureNamingTheServers() {
         Nat nat = new Nat(MappingBehavior.NO_NAT, FilteringBehavior.ENDPOINT_INDEPENDENT, PortAllocation.PRESERVING, 0);
         DiscoveryOutcome o = run(DiscoveryConfig.defaults(List.of(S1, S2)), nat, t -> true, 5 * MS, List.of());

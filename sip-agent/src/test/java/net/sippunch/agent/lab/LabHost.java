@@ -1,0 +1,161 @@
+package net.sippunch.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs {@code lab/natlab.sh} and the agent's command line inside its namespaces. Lab tests need root,
+ * iproute2 and nftables: outside CI they are skipped with the reason printed; in CI (CI=true) they fail.
+ */
+final class LabHost implements AutoCloseable {
+
+    static final Path LAB_SCRIPT = Path.of("..", "lab", "natlab.sh").toAbsolutePath().normalize();
+
+    private final String prefix;
+    private final List<Process> processes = new ArrayList<>();
+
+    LabHost(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** Skips or fails (in CI) unless this is root with ip and nft on the PATH. */
+    static void requireLab() {
+        String reason = null;
+        if (!isRoot()) {
+            reason = "network-namespace lab tests need root";
+        } else if (!onPath("ip") || !onPath("nft")) {
+            reason = "network-namespace lab tests need iproute2 and nftables (apt-get install -y iproute2 nftables)";
+        }
+        if (reason == null) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(reason);
+        }
+        System.err.println("skipped: " + reason);
+        Assumptions.abort(reason);
+    }
+
+    void up(String natType, List<String> extra) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), "up", "--prefix", prefix, "--nat", natType));
+        cmd.addAll(extra);
+        run(cmd, 60);
+    }
+
+    /** Runs the agent's command line in {@code node} to completion; returns stdout, fails on timeout. */
+    String agent(String node, List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
+        Process p = start(node, args);
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p));
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("sip-agent " + args + " did not finish in " + timeoutSeconds + " s");
+        }
+        return out.join();
+    }
+
+    /**
+     * Starts the agent's command line in {@code node} in the background and waits until a line of its
+     * standard error contains {@code readyLine}.
+     */
+    void startAgent(String node, List<String> args, String readyLine) throws IOException {
+        Process p = start(node, args);
+        processes.add(p);
+        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (line.contains(readyLine)) {
+                        // keep draining so the process never blocks on a full pipe
+                        CompletableFuture.runAsync(() -> drain(r));
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        if (!ready.completeOnTimeout(false, 30, TimeUnit.SECONDS).join()) {
+            fail("sip-agent " + args + " did not print '" + readyLine + "'");
+        }
+    }
+
+    private Process start(String node, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), "exec", "--prefix", prefix, node, "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "net.sippunch.agent.cli.SipAgent"));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).start();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        for (Process p : processes) {
+            p.destroy();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        run(List.of(LAB_SCRIPT.toString(), "down", "--prefix", prefix), 60);
+    }
+
+    private static void run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p));
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(cmd + " did not finish");
+        }
+        if (p.exitValue() != 0) {
+            fail(cmd + " exited " + p.exitValue() + ":\n" + out.join());
+        }
+    }
+
+    private static String readAll(Process p) {
+        try {
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void drain(BufferedReader r) {
+        try {
+            while (r.readLine() != null) {
+                // discard
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (new File(dir, program).canExecute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
