@@ -11,6 +11,11 @@ final class HostPort implements CommandLine.ITypeConverter<InetSocketAddress> {
         return parse(value);
     }
 
+    static String format(InetSocketAddress a) {
+        String ip = a.getAddress().getHostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    }
+
     static InetSocketAddress parse(String value) {
         int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {

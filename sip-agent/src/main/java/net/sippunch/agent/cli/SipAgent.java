@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 DiscoveryServerCommand.class,
                 NatProbeCommand.class,
                 DemoCommand.class,
+                StunLoadCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SipAgent implements Runnable {

@@ -7,11 +7,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class NettyDiscoveryServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(NettyDiscoveryServer.class);
 
     private final BindingResponder responder;
-    private final Map<InetSocketAddress, Channel> channels = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, List<Channel>> channels = new LinkedHashMap<>();
     private final LongAdder sendFailures = new LongAdder();
 
     private NettyDiscoveryServer(BindingResponder responder) {
@@ -41,7 +42,8 @@ public final class NettyDiscoveryServer implements AutoCloseable {
     }
 
     /**
-     * Binds every address and starts answering.
+     * Binds every address and starts answering. With the epoll transport each address gets one socket per
+     * event loop thread (SO_REUSEPORT), so the kernel spreads the load over the threads.
      *
      * @throws InterruptedException when interrupted while binding
      * @throws java.io.UncheckedIOException wrapping the bind failure of an address (the others are closed)
@@ -50,17 +52,21 @@ public final class NettyDiscoveryServer implements AutoCloseable {
                                              EventLoopGroup group) throws InterruptedException {
         NettyDiscoveryServer server = new NettyDiscoveryServer(responder);
         ChannelHandler handler = server.new Handler();
+        int loops = 0;
+        for (EventExecutor ignored : group) {
+            loops++;
+        }
         try {
             for (InetSocketAddress address : addresses.bindAddresses()) {
-                Channel channel = new Bootstrap()
-                        .group(group)
-                        .channel(NettyTransport.datagramChannelClass(group))
-                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                        .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                        .handler(handler)
-                        .bind(address).sync().channel();
-                server.channels.put(address, channel);
-                LOG.info("discovery server listening on {}", address);
+                Bootstrap b = new Bootstrap().group(group).channel(NettyTransport.datagramChannelClass(group))
+                        .handler(handler);
+                int sockets = NettyTransport.configureServer(b, group) ? loops : 1;
+                List<Channel> bound = new ArrayList<>(sockets);
+                for (int i = 0; i < sockets; i++) {
+                    bound.add(b.bind(address).sync().channel());
+                }
+                server.channels.put(address, bound);
+                LOG.info("discovery server listening on {} ({} socket(s))", address, sockets);
             }
         } catch (RuntimeException e) {
             server.close();
@@ -74,6 +80,11 @@ public final class NettyDiscoveryServer implements AutoCloseable {
         return List.copyOf(channels.keySet());
     }
 
+    /** The transport in use: "epoll" or "nio". */
+    public static String transport() {
+        return NettyTransport.epoll() ? "epoll" : "nio";
+    }
+
     /** Replies that could not be handed to a socket (no channel for the address, or a write failure). */
     public long sendFailures() {
         return sendFailures.sum();
@@ -81,8 +92,10 @@ public final class NettyDiscoveryServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Channel c : channels.values()) {
-            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (List<Channel> list : channels.values()) {
+            for (Channel c : list) {
+                c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
         }
         channels.clear();
     }
@@ -98,18 +111,45 @@ public final class NettyDiscoveryServer implements AutoCloseable {
             if (reply.isEmpty()) {
                 return;
             }
-            Channel out = channels.get(reply.get().from());
+            Channel out = outbound(ctx.channel(), reply.get().from());
             if (out == null) {
                 sendFailures.increment();
                 return;
             }
-            out.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply.get().payload()), reply.get().to()))
-                    .addListener(f -> {
-                        if (!f.isSuccess()) {
-                            sendFailures.increment();
-                            LOG.debug("reply to {} failed: {}", reply.get().to(), f.cause().toString());
-                        }
-                    });
+            DatagramPacket answer = new DatagramPacket(Unpooled.wrappedBuffer(reply.get().payload()), reply.get().to());
+            if (out == ctx.channel()) {
+                // flushed once per read batch (channelReadComplete), which lets epoll use sendmmsg
+                out.write(answer, out.voidPromise());
+            } else {
+                out.writeAndFlush(answer).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        sendFailures.increment();
+                        LOG.debug("reply to {} failed: {}", reply.get().to(), f.cause().toString());
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        /** The socket a reply leaves from: the receiving one, or one bound to the changed address. */
+        private Channel outbound(Channel receiving, InetSocketAddress from) {
+            if (from.equals(receiving.localAddress())) {
+                return receiving;
+            }
+            List<Channel> candidates = channels.get(from);
+            if (candidates == null || candidates.isEmpty()) {
+                return null;
+            }
+            for (Channel c : candidates) {
+                if (c.eventLoop() == receiving.eventLoop()) {
+                    return c;
+                }
+            }
+            return candidates.get(0);
         }
 
         @Override

@@ -1,25 +1,62 @@
 package net.sippunch.traversal.netty;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The one place that picks Netty's transport classes. */
+/**
+ * The one place that picks Netty's transport: epoll on Linux (SO_REUSEPORT, recvmmsg, sendmmsg), NIO
+ * elsewhere.
+ */
 public final class NettyTransport {
+
+    /** Largest datagram the servers read (STUN with RFC 5780 PADDING reaches 1532 bytes); recvmmsg fills a buffer of {@link #BATCH} of them per call. */
+    static final int MAX_DATAGRAM = 2048;
+    static final int BATCH = 32;
 
     private NettyTransport() {
     }
 
+    /** True when the native epoll transport is in use. */
+    public static boolean epoll() {
+        return Epoll.isAvailable();
+    }
+
     /** A new event loop group of {@code threads} threads (daemon threads, named after {@code name}). */
     public static EventLoopGroup newGroup(int threads, String name) {
-        return new NioEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory(name, true));
+        DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+        return epoll() ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }
 
     static Class<? extends DatagramChannel> datagramChannelClass(EventLoopGroup group) {
-        return NioDatagramChannel.class;
+        return group instanceof EpollEventLoopGroup || group.next() instanceof io.netty.channel.epoll.EpollEventLoop
+                ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /**
+     * Options for a server socket that may share its address with others (one per event loop thread)
+     * and read datagrams in batches. Returns whether sharing is possible.
+     */
+    static boolean configureServer(Bootstrap b, EventLoopGroup group) {
+        b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
+        if (datagramChannelClass(group) == EpollDatagramChannel.class) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * BATCH));
+            return true;
+        }
+        return false;
     }
 
     static UncheckedIOException bindFailure(Throwable e) {
