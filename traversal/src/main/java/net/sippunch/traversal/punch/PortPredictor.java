@@ -3,10 +3,12 @@ package net.sippunch.traversal.punch;
 import java.util.List;
 import net.sippunch.traversal.nat.MappedTuple;
 import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.nat.PortAllocation;
 
 /**
  * Where a sequential NAT will put its next mapping. From the discovery samples it learns the allocator's
- * stride (the greatest common divisor of the deltas, since flows of other hosts only add whole strides) and
+ * stride (the greatest common divisor of the deltas, since flows of other hosts only add whole strides,
+ * when one delta equals it; 1 otherwise, which sweeps every port and so is never wrong, only slower) and
  * the drift: how many ports per second other hosts behind the same NAT consume. The prediction for a time
  * {@code t} is {@code last + stride * (1 + aim * drift * (t - tLast))}.
  *
@@ -26,13 +28,31 @@ public record PortPredictor(int lastPort, long lastAtNanos, int stride, double f
         }
     }
 
-    /** The predictor of a profile's samples; a profile with one sample predicts stride 1 and no drift. */
+    /**
+     * The predictor of a profile's samples; a profile with one sample predicts stride 1 and no drift. With
+     * second-priority allocation the first sample (the preserved port) says nothing about the sequence and
+     * is left out.
+     */
     public static PortPredictor of(NatProfile profile) {
         List<MappedTuple> samples = profile.samples();
+        if (profile.allocation() == PortAllocation.SECOND_PRIORITY && samples.size() > 2) {
+            samples = samples.subList(1, samples.size());
+        }
         MappedTuple last = samples.get(samples.size() - 1);
         int stride = 0;
-        for (int delta : profile.deltas()) {
+        int smallest = Integer.MAX_VALUE;
+        for (int i = 1; i < samples.size(); i++) {
+            int delta = samples.get(i).port() - samples.get(i - 1).port();
             stride = gcd(stride, delta);
+            if (delta != 0) {
+                smallest = Math.min(smallest, Math.abs(delta));
+            }
+        }
+        // Other hosts' flows make deltas whole multiples of the stride, and can make them share a factor
+        // by chance (52, 10, 8); only trust a common factor that one delta shows on its own. Sweeps step by
+        // single ports anyway; the stride only aims the first probe.
+        if (stride > 1 && smallest != stride) {
+            stride = 1;
         }
         if (stride == 0) {
             return new PortPredictor(last.port(), last.atNanos(), 1, 0);

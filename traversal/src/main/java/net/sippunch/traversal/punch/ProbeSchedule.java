@@ -24,59 +24,27 @@ sealed interface ProbeSchedule {
     }
 
     /**
-     * Sweeps the peer's sequential ports in the direction of allocation, {@code step} ports per target,
-     * starting {@code below} strides under the prediction. Every {@code round} targets the window moves: when
-     * the drift-aware prediction has run ahead of the sweep, the sweep jumps to just below it again.
+     * Sweeps the peer's sequential ports in the direction of allocation from {@code startPort},
+     * {@code strides} allocation strides per target. The sweep only moves forward: the ports it looks for
+     * were taken before or while it runs, and the NAT only ever moves past them.
      */
     final class PortSweep implements ProbeSchedule {
         private final int localPort;
         private final InetAddress peer;
-        private final PortPredictor predictor;
         private final int step;
-        private final int below;
-        private final int round;
-        private final double aim;
         private long position;
-        private long sent;
 
-        PortSweep(int localPort, InetAddress peer, PortPredictor predictor, int strides, int below, int round,
-                  double aim, long nowNanos) {
+        PortSweep(int localPort, InetAddress peer, int startPort, int strides, int stride) {
             this.localPort = localPort;
             this.peer = peer;
-            this.predictor = predictor;
-            this.step = strides * predictor.stride();
-            this.below = below;
-            this.round = Math.max(1, round);
-            this.aim = aim;
-            this.position = floor(nowNanos);
-        }
-
-        private long floor(long nowNanos) {
-            return unwrapNear(predictor.portAt(nowNanos, aim)) - (long) below * predictor.stride();
-        }
-
-        /** The prediction as a position on the same unbounded line as {@link #position}. */
-        private long unwrapNear(int port) {
-            long base = predictor.lastPort();
-            long p = port;
-            while (predictor.stride() > 0 && p < base) {
-                p += 65535;
-            }
-            while (predictor.stride() < 0 && p > base) {
-                p -= 65535;
-            }
-            return p;
+            this.step = strides * stride;
+            this.position = startPort;
         }
 
         @Override
         public Optional<PunchPath> next(long nowNanos) {
-            if (sent > 0 && sent % round == 0) {
-                long floor = floor(nowNanos);
-                position = step > 0 ? Math.max(position, floor) : Math.min(position, floor);
-            }
             int port = PortPredictor.wrap(position);
             position += step;
-            sent++;
             return Optional.of(new PunchPath(localPort, new InetSocketAddress(peer, port)));
         }
     }

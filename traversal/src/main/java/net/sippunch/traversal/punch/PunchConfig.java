@@ -62,7 +62,7 @@ public record PunchConfig(Schedule schedule,
     /** The defaults: T = 200 ms, window -16..+32, 400 new targets/s, at most 8000 probes, 256 birthday sockets. */
     public static PunchConfig defaults() {
         return new PunchConfig(Schedule.ADAPTIVE, 200 * MS, 50 * MS, 16, 32, 400, 8000, 256, 10_000 * MS, 1024,
-                20_000 * MS, 0.8, 2_000 * MS, 5_000 * MS, 30_000 * MS, false);
+                20_000 * MS, 0.5, 2_000 * MS, 5_000 * MS, 30_000 * MS, false);
     }
 
     /** The same configuration with another schedule. */

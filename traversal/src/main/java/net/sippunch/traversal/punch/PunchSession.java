@@ -83,6 +83,7 @@ public final class PunchSession implements DatagramSession {
     private boolean probeArrived;
     private boolean capReached;
     private PunchPath settled;
+    private PunchEvent outcome;
     private long lastAnswerAt;
     private long nextConsentAt;
     private long lingerUntil;
@@ -126,6 +127,16 @@ public final class PunchSession implements DatagramSession {
         return Optional.ofNullable(settled);
     }
 
+    /** The {@link PunchEvent.Settled} or {@link PunchEvent.GaveUp} event, once punching has ended. */
+    public Optional<PunchEvent> outcome() {
+        return Optional.ofNullable(outcome);
+    }
+
+    /** True once punching has ended, settled or not. */
+    public boolean finished() {
+        return outcome != null;
+    }
+
     /** Counters so far. */
     public PunchStats stats() {
         return new PunchStats(probesSent, shotgunProbes, acknowledgementsSent, probesReceived,
@@ -159,9 +170,16 @@ public final class PunchSession implements DatagramSession {
                 firstPrediction = peerPredictor.portAt(nowNanos, config.driftAim());
                 addFixed(new PunchPath(mediaPort, new InetSocketAddress(reported.getAddress(), firstPrediction)),
                         nowNanos, "probe to the predicted port");
-                shotgun = new ProbeSchedule.PortSweep(mediaPort, reported.getAddress(), peerPredictor, plan.stride(),
-                        config.windowBelow(), config.windowBelow() + config.windowAbove() + 1, config.driftAim(),
-                        nowNanos + config.initialWaitNanos());
+                // aim low: the sweep only moves up. Against a peer that holds one flow, that flow was made
+                // right after its discovery, so no drift is applied; against a crossing sweep, part of it.
+                long shotgunStart = nowNanos + config.initialWaitNanos();
+                int from = plan.strategy() == Strategy.SWEEP ? peerPredictor.portAt(peerPredictor.lastAtNanos(), 0)
+                        : peerPredictor.portAt(shotgunStart, config.driftAim());
+                // the sweep steps by single ports (times the plan's stride): a stride estimated from samples
+                // that other hosts' flows interleave can be a false common factor, a single port never misses
+                int direction = Integer.signum(peerPredictor.stride());
+                shotgun = new ProbeSchedule.PortSweep(mediaPort, reported.getAddress(),
+                        PortPredictor.wrap(from - (long) config.windowBelow() * direction), plan.stride(), direction);
                 shotgunAt = nowNanos + config.initialWaitNanos();
             }
             case METHOD_WINDOW -> {
@@ -184,8 +202,14 @@ public final class PunchSession implements DatagramSession {
                 shotgun = new ProbeSchedule.SocketFan(extraPorts, reported, config.birthdayRefreshNanos());
                 shotgunAt = nowNanos;
             }
-            case DIRECT, HOLD, INFEASIBLE -> addFixed(new PunchPath(mediaPort, reported), nowNanos,
-                    "probe to the reported tuple");
+            case DIRECT, HOLD, INFEASIBLE -> {
+                addFixed(new PunchPath(mediaPort, reported), nowNanos, "probe to the reported tuple");
+                if (plan.strategy() == Strategy.DIRECT && plan.peer() == MappingClass.SEQUENTIAL) {
+                    firstPrediction = peerPredictor.portAt(nowNanos, config.driftAim());
+                    addFixed(new PunchPath(mediaPort, new InetSocketAddress(reported.getAddress(), firstPrediction)),
+                            nowNanos, "probe to the predicted port");
+                }
+            }
         }
         if (sameNat()) {
             addFixed(new PunchPath(mediaPort, peer.profile().privateTuple()), nowNanos,
@@ -241,7 +265,9 @@ public final class PunchSession implements DatagramSession {
                     probeArrived = true;
                     LOG.debug("first authenticated probe from {}: adopting its source", path);
                 }
-                addFixed(path, state == State.IDLE ? Long.MIN_VALUE : now, "adopted the source of the peer's probe");
+                // a triggered probe: at once, even where a periodic one was due later
+                fixed.merge(path, state == State.IDLE ? Long.MIN_VALUE : now, Math::min);
+                fixedOrigin.putIfAbsent(path, "adopted the source of the peer's probe");
                 if (probe.nominated() && role == PunchRole.CONTROLLED) {
                     nominatedByPeer.add(path);
                     if (confirmed.contains(path)) {
@@ -309,7 +335,8 @@ public final class PunchSession implements DatagramSession {
         String how = origin + "; remote port " + path.remote().getPort() + " is "
                 + signed(path.remote().getPort() - firstPrediction) + " from the first prediction " + firstPrediction;
         LOG.info("settled {} after {} ms by {}: {}", path, (now - startedAt) / 1_000_000, plan.strategy(), how);
-        events.add(new PunchEvent.Settled(path, now - startedAt, plan, how, stats()));
+        outcome = new PunchEvent.Settled(path, now - startedAt, plan, how, stats());
+        events.add(outcome);
         if (role == PunchRole.CONTROLLING) {
             lingerUntil = now + config.settleLingerNanos();
             nextLingerAt = now;
@@ -423,7 +450,8 @@ public final class PunchSession implements DatagramSession {
                         + " authenticated probes received)";
         Optional<PunchPath> fallback = Optional.of(new PunchPath(mediaPort, peer.reported()));
         LOG.info("gave up: {}", reason);
-        events.add(new PunchEvent.GaveUp(reason, fallback, now - startedAt, plan, stats()));
+        outcome = new PunchEvent.GaveUp(reason, fallback, now - startedAt, plan, stats());
+        events.add(outcome);
     }
 
     @Override
