@@ -169,6 +169,16 @@ public final class Nat {
         return OptionalInt.empty();
     }
 
+    /**
+     * Forgets every mapping, as a NAT reboot or a mapping flush does; the allocator's sequence goes on, so
+     * a sequential NAT gives the next flow a new port (a NAT rebinding, as seen from outside).
+     */
+    public void reset() {
+        byKey.clear();
+        byPort.clear();
+        byInternal.clear();
+    }
+
     /** Mappings alive at {@code nowNanos}. */
     public int liveMappings(long nowNanos) {
         int n = 0;

@@ -224,6 +224,16 @@ class NatTest {
         assertTrue(nat.outbound(0, X, STRANGER).isEmpty());
     }
 
+    @Test
+    void aResetForgetsEveryMappingAndTheSequenceGoesOn() {
+        Nat nat = nat(NatPreset.SYMMETRIC_SEQUENTIAL.behavior().orElseThrow());
+        int before = out(nat, 0, X, R1);
+        nat.reset();
+        assertEquals(0, nat.liveMappings(0));
+        assertTrue(nat.inbound(1, before, R1).isEmpty(), "the old mapping is gone");
+        assertEquals(before + 1, out(nat, 1, X, R1), "rebinding: the same flow comes out of a new port");
+    }
+
     static InetSocketAddress address(String ip, int port) {
         return new InetSocketAddress(VirtualNetwork.ip(ip), port);
     }

@@ -10,11 +10,14 @@ import java.util.TreeMap;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
 
-/** A test session that sends what it is told at the times it is told, and records what it receives. */
-final class ScriptedSession implements DatagramSession {
+/**
+ * A session for tests that sends what it is told at the times it is told, and records every datagram it
+ * receives: a peer, an attacker from its own address, or a sink. Script it before or while it runs.
+ */
+public final class ScriptedSession implements DatagramSession {
 
     /** One received datagram. */
-    record Received(long atNanos, int localPort, InetSocketAddress source, byte[] payload) {
+    public record Received(long atNanos, int localPort, InetSocketAddress source, byte[] payload) {
     }
 
     private final TreeMap<Long, List<Transmit>> script = new TreeMap<>();
@@ -22,12 +25,13 @@ final class ScriptedSession implements DatagramSession {
     private final List<Received> received = new ArrayList<>();
 
     /** Sends {@code payload} from {@code localPort} to {@code to} at {@code atNanos}. */
-    ScriptedSession at(long atNanos, int localPort, InetSocketAddress to, byte[] payload) {
+    public ScriptedSession at(long atNanos, int localPort, InetSocketAddress to, byte[] payload) {
         script.computeIfAbsent(atNanos, t -> new ArrayList<>()).add(new Transmit(localPort, to, payload));
         return this;
     }
 
-    List<Received> received() {
+    /** What arrived so far, in order. */
+    public List<Received> received() {
         return received;
     }
 

@@ -53,7 +53,8 @@ class VirtualNetworkTest {
     @Test
     void aSessionMaySendFromManyPortsAndReceivesOnEach() {
         VirtualNetwork net = new VirtualNetwork(1);
-        Router router = net.addRouter("198.18.1.1", LinkModel.NONE, NatPreset.SYMMETRIC_RANDOM.behavior().orElseThrow());
+        Router router = net.addRouter("198.18.1.1", LinkModel.NONE,
+                NatPreset.SYMMETRIC_RANDOM.behavior().orElseThrow());
         Host inside = router.addHost("10.0.1.2", LinkModel.NONE);
         Host outside = net.addHost("198.18.9.9", LinkModel.NONE);
         ScriptedSession birthday = new ScriptedSession();
@@ -114,7 +115,8 @@ class VirtualNetworkTest {
     @Test
     void hostsOnOneLanTalkWithoutTranslation() {
         VirtualNetwork net = new VirtualNetwork(1);
-        Router router = net.addRouter("198.18.1.1", LinkModel.NONE, NatPreset.SYMMETRIC_RANDOM.behavior().orElseThrow());
+        Router router = net.addRouter("198.18.1.1", LinkModel.NONE,
+                NatPreset.SYMMETRIC_RANDOM.behavior().orElseThrow());
         Host x = router.addHost("10.0.1.2", LinkModel.NONE);
         Host y = router.addHost("10.0.1.3", LinkModel.NONE);
         ScriptedSession sy = new ScriptedSession();
@@ -169,6 +171,23 @@ class VirtualNetworkTest {
                 assertTrue(r.atNanos() - sentAt >= 10 * MS && r.atNanos() - sentAt < 10 * MS + Math.max(jitter, 1));
             }
         }
+    }
+
+    @Test
+    void anInjectedDatagramMayCarryAnySource() {
+        VirtualNetwork net = new VirtualNetwork(1).core(LinkModel.delay(Duration.ofMillis(4)));
+        Router router = net.addRouter("198.18.1.1", LinkModel.NONE, NatPreset.FULL_CONE.behavior().orElseThrow());
+        Host inside = router.addHost("10.0.1.2", LinkModel.NONE);
+        ScriptedSession s = new ScriptedSession()
+                .at(0, 5004, new InetSocketAddress(VirtualNetwork.ip("198.18.9.9"), 1), DATA);
+        inside.attach(s);
+        net.runFor(MS);
+        InetSocketAddress spoofed = new InetSocketAddress(VirtualNetwork.ip("198.18.66.6"), 4444);
+        net.inject(spoofed, new InetSocketAddress(router.ip(), 5004), DATA);
+        net.runFor(10 * MS);
+        assertEquals(1, s.received().size(), "a full cone lets anyone in");
+        assertEquals(spoofed, s.received().get(0).source());
+        assertEquals(5 * MS, s.received().get(0).atNanos(), "injected at 1 ms, 4 ms across the core");
     }
 
     @Test
