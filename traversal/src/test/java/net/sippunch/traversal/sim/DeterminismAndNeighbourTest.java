@@ -95,4 +95,24 @@ class DeterminismAndNeighbourTest {
         assertEquals(2000, nat.mappingsCreated());
         assertEquals(2000, scenario.network().counters().dropped(Drop.NO_ROUTE), "nobody answers a neighbour");
     }
+
+    @Test
+    void poissonFlowsKeepTheirMeanRate() {
+        Neighbour n = new Neighbour(100, Neighbour.Arrivals.POISSON, new java.util.SplittableRandom(12), 0);
+        long gaps = 0;
+        long last = 0;
+        long shortGaps = 0;
+        for (long t = n.pollTimeout().getAsLong(); t < 100_000 * MS; t = n.pollTimeout().getAsLong()) {
+            n.handleTimeout(t);
+            shortGaps += t - last < 5 * MS ? 1 : 0;
+            last = t;
+            gaps++;
+            assertTrue(n.pollTransmit().isPresent());
+        }
+        // 10,000 expected in 100 s (standard deviation 100); exponential gaps: 1 - e^-0.5 = 39 % under 5 ms
+        assertTrue(gaps > 9_600 && gaps < 10_400, "flows " + gaps);
+        double shortShare = shortGaps / (double) gaps;
+        assertTrue(shortShare > 0.36 && shortShare < 0.42, "share of gaps under 5 ms " + shortShare);
+        assertEquals(gaps, n.flows());
+    }
 }

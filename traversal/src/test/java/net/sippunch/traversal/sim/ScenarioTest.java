@@ -75,4 +75,16 @@ class ScenarioTest {
         assertEquals(d.profileA().firstMapping().orElseThrow().mapped(), r.b().heardFrom().orElseThrow());
         assertFalse(scenario.site(Scenario.Side.A).host().owner(5004).isEmpty(), "the punch session owns 5004");
     }
+
+    @Test
+    void wanLinksAddToTheRoundTrip() {
+        Scenario scenario = Scenario.builder().seed(6).nat(Scenario.Side.A, NatPreset.FULL_CONE)
+                .nat(Scenario.Side.B, NatPreset.OPEN).oneWayDelay(Duration.ofMillis(10))
+                .wanLink(Scenario.Side.A, LinkModel.delay(Duration.ofMillis(5)))
+                .wanLink(Scenario.Side.B, LinkModel.delay(Duration.ofMillis(7))).build();
+        assertEquals(2 * (10 + 5 + 7) * MS, scenario.rttNanos());
+        Scenario.Discovery d = scenario.discover();
+        long firstAnswer = d.profileA().firstMapping().orElseThrow().atNanos();
+        assertEquals(2 * (10 + 5) * MS, firstAnswer, "A to a server and back: core and A's link, twice");
+    }
 }

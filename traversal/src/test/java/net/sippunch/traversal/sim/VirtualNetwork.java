@@ -218,6 +218,10 @@ public final class VirtualNetwork {
         clock.schedule(clock.now() + link.delayNanos(linkRandom), arrival);
     }
 
+    boolean routable(InetSocketAddress destination) {
+        return publicNodes.containsKey(destination.getAddress());
+    }
+
     /** A datagram reaches the internet core from a public node: across the core and the receiver's link. */
     void coreArrive(Datagram d) {
         Node target = publicNodes.get(d.destination().getAddress());
