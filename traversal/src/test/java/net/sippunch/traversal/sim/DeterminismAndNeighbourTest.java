@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.nat.NatType;
@@ -98,7 +99,7 @@ class DeterminismAndNeighbourTest {
 
     @Test
     void poissonFlowsKeepTheirMeanRate() {
-        Neighbour n = new Neighbour(100, Neighbour.Arrivals.POISSON, new java.util.SplittableRandom(12), 0);
+        Neighbour n = new Neighbour(100, Neighbour.Arrivals.POISSON, new SplittableRandom(12), 0);
         long gaps = 0;
         long last = 0;
         long shortGaps = 0;

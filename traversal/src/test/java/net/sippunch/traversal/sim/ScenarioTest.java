@@ -3,9 +3,11 @@ package net.sippunch.traversal.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -86,5 +88,18 @@ class ScenarioTest {
         Scenario.Discovery d = scenario.discover();
         long firstAnswer = d.profileA().firstMapping().orElseThrow().atNanos();
         assertEquals(2 * (10 + 5) * MS, firstAnswer, "A to a server and back: core and A's link, twice");
+    }
+
+    @Test
+    void aFailedDiscoveryIsReportedWithItsReason() {
+        Scenario scenario = Scenario.builder().seed(6).nat(Scenario.Side.A, NatPreset.FULL_CONE)
+                .nat(Scenario.Side.B, NatPreset.FULL_CONE).loss(1.0).build();
+        Scenario.Discovery d = scenario.discover();
+        assertTrue(d.a() instanceof DiscoveryOutcome.Failed, d.toString());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                d::profileA);
+        assertTrue(e.getMessage().contains("side A") && e.getMessage().contains("198.18.0.21"), e.getMessage());
+        assertEquals(0, scenario.network().counters().delivered());
+        assertTrue(scenario.network().counters().dropped(Drop.LOST) > 0);
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -212,8 +214,8 @@ class VirtualNetworkTest {
 
     /** Answers every datagram to its source and remembers the sources. */
     static final class EchoSession implements DatagramSession {
-        final java.util.List<InetSocketAddress> sources = new java.util.ArrayList<>();
-        private final java.util.ArrayDeque<Transmit> outbox = new java.util.ArrayDeque<>();
+        final List<InetSocketAddress> sources = new ArrayList<>();
+        private final ArrayDeque<Transmit> outbox = new ArrayDeque<>();
 
         @Override
         public boolean handleDatagram(long nowNanos, int localPort, InetSocketAddress source, byte[] payload) {
