@@ -51,7 +51,8 @@ import net.sippunch.traversal.nat.NatProfile;
  *       {@code NettyDiscoveryServer}; or two plain servers ({@link Builder#plainServers()}).</li>
  *   <li>Site A is N = 1, site B is N = 2. The outermost NAT's public address is 198.18.N.1; an inner NAT of a
  *       double NAT has 100.64.N.i on the LAN of the one outside it; the client host is 10.0.N.2 behind the
- *       innermost NAT, the neighbour host 10.0.N.3 on the same LAN. An {@link NatPreset#OPEN} site has no NAT:
+ *       innermost NAT, the neighbour host 10.0.N.3 on the same LAN (10.0.1.x on both sites with
+ *       {@link Builder#samePrivateAddresses()}). An {@link NatPreset#OPEN} site has no NAT:
  *       its client is public at 198.18.N.2, and it has no neighbour.</li>
  *   <li>Links: {@link Builder#oneWayDelay}, {@link Builder#jitter} and {@link Builder#loss} are the internet
  *       core's, paid once by every datagram between two public points (site to site, site to server), so
@@ -327,12 +328,13 @@ public final class Scenario {
             router = router.addRouter("100.64." + n + "." + i, LinkModel.NONE, layers.get(i));
             routers.add(router);
         }
-        Host host = router.addHost("10.0." + n + ".2", LinkModel.NONE);
+        int lan = settings.samePrivateAddresses ? 1 : n;
+        Host host = router.addHost("10.0." + lan + ".2", LinkModel.NONE);
         double rate = settings.neighbours.getOrDefault(side, 0.0);
         Neighbour neighbour = null;
         if (rate > 0) {
             neighbour = new Neighbour(rate, settings.arrivals, network.newRandom(), 0);
-            router.addHost("10.0." + n + ".3", LinkModel.NONE).attach(neighbour);
+            router.addHost("10.0." + lan + ".3", LinkModel.NONE).attach(neighbour);
         }
         return new Site(side, host, routers, neighbour, credentials);
     }
@@ -360,6 +362,7 @@ public final class Scenario {
         private int localPort = 5004;
         private boolean trace;
         private boolean rfc5780 = true;
+        private boolean samePrivateAddresses;
         private Function<List<InetSocketAddress>, DiscoveryConfig> discoveryConfig = DiscoveryConfig::defaults;
 
         private Builder() {
@@ -454,6 +457,15 @@ public final class Scenario {
          */
         public Builder plainServers() {
             this.rfc5780 = false;
+            return this;
+        }
+
+        /**
+         * Both NATed clients get 10.0.1.2 (and neighbours 10.0.1.3), as two home networks often do: the
+         * peer's private tuple is then the client's own address.
+         */
+        public Builder samePrivateAddresses() {
+            this.samePrivateAddresses = true;
             return this;
         }
 

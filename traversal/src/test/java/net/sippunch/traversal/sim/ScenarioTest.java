@@ -102,4 +102,16 @@ class ScenarioTest {
         assertEquals(0, scenario.network().counters().delivered());
         assertTrue(scenario.network().counters().dropped(Drop.LOST) > 0);
     }
+
+    @Test
+    void bothSitesMayUseTheSamePrivateAddress() {
+        Scenario scenario = Scenario.builder().seed(6).samePrivateAddresses()
+                .nat(Scenario.Side.A, NatPreset.PORT_RESTRICTED_CONE)
+                .nat(Scenario.Side.B, NatPreset.FULL_CONE).build();
+        Scenario.Discovery d = scenario.discover();
+        assertEquals(d.profileA().privateTuple(), d.profileB().privateTuple());
+        Scenario.Result<ReflexiveProbe> r = run(scenario, Duration.ofSeconds(1));
+        assertTrue(r.completed());
+        assertEquals(d.profileB().firstMapping().orElseThrow().mapped(), r.a().heardFrom().orElseThrow());
+    }
 }
