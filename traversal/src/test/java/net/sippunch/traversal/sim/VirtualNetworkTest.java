@@ -15,6 +15,8 @@ import java.util.OptionalLong;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The virtual network: routing through NATs, port ownership, links, the event loop. */
 class VirtualNetworkTest {
@@ -112,6 +114,52 @@ class VirtualNetworkTest {
                 assertEquals(1, net.counters().dropped(Drop.HAIRPIN_OFF));
             }
         }
+    }
+
+    /**
+     * Two hosts behind one hairpinning NAT, each with a mapping towards a server. Unsolicited: X sends to
+     * Y's server mapping. Solicited: Y first sends to X's server mapping, then X answers to the mapping Y's
+     * datagram came from; a symmetric X answers from a new mapping, which Y's filter has never seen.
+     */
+    @ParameterizedTest(name = "{0}: unsolicited {1}, solicited {2}")
+    @CsvSource({
+            "FULL_CONE,                 true,  true",
+            "RESTRICTED_CONE,           false, true",
+            "PORT_RESTRICTED_CONE,      false, true",
+            "SYMMETRIC_SEQUENTIAL,      false, false",
+            "SYMMETRIC_SECOND_PRIORITY, false, false",
+            "SYMMETRIC_RANDOM,          false, false",
+    })
+    void hairpinningTruthTable(NatPreset preset, boolean unsolicited, boolean solicited) {
+        VirtualNetwork net = new VirtualNetwork(1);
+        Router router = net.addRouter("198.18.1.1", LinkModel.NONE,
+                preset.behavior().orElseThrow().withHairpinning(true));
+        Host x = router.addHost("10.0.1.2", LinkModel.NONE);
+        Host y = router.addHost("10.0.1.3", LinkModel.NONE);
+        Host server = net.addHost("198.18.9.9", LinkModel.NONE);
+        server.attach(new ScriptedSession(), 7000);
+        ScriptedSession sx = new ScriptedSession().at(0, 5004, server.address(7000), DATA);
+        ScriptedSession sy = new ScriptedSession().at(0, 6000, server.address(7000), DATA);
+        x.attach(sx);
+        y.attach(sy);
+        net.runFor(MS);
+        InetSocketAddress xToServer = new InetSocketAddress(router.ip(),
+                router.nat().peek(net.now(), x.address(5004), server.address(7000)).getAsInt());
+        InetSocketAddress yToServer = new InetSocketAddress(router.ip(),
+                router.nat().peek(net.now(), y.address(6000), server.address(7000)).getAsInt());
+
+        sx.at(2 * MS, 5004, yToServer, new byte[] {1});
+        net.runUntil(() -> false, 5 * MS);
+        assertEquals(unsolicited, sy.received().size() == 1, "unsolicited: " + sy.received());
+
+        sy.at(10 * MS, 6000, xToServer, new byte[] {2});
+        net.runUntil(() -> false, 15 * MS);
+        InetSocketAddress yToX = new InetSocketAddress(router.ip(),
+                router.nat().peek(net.now(), y.address(6000), xToServer).getAsInt());
+        int before = sy.received().size();
+        sx.at(20 * MS, 5004, yToX, new byte[] {3});
+        net.runUntil(() -> false, 25 * MS);
+        assertEquals(solicited, sy.received().size() == before + 1, "solicited: " + sy.received());
     }
 
     @Test
