@@ -60,7 +60,26 @@ class DiscoveryOnSimulatorTest {
             assertNotEquals(d.profileA().firstMapping().orElseThrow().mapped().getAddress(),
                     d.profileA().privateTuple().getAddress(), "mapped to the NAT's public address");
         }
-        assertTrue(scenario.discoveryServer().stats().answered() >= 8, scenario.discoveryServer().stats().toString());
+        DiscoveryServer server = scenario.discoveryServers().get(0);
+        assertTrue(server.stats().answered() >= 8, server.stats().toString());
+    }
+
+    @ParameterizedTest(name = "{0} with two plain servers -> {1}")
+    @CsvSource({
+            "OPEN,                 OPEN",
+            "FULL_CONE,            CONE_FILTERING_UNKNOWN",
+            "PORT_RESTRICTED_CONE, CONE_FILTERING_UNKNOWN",
+            "SYMMETRIC_SEQUENTIAL, SYMMETRIC_SEQUENTIAL",
+            "SYMMETRIC_RANDOM,     SYMMETRIC_RANDOM",
+    })
+    void twoPlainServersCannotMeasureFiltering(NatPreset preset, NatType expected) {
+        Scenario scenario = Scenario.builder().seed(8).plainServers()
+                .nat(Scenario.Side.A, preset).nat(Scenario.Side.B, NatPreset.OPEN).build();
+        NatProfile p = scenario.discover().profileA();
+        assertEquals(expected, p.type(), p.toString());
+        assertEquals(FilteringBehavior.UNKNOWN, p.filtering());
+        assertEquals(2, p.samples().size());
+        assertEquals(2, scenario.discoveryServers().size());
     }
 
     @ParameterizedTest(name = "{0} behind {1}")

@@ -42,12 +42,13 @@ public final class Nat {
     private long unmapped;
     private long expired;
 
-    /** One mapping; its filter permissions live as long as it does. */
+    /** One mapping; its filter permissions (the endpoints it has sent to) live as long as it does. */
     private static final class Entry {
         final Key key;
         final int externalPort;
-        final Set<InetAddress> permittedIps = new HashSet<>();
-        final Set<InetSocketAddress> permittedEndpoints = new HashSet<>();
+        /** The first endpoint sent to; most mappings never see another, so the set is made on demand. */
+        InetSocketAddress firstPermitted;
+        Set<InetSocketAddress> morePermitted;
         long expiresAt;
 
         Entry(Key key, int externalPort) {
@@ -57,6 +58,35 @@ public final class Nat {
 
         boolean live(long now) {
             return now < expiresAt;
+        }
+
+        void permit(InetSocketAddress remote) {
+            if (firstPermitted == null) {
+                firstPermitted = remote;
+            } else if (!firstPermitted.equals(remote)) {
+                if (morePermitted == null) {
+                    morePermitted = new HashSet<>();
+                }
+                morePermitted.add(remote);
+            }
+        }
+
+        boolean permitsEndpoint(InetSocketAddress remote) {
+            return remote.equals(firstPermitted) || (morePermitted != null && morePermitted.contains(remote));
+        }
+
+        boolean permitsAddress(InetAddress remote) {
+            if (firstPermitted != null && firstPermitted.getAddress().equals(remote)) {
+                return true;
+            }
+            if (morePermitted != null) {
+                for (InetSocketAddress p : morePermitted) {
+                    if (p.getAddress().equals(remote)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 
@@ -114,13 +144,13 @@ public final class Nat {
             byPort.computeIfAbsent(port, p -> new ArrayList<>(1)).add(entry);
             byInternal.computeIfAbsent(internal, i -> new ArrayList<>(1)).add(entry);
             mappingsCreated++;
-            if (++createdSinceSweep >= SWEEP_EVERY) {
+            // sweeping costs the table's size, so sweep once per half a table of new mappings
+            if (++createdSinceSweep >= Math.max(SWEEP_EVERY, byKey.size() / 2)) {
                 sweep(nowNanos);
             }
         }
         entry.expiresAt = nowNanos + behavior.mappingTimeoutNanos();
-        entry.permittedIps.add(destination.getAddress());
-        entry.permittedEndpoints.add(destination);
+        entry.permit(destination);
         return OptionalInt.of(entry.externalPort);
     }
 
@@ -142,8 +172,8 @@ public final class Nat {
         for (Entry e : entries) {
             boolean permits = switch (behavior.filtering()) {
                 case ENDPOINT_INDEPENDENT -> true;
-                case ADDRESS_DEPENDENT -> e.permittedIps.contains(remote.getAddress());
-                case ADDRESS_AND_PORT_DEPENDENT -> e.permittedEndpoints.contains(remote);
+                case ADDRESS_DEPENDENT -> e.permitsAddress(remote.getAddress());
+                case ADDRESS_AND_PORT_DEPENDENT -> e.permitsEndpoint(remote);
             };
             if (permits) {
                 allowed = true;
@@ -167,6 +197,16 @@ public final class Nat {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /**
+     * Forgets every mapping, as a NAT reboot or a mapping flush does; the allocator's sequence goes on, so
+     * a sequential NAT gives the next flow a new port (a NAT rebinding, as seen from outside).
+     */
+    public void reset() {
+        byKey.clear();
+        byPort.clear();
+        byInternal.clear();
     }
 
     /** Mappings alive at {@code nowNanos}. */

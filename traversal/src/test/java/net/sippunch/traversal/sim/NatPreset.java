@@ -41,14 +41,15 @@ public enum NatPreset {
      * the others); empty for {@link #OPEN}.
      */
     public Optional<NatBehavior> behavior(int delta) {
+        Mapping eim = Mapping.ENDPOINT_INDEPENDENT;
         Mapping apdm = Mapping.ADDRESS_AND_PORT_DEPENDENT;
         Filtering apdf = Filtering.ADDRESS_AND_PORT_DEPENDENT;
         Allocation preserving = new Allocation.PortPreserving();
         return Optional.ofNullable(switch (this) {
             case OPEN -> null;
-            case FULL_CONE -> NatBehavior.of(Mapping.ENDPOINT_INDEPENDENT, Filtering.ENDPOINT_INDEPENDENT, preserving);
-            case RESTRICTED_CONE -> NatBehavior.of(Mapping.ENDPOINT_INDEPENDENT, Filtering.ADDRESS_DEPENDENT, preserving);
-            case PORT_RESTRICTED_CONE -> NatBehavior.of(Mapping.ENDPOINT_INDEPENDENT, apdf, preserving);
+            case FULL_CONE -> NatBehavior.of(eim, Filtering.ENDPOINT_INDEPENDENT, preserving);
+            case RESTRICTED_CONE -> NatBehavior.of(eim, Filtering.ADDRESS_DEPENDENT, preserving);
+            case PORT_RESTRICTED_CONE -> NatBehavior.of(eim, apdf, preserving);
             case SYMMETRIC_SEQUENTIAL -> NatBehavior.of(apdm, apdf, new Allocation.Sequential(SEQUENCE_BASE, delta));
             case SYMMETRIC_SECOND_PRIORITY ->
                     NatBehavior.of(apdm, apdf, new Allocation.SecondPriority(SEQUENCE_BASE, delta));

@@ -2,6 +2,7 @@ package net.sippunch.traversal.sim;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -92,7 +93,7 @@ public final class Neighbour implements DatagramSession {
         byte[] ip = {(byte) 198, (byte) 19, (byte) (128 | (host >>> 8)), (byte) host};
         try {
             return new InetSocketAddress(InetAddress.getByAddress(ip), 1024 + random.nextInt(64512));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -28,9 +28,16 @@ abstract sealed class Node permits Host, Router, DiscoveryServer {
     /** A datagram reaches this node: from its own side ({@code fromBelow}) or from its parent's side. */
     abstract void arrive(Datagram d, boolean fromBelow);
 
-    /** Sends a datagram towards the parent (or the internet core) across this node's link. */
+    /**
+     * Sends a datagram towards the parent (or the internet core) across this node's link. A datagram for
+     * an address nobody has on the internet is dropped as it leaves (neighbours' flows end here).
+     */
     void sendUp(Datagram d) {
         if (parent == null) {
+            if (!network.routable(d.destination())) {
+                network.drop(Drop.NO_ROUTE, d);
+                return;
+            }
             network.cross(link, d, () -> network.coreArrive(d));
         } else {
             network.cross(link, d, () -> parent.arrive(d, true));

@@ -8,7 +8,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -23,52 +22,75 @@ import net.sippunch.traversal.nat.NatProfile;
 
 /**
  * Two sites behind NATs, two discovery servers, and the method's order of events, on a
- * {@link VirtualNetwork}: the harness for punch tests and benchmarks.
+ * {@link VirtualNetwork}: the harness for punch tests, the NAT &times; NAT matrix and benchmarks.
  *
  * <h2>Use</h2>
  * <pre>{@code
  * Scenario scenario = Scenario.builder()
- *         .seed(7)
- *         .nat(Scenario.Side.A, NatPreset.SYMMETRIC_SEQUENTIAL, 1)   // or .nat(side, NatBehavior...) outer first
- *         .nat(Scenario.Side.B, NatPreset.PORT_RESTRICTED_CONE)
- *         .oneWayDelay(Duration.ofMillis(50))                        // every site-to-site and site-to-server path
- *         .loss(0.01)                                               // per datagram, on the internet core
+ *         .seed(7)                                                  // same settings + seed = same run
+ *         .nat(Scenario.Side.A, NatPreset.SYMMETRIC_SEQUENTIAL, 1)   // preset and sequence step
+ *         .nat(Scenario.Side.B, NatPreset.PORT_RESTRICTED_CONE)      // or .nat(side, NatBehavior...) outer first
+ *         .oneWayDelay(Duration.ofMillis(50))                        // every public-to-public path
+ *         .loss(0.01)                                               // per datagram crossing the internet
  *         .neighbours(100)                                          // new flows/s behind each NAT (Poisson)
  *         .build();
- * Scenario.Discovery discovery = scenario.discover();              // A, then signalling delay, then B
+ * Scenario.Discovery d = scenario.discover();                      // A, signalling delay, B
  * Scenario.Result<PunchSession> r = scenario.punch(
  *         peer -> new PunchSession(config, peer.localPort(), peer.localProfile(), peer.remoteProfile(),
  *                 peer.localCredentials(), peer.remoteCredentials(), peer.random(), peer.nowNanos()),
- *         session -> session.settled().isPresent(),
- *         Duration.ofSeconds(30));
+ *         session -> session.settled().isPresent(),                 // "done": settled or given up
+ *         Duration.ofSeconds(30));                                  // virtual deadline from B's start
  * assertTrue(r.completed());
  * double rtts = r.elapsedNanos() / (double) scenario.rttNanos();
  * }</pre>
  *
- * <h2>What happens</h2>
+ * <h2>Topology</h2>
  * <ul>
- *   <li>Addresses: discovery servers at {@link #SERVER_1} and {@link #SERVER_2} (one RFC 5780 server with
- *       two IPs, answering on all four address combinations, like {@code NettyDiscoveryServer}). Site A's
- *       outermost NAT is 198.18.1.1, site B's 198.18.2.1; an inner NAT of a double NAT is 100.64.N.1 on the
- *       outer LAN; the client host is 10.0.N.2 and the neighbour host 10.0.N.3 (N = 1 for A, 2 for B). An
- *       OPEN site has no NAT: its client is public at 198.18.N.2 and it has no neighbour.</li>
- *   <li>Links: the one-way delay, jitter and loss of the builder are the internet core's, paid once by
- *       every datagram between two public points; LAN links are perfect unless set with
- *       {@link Builder#wanLink}, which adds a link between a site's outermost NAT and the core.</li>
- *   <li>{@link #discover()}: at the current time A runs the project's unchanged {@code DiscoveryClient} from
- *       {@link Builder#localPort} (default 5004) until its outcome; then the offer travels
- *       ({@link Builder#signallingDelay}, default the one-way delay); then B runs discovery. Neighbours run
- *       all along (from time 0; {@link Builder#warmUp} runs them alone first).</li>
- *   <li>{@link #punch}: the answer is sent when B's discovery ends, so B's session is made and attached at
- *       once, and A's one signalling delay later, each by the factory given a {@link Peer} (own and remote
- *       outcome/profile, credentials, a seeded generator, the time). Each session owns the local port from
- *       the start and every further port it sends from (birthday mode may use many). The run stops when
- *       {@code done} holds for both sessions or at the deadline, counted from B's start.</li>
- *   <li>{@link Result}: whether both finished, the virtual time from B's start to the moment both were done
- *       (or the deadline), when each was done, the sessions themselves, and datagram counters of the
- *       punch phase (per client host and network-wide, drops by reason).</li>
+ *   <li>Discovery servers: {@link #SERVER_1} (198.18.0.21:3478) and {@link #SERVER_2} (198.18.0.31:3479), one
+ *       RFC 5780 server running the project's {@code BindingResponder} on all four address combinations, like
+ *       {@code NettyDiscoveryServer}; or two plain servers ({@link Builder#plainServers()}).</li>
+ *   <li>Site A is N = 1, site B is N = 2. The outermost NAT's public address is 198.18.N.1; an inner NAT of a
+ *       double NAT has 100.64.N.i on the LAN of the one outside it; the client host is 10.0.N.2 behind the
+ *       innermost NAT, the neighbour host 10.0.N.3 on the same LAN (10.0.1.x on both sites with
+ *       {@link Builder#samePrivateAddresses()}). An {@link NatPreset#OPEN} site has no NAT:
+ *       its client is public at 198.18.N.2, and it has no neighbour.</li>
+ *   <li>Links: {@link Builder#oneWayDelay}, {@link Builder#jitter} and {@link Builder#loss} are the internet
+ *       core's, paid once by every datagram between two public points (site to site, site to server), so
+ *       {@link #rttNanos()} is twice the one-way delay unless {@link Builder#wanLink} adds a link between a
+ *       site's outermost NAT (or open host) and the core. LAN links are perfect.</li>
  * </ul>
- * Same builder settings and seed give the same run. Not thread-safe; one scenario, one run.
+ *
+ * <h2>Order of events</h2>
+ * <ul>
+ *   <li>Neighbours open flows from time 0 ({@link Builder#warmUp} runs them alone before anything else).</li>
+ *   <li>{@link #discover()}: A runs the project's unchanged {@code DiscoveryClient} (configuration from
+ *       {@link Builder#discoveryConfig}, default {@code DiscoveryConfig.defaults}) from {@link #localPort()}
+ *       (default 5004) until its outcome; the offer then travels for the signalling delay
+ *       ({@link Builder#signallingDelay}, default the one-way delay); then B runs discovery the same way.
+ *       The discovery clients are detached afterwards (their port is free again).</li>
+ *   <li>{@link #punch}: the answer is sent when B's discovery ends, so B's session is made by the factory
+ *       and attached at once; A's is made one signalling delay later (when the answer arrives). Each factory
+ *       call gets a {@link Peer}: side, private tuple, local port, both discovery outcomes (and profiles),
+ *       both sides' {@code IceCredentials}, a generator split off the seed, and the current virtual time. A
+ *       session owns the local port from its start and every further port it sends from (many sockets in a
+ *       birthday mode are fine). The run stops as soon as {@code done} holds for both, or at the deadline.
+ *       </li>
+ *   <li>{@link Result}: completed or not, the virtual time from B's start to both done (or the deadline),
+ *       when each side was done, the two sessions, datagrams sent and received by each client host during
+ *       the punch phase, and network-wide counters of the phase (drops by {@link Drop} reason; they include
+ *       the neighbours' flows, which all end as {@link Drop#NO_ROUTE}).</li>
+ * </ul>
+ *
+ * <h2>Going further</h2>
+ * After {@link #punch} the sessions stay attached: {@code scenario.network().runUntil(...)} keeps time
+ * going (keepalives, consent freshness). {@link #site(Side)} gives a side's {@link Site}: its client
+ * {@link Host}, its {@link Router}s whose {@link Nat} can be peeked ({@link Nat#peek}) or reset
+ * ({@link Nat#reset()}, a rebinding), and its {@link Neighbour}. {@link VirtualNetwork#inject} puts a
+ * hand-made datagram with any source on the internet; a {@link ScriptedSession} on an extra public host
+ * ({@code scenario.network().addHost(...)}) is an attacker from its own address. {@link Builder#trace}
+ * records every send, delivery and drop ({@link VirtualNetwork#trace()}) to explain a failure.
+ *
+ * <p>Not thread-safe; one scenario, one discovery, one punch phase.
  */
 public final class Scenario {
 
@@ -144,54 +166,9 @@ public final class Scenario {
                                                     NetworkCounters network) {
     }
 
-    /** One site: its client host, its NATs (outermost first), its neighbour, its discovery. */
-    public static final class Site {
-        private final Side side;
-        private final Host host;
-        private final List<Router> routers;
-        private final Neighbour neighbour;
-        private final IceCredentials credentials;
-        private DiscoveryOutcome discovery;
-
-        private Site(Side side, Host host, List<Router> routers, Neighbour neighbour, IceCredentials credentials) {
-            this.side = side;
-            this.host = host;
-            this.routers = List.copyOf(routers);
-            this.neighbour = neighbour;
-            this.credentials = credentials;
-        }
-
-        public Side side() {
-            return side;
-        }
-
-        /** The client host, where discovery and the punch session run. */
-        public Host host() {
-            return host;
-        }
-
-        /** The NATs between the client and the internet, outermost first; empty for an OPEN site. */
-        public List<Router> routers() {
-            return routers;
-        }
-
-        public Optional<Neighbour> neighbour() {
-            return Optional.ofNullable(neighbour);
-        }
-
-        public IceCredentials credentials() {
-            return credentials;
-        }
-
-        /** The discovery outcome, once {@link #discover()} has run. */
-        public Optional<DiscoveryOutcome> discovery() {
-            return Optional.ofNullable(discovery);
-        }
-    }
-
     private final Builder settings;
     private final VirtualNetwork network;
-    private final DiscoveryServer server;
+    private final List<DiscoveryServer> servers = new ArrayList<>();
     private final Map<Side, Site> sites = new EnumMap<>(Side.class);
     private Discovery discovery;
     private boolean punched;
@@ -200,7 +177,12 @@ public final class Scenario {
         this.settings = b;
         this.network = new VirtualNetwork(b.seed).trace(b.trace);
         network.core(new LinkModel(b.oneWayDelay.toNanos(), b.jitter.toNanos(), b.loss));
-        this.server = network.addDiscoveryServer(new ServerAddresses(List.of(SERVER_1, SERVER_2)), LinkModel.NONE);
+        if (b.rfc5780) {
+            servers.add(network.addDiscoveryServer(new ServerAddresses(List.of(SERVER_1, SERVER_2)), LinkModel.NONE));
+        } else {
+            servers.add(network.addDiscoveryServer(new ServerAddresses(List.of(SERVER_1)), LinkModel.NONE));
+            servers.add(network.addDiscoveryServer(new ServerAddresses(List.of(SERVER_2)), LinkModel.NONE));
+        }
         for (Side side : Side.values()) {
             sites.put(side, buildSite(side));
         }
@@ -217,8 +199,9 @@ public final class Scenario {
         return network;
     }
 
-    public DiscoveryServer discoveryServer() {
-        return server;
+    /** The discovery servers: one RFC 5780 server with both addresses, or two plain ones. */
+    public List<DiscoveryServer> discoveryServers() {
+        return List.copyOf(servers);
     }
 
     public Site site(Side side) {
@@ -239,8 +222,8 @@ public final class Scenario {
     public long rttNanos() {
         long oneWay = network.core().oneWayDelayNanos();
         for (Site s : sites.values()) {
-            oneWay += s.host.link.oneWayDelayNanos();
-            for (Router r : s.routers) {
+            oneWay += s.host().link.oneWayDelayNanos();
+            for (Router r : s.routers()) {
                 oneWay += r.link.oneWayDelayNanos();
             }
         }
@@ -281,10 +264,10 @@ public final class Scenario {
         NetworkCounters before = network.counters();
         Site sa = site(Side.A);
         Site sb = site(Side.B);
-        long sentA = sa.host.sent();
-        long receivedA = sa.host.received();
-        long sentB = sb.host.sent();
-        long receivedB = sb.host.received();
+        long sentA = sa.host().sent();
+        long receivedA = sa.host().received();
+        long sentB = sb.host().sent();
+        long receivedB = sb.host().received();
         List<S> sessions = new ArrayList<>(Arrays.asList(null, null));
         long[] doneAt = {-1, -1};
         sessions.set(1, startSession(sb, factory));
@@ -300,31 +283,32 @@ public final class Scenario {
         return new Result<>(sessions.get(0), sessions.get(1), completed, start, network.now() - start,
                 doneAt[0] < 0 ? OptionalLong.empty() : OptionalLong.of(doneAt[0]),
                 doneAt[1] < 0 ? OptionalLong.empty() : OptionalLong.of(doneAt[1]),
-                sa.host.sent() - sentA, sa.host.received() - receivedA,
-                sb.host.sent() - sentB, sb.host.received() - receivedB,
+                sa.host().sent() - sentA, sa.host().received() - receivedA,
+                sb.host().sent() - sentB, sb.host().received() - receivedB,
                 network.counters().minus(before));
     }
 
     private <S extends DatagramSession> S startSession(Site site, Function<Peer, S> factory) {
-        Site remote = site(site.side.other());
-        Peer peer = new Peer(site.side, site.host.address(settings.localPort), settings.localPort,
-                discovery.outcome(site.side), discovery.outcome(remote.side), site.credentials, remote.credentials,
+        Site remote = site(site.side().other());
+        Peer peer = new Peer(site.side(), site.host().address(settings.localPort), settings.localPort,
+                discovery.outcome(site.side()), discovery.outcome(remote.side()), site.credentials(),
+                remote.credentials(),
                 network.newRandom(), network.now());
         S session = Objects.requireNonNull(factory.apply(peer), "the factory returned null");
-        site.host.attach(session, settings.localPort);
+        site.host().attach(session, settings.localPort);
         return session;
     }
 
     private DiscoveryOutcome discoverOn(Site site) {
         DiscoveryConfig config = settings.discoveryConfig.apply(List.of(SERVER_1, SERVER_2));
-        DiscoveryClient client = new DiscoveryClient(config, site.host.address(settings.localPort),
+        DiscoveryClient client = new DiscoveryClient(config, site.host().address(settings.localPort),
                 settings.localPort, network.newRandom(), network.now());
-        Attachment attachment = site.host.attach(client, settings.localPort);
+        Attachment attachment = site.host().attach(client, settings.localPort);
         long deadline = network.now() + config.totalCap().toNanos() + 1_000_000_000L;
         network.runUntil(() -> client.outcome().isPresent(), deadline);
         attachment.detach();
         site.discovery = client.outcome().orElseThrow(
-                () -> new IllegalStateException("discovery did not end by its cap on side " + site.side));
+                () -> new IllegalStateException("discovery did not end by its cap on side " + site.side()));
         return site.discovery;
     }
 
@@ -344,12 +328,13 @@ public final class Scenario {
             router = router.addRouter("100.64." + n + "." + i, LinkModel.NONE, layers.get(i));
             routers.add(router);
         }
-        Host host = router.addHost("10.0." + n + ".2", LinkModel.NONE);
+        int lan = settings.samePrivateAddresses ? 1 : n;
+        Host host = router.addHost("10.0." + lan + ".2", LinkModel.NONE);
         double rate = settings.neighbours.getOrDefault(side, 0.0);
         Neighbour neighbour = null;
         if (rate > 0) {
             neighbour = new Neighbour(rate, settings.arrivals, network.newRandom(), 0);
-            router.addHost("10.0." + n + ".3", LinkModel.NONE).attach(neighbour);
+            router.addHost("10.0." + lan + ".3", LinkModel.NONE).attach(neighbour);
         }
         return new Site(side, host, routers, neighbour, credentials);
     }
@@ -376,6 +361,8 @@ public final class Scenario {
         private Duration warmUp = Duration.ZERO;
         private int localPort = 5004;
         private boolean trace;
+        private boolean rfc5780 = true;
+        private boolean samePrivateAddresses;
         private Function<List<InetSocketAddress>, DiscoveryConfig> discoveryConfig = DiscoveryConfig::defaults;
 
         private Builder() {
@@ -461,6 +448,24 @@ public final class Scenario {
         /** The media port of both clients (default 5004). */
         public Builder localPort(int port) {
             this.localPort = port;
+            return this;
+        }
+
+        /**
+         * Two independent plain STUN servers at {@link #SERVER_1} and {@link #SERVER_2} instead of one RFC 5780
+         * server: discovery then gets two samples and cannot measure filtering.
+         */
+        public Builder plainServers() {
+            this.rfc5780 = false;
+            return this;
+        }
+
+        /**
+         * Both NATed clients get 10.0.1.2 (and neighbours 10.0.1.3), as two home networks often do: the
+         * peer's private tuple is then the client's own address.
+         */
+        public Builder samePrivateAddresses() {
+            this.samePrivateAddresses = true;
             return this;
         }
 

@@ -3,9 +3,11 @@ package net.sippunch.traversal.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -74,5 +76,42 @@ class ScenarioTest {
         assertTrue(r.completed());
         assertEquals(d.profileA().firstMapping().orElseThrow().mapped(), r.b().heardFrom().orElseThrow());
         assertFalse(scenario.site(Scenario.Side.A).host().owner(5004).isEmpty(), "the punch session owns 5004");
+    }
+
+    @Test
+    void wanLinksAddToTheRoundTrip() {
+        Scenario scenario = Scenario.builder().seed(6).nat(Scenario.Side.A, NatPreset.FULL_CONE)
+                .nat(Scenario.Side.B, NatPreset.OPEN).oneWayDelay(Duration.ofMillis(10))
+                .wanLink(Scenario.Side.A, LinkModel.delay(Duration.ofMillis(5)))
+                .wanLink(Scenario.Side.B, LinkModel.delay(Duration.ofMillis(7))).build();
+        assertEquals(2 * (10 + 5 + 7) * MS, scenario.rttNanos());
+        Scenario.Discovery d = scenario.discover();
+        long firstAnswer = d.profileA().firstMapping().orElseThrow().atNanos();
+        assertEquals(2 * (10 + 5) * MS, firstAnswer, "A to a server and back: core and A's link, twice");
+    }
+
+    @Test
+    void aFailedDiscoveryIsReportedWithItsReason() {
+        Scenario scenario = Scenario.builder().seed(6).nat(Scenario.Side.A, NatPreset.FULL_CONE)
+                .nat(Scenario.Side.B, NatPreset.FULL_CONE).loss(1.0).build();
+        Scenario.Discovery d = scenario.discover();
+        assertTrue(d.a() instanceof DiscoveryOutcome.Failed, d.toString());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                d::profileA);
+        assertTrue(e.getMessage().contains("side A") && e.getMessage().contains("198.18.0.21"), e.getMessage());
+        assertEquals(0, scenario.network().counters().delivered());
+        assertTrue(scenario.network().counters().dropped(Drop.LOST) > 0);
+    }
+
+    @Test
+    void bothSitesMayUseTheSamePrivateAddress() {
+        Scenario scenario = Scenario.builder().seed(6).samePrivateAddresses()
+                .nat(Scenario.Side.A, NatPreset.PORT_RESTRICTED_CONE)
+                .nat(Scenario.Side.B, NatPreset.FULL_CONE).build();
+        Scenario.Discovery d = scenario.discover();
+        assertEquals(d.profileA().privateTuple(), d.profileB().privateTuple());
+        Scenario.Result<ReflexiveProbe> r = run(scenario, Duration.ofSeconds(1));
+        assertTrue(r.completed());
+        assertEquals(d.profileB().firstMapping().orElseThrow().mapped(), r.a().heardFrom().orElseThrow());
     }
 }

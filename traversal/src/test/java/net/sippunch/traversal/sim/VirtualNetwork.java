@@ -112,6 +112,17 @@ public final class VirtualNetwork {
         return server;
     }
 
+    /**
+     * Puts a hand-made datagram on the internet core now, with any source address (a spoofing attacker, a
+     * stray packet): it is counted as sent and then routed like any other. To inject later, schedule this
+     * on the {@link #clock()}.
+     */
+    public void inject(InetSocketAddress source, InetSocketAddress destination, byte[] payload) {
+        Datagram d = new Datagram(source, destination, payload.clone());
+        sent(d);
+        coreArrive(d);
+    }
+
     /** What has been sent, delivered and dropped so far. */
     public NetworkCounters counters() {
         return new NetworkCounters(sent, delivered, dropped);
@@ -205,6 +216,10 @@ public final class VirtualNetwork {
             return;
         }
         clock.schedule(clock.now() + link.delayNanos(linkRandom), arrival);
+    }
+
+    boolean routable(InetSocketAddress destination) {
+        return publicNodes.containsKey(destination.getAddress());
     }
 
     /** A datagram reaches the internet core from a public node: across the core and the receiver's link. */
