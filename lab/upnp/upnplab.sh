@@ -25,6 +25,7 @@
 # so this script creates that table with base chains jumping to the chains named in its config.
 # miniupnpd refuses mappings while its WAN address is "reserved" (198.18.0.0/15 is, to it) unless it
 # learns the address by STUN (ext_perform_stun), so the router's input chain lets STUN answers in.
+# Unsolicited packets the router drops are counted: `nft list counter inet filter unsolicited`.
 # State (configs, pid files, logs) goes to /run/upnplab-P.
 set -Eeuo pipefail
 
@@ -78,11 +79,14 @@ router_rules() {
     esac
     ip netns exec "$(ns rtr)" nft -f - <<NFT
 table inet filter {
+    counter unsolicited {
+    }
     chain input { type filter hook input priority filter; policy drop;
         iifname "lo" accept
         ct state established,related accept
         iifname "lan" accept
         iifname "wan" ip saddr { 198.18.0.21, 198.18.0.31 } udp sport { 3478, 3479 } accept comment "STUN answers for miniupnpd"
+        iifname "wan" counter name "unsolicited" drop
     }
     chain forward { type filter hook forward priority filter; policy drop;
         ct state established,related accept
