@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * router reporting one sits behind another NAT, and a mapping on it is useless to a peer outside.
  * The benchmark range 198.18.0.0/15 counts as public (the lab's internet lives there).
  */
-final class AddressScope {
+public final class AddressScope {
 
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
@@ -20,7 +20,7 @@ final class AddressScope {
     }
 
     /** Parses an IPv4 literal without any name lookup; empty for anything else. */
-    static Optional<InetAddress> parseIpv4(String text) {
+    public static Optional<InetAddress> parseIpv4(String text) {
         var m = IPV4.matcher(text.trim());
         if (!m.matches()) {
             return Optional.empty();
@@ -41,7 +41,7 @@ final class AddressScope {
     }
 
     /** Why {@code address} is useless to a peer on the internet, or empty when it is usable. */
-    static Optional<String> uselessBecause(InetAddress address) {
+    public static Optional<String> uselessBecause(InetAddress address) {
         if (!(address instanceof Inet4Address)) {
             return Optional.of("not an IPv4 address");
         }
