@@ -17,6 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.sippunch.traversal.upnp.natpmp.DefaultGateway;
+import net.sippunch.traversal.upnp.natpmp.NatPmpCodec;
+import net.sippunch.traversal.upnp.natpmp.NatPmpMapping;
 
 /**
  * The lab's programs, run in a namespace with {@code ip netns exec NS java -cp <test class path> ...}:
@@ -25,6 +29,8 @@ import java.util.concurrent.TimeoutException;
  *       one line per event ({@code MAPPED ip:port lease=L verified=B}, {@code RENEWED ...},
  *       {@code DELETED ip:port confirmed=B}, ...) and per datagram received ({@code RECEIVED text FROM ip:port});
  *       on SIGTERM or end of standard input it deletes the mapping, prints it and exits.</li>
+ *   <li>{@code natpmp PORT LIFETIME}: the same with NAT-PMP, run on the media socket itself by a small
+ *       blocking loop; ends (deleting the mapping) at the end of standard input.</li>
  *   <li>{@code send HOST PORT FROM_PORT TEXT}: sends one datagram from {@code FROM_PORT}.</li>
  * </ul>
  */
@@ -36,6 +42,8 @@ public final class UpnpLabClient {
     public static void main(String[] args) throws Exception {
         if (args.length == 3 && args[0].equals("client")) {
             client(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        } else if (args.length == 3 && args[0].equals("natpmp")) {
+            natPmp(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         } else if (args.length == 5 && args[0].equals("send")) {
             try (DatagramSocket s = new DatagramSocket(Integer.parseInt(args[3]))) {
                 byte[] text = args[4].getBytes(StandardCharsets.UTF_8);
@@ -43,7 +51,7 @@ public final class UpnpLabClient {
                         new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2]))));
             }
         } else {
-            System.err.println("usage: client PORT LEASE | send HOST PORT FROM_PORT TEXT");
+            System.err.println("usage: client PORT LEASE | natpmp PORT LIFETIME | send HOST PORT FROM_PORT TEXT");
             System.exit(2);
         }
     }
@@ -124,5 +132,68 @@ public final class UpnpLabClient {
             out.println("RECEIVED " + new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8) + " FROM "
                     + p.getAddress().getHostAddress() + ":" + p.getPort());
         }
+    }
+
+    private static void natPmp(int port, int lifetime) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        InetAddress gateway = DefaultGateway.find().orElseThrow(() -> new IOException("no default gateway"));
+        InetAddress local;
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(gateway, NatPmpCodec.PORT);
+            local = probe.getLocalAddress();
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread stdin = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // standard input only tells when to stop
+                }
+            } catch (IOException e) {
+                out.println("STDIN-FAILED " + e);
+            }
+            stop.set(true);
+        }, "stdin");
+        stdin.setDaemon(true);
+        stdin.start();
+        NatPmpMapping session = new NatPmpMapping(gateway, new InetSocketAddress(local, port), lifetime, 4);
+        try (DatagramSocket media = new DatagramSocket(new InetSocketAddress(port))) {
+            session.start(System.nanoTime());
+            boolean closing = false;
+            byte[] buf = new byte[1500];
+            while (!session.isClosed()) {
+                for (var t = session.pollTransmit(); t.isPresent(); t = session.pollTransmit()) {
+                    media.send(new DatagramPacket(t.get().payload(), t.get().payload().length, t.get().destination()));
+                }
+                for (var e = session.pollEvent(); e.isPresent(); e = session.pollEvent()) {
+                    out.println(line(e.get()));
+                }
+                if (session.isClosed()) {
+                    break;
+                }
+                if (stop.get() && !closing) {
+                    closing = true;
+                    session.close(System.nanoTime());
+                    continue;
+                }
+                long wait = session.pollTimeout().orElse(Long.MAX_VALUE) - System.nanoTime();
+                media.setSoTimeout((int) Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(wait))));
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    media.receive(p);
+                    byte[] payload = java.util.Arrays.copyOf(p.getData(), p.getLength());
+                    InetSocketAddress from = new InetSocketAddress(p.getAddress(), p.getPort());
+                    if (!session.handleDatagram(System.nanoTime(), port, from, payload)) {
+                        out.println("RECEIVED " + new String(payload, StandardCharsets.UTF_8) + " FROM "
+                                + p.getAddress().getHostAddress() + ":" + p.getPort());
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    session.handleTimeout(System.nanoTime());
+                }
+            }
+            for (var e = session.pollEvent(); e.isPresent(); e = session.pollEvent()) {
+                out.println(line(e.get()));
+            }
+        }
+        out.println("CLOSED");
     }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * UPnP against the real miniupnpd in a namespace lab ({@code lab/upnp/upnplab.sh}): the client maps its
  * media port through the IGD of a symmetric NAT, an unsolicited packet from the internet reaches it while
  * the mapping exists, the lease is renewed past its first expiry, and after the mapping is deleted (on
- * SIGTERM) a new unsolicited packet is dropped by the router. Needs root, iproute2, nftables,
+ * SIGTERM) a new unsolicited packet is dropped by the router. The same with NAT-PMP, which miniupnpd
+ * also speaks. Needs root, iproute2, nftables,
  * miniupnpd-nftables and coturn: skipped with a reason outside CI, failed in CI.
  */
 class UpnpLabTest {
@@ -111,6 +112,46 @@ class UpnpLabTest {
         }
     }
 
+    @Test
+    void natPmpMapsReceivesUnsolicitedAndDeletes() throws Exception {
+        int port = 40200;
+        Process client = java(PREFIX + "-cli", "natpmp", Integer.toString(port), "600");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        List<String> seen = new ArrayList<>();
+        Thread reader = new Thread(() -> readLines(client, lines), "client-out");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            String mapped = await(lines, seen, l -> l.startsWith("MAPPED ") || l.startsWith("EVENT "), 30);
+            assertTrue(mapped.startsWith("MAPPED " + WAN + ":" + port + " lease=600 verified=true"), mapped);
+            assertTrue(nft("list chain inet miniupnpd prerouting_miniupnpd").contains("dport " + port));
+
+            send(port, 50011, "pmp-1");
+            await(lines, seen, l -> l.equals("RECEIVED pmp-1 FROM 198.18.0.41:50011"), 20);
+
+            client.getOutputStream().close(); // end of input: delete and exit
+            assertEquals("DELETED " + WAN + ":" + port + " confirmed=true deleted",
+                    await(lines, seen, l -> l.startsWith("DELETED "), 20));
+            assertTrue(client.waitFor(20, TimeUnit.SECONDS), "client did not exit");
+            assertFalse(nft("list chain inet miniupnpd prerouting_miniupnpd").contains("dport " + port));
+
+            long before = unsolicited();
+            send(port, 50012, "pmp-2");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (unsolicited() == before) {
+                if (System.nanoTime() > deadline) {
+                    fail("the router never saw the packet sent after deletion");
+                }
+                Thread.onSpinWait();
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            lines.drainTo(seen);
+            assertTrue(seen.stream().noneMatch(l -> l.contains("pmp-2")), String.join("\n", seen));
+        } finally {
+            client.destroyForcibly();
+        }
+    }
+
     private static long unsolicited() throws Exception {
         Matcher m = Pattern.compile("packets (\\d+)").matcher(nft("list counter inet filter unsolicited"));
         assertTrue(m.find());
@@ -126,7 +167,11 @@ class UpnpLabTest {
     }
 
     private static void send(int fromPort, String text) throws Exception {
-        Process p = java(PREFIX + "-peer", "send", WAN, Integer.toString(PORT), Integer.toString(fromPort), text);
+        send(PORT, fromPort, text);
+    }
+
+    private static void send(int toPort, int fromPort, String text) throws Exception {
+        Process p = java(PREFIX + "-peer", "send", WAN, Integer.toString(toPort), Integer.toString(fromPort), text);
         p.getOutputStream().close();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "sender did not finish");
         assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
