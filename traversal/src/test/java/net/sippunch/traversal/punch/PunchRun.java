@@ -46,11 +46,6 @@ record PunchRun(NatPreset a, NatPreset b, boolean direct, boolean bothEnded, lon
         boolean direct = sa != null && sb != null && sa.outcome().orElse(null) instanceof PunchEvent.Settled ea
                 && sb.outcome().orElse(null) instanceof PunchEvent.Settled eb
                 && ea.path().localPort() > 0 && eb.path().localPort() > 0;
-        if (System.getenv("PUNCH_DEBUG") != null && !direct) {
-            System.out.println("A " + sa.outcome() + "\nB " + sb.outcome());
-            System.out.println("profile A " + scenario.site(Scenario.Side.A).discovery() + " predictor " + PortPredictor.of(((net.sippunch.traversal.discovery.DiscoveryOutcome.Profiled) scenario.site(Scenario.Side.A).discovery().get()).profile()));
-            System.out.println("profile B " + scenario.site(Scenario.Side.B).discovery()+ " predictor " + PortPredictor.of(((net.sippunch.traversal.discovery.DiscoveryOutcome.Profiled) scenario.site(Scenario.Side.B).discovery().get()).profile()));
-        }
         String reason = direct ? "" : describe(sa) + " / " + describe(sb);
         return new PunchRun(a, b, direct, r.completed(), r.elapsedNanos(), scenario.rttNanos(),
                 sa == null ? 0 : sa.stats().probesSent(), sb == null ? 0 : sb.stats().probesSent(),
