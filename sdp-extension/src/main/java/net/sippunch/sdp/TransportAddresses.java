@@ -46,9 +46,45 @@ final class TransportAddresses {
         }
     }
 
-    /** The address as written in an attribute value: IP literal, space, port. */
+    /** The address as written in an attribute value: IP literal (RFC 5952 form for IPv6), space, port. */
     static String format(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + " " + address.getPort();
+        InetAddress ip = address.getAddress();
+        String text = ip instanceof Inet6Address ? formatIpv6(ip.getAddress()) : ip.getHostAddress();
+        return text + " " + address.getPort();
+    }
+
+    /** RFC 5952 section 4: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
+    static String formatIpv6(byte[] bytes) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
     }
 
     /** Parses an IPv4 dotted quad or an IPv6 literal without scope; {@code null} when malformed. */

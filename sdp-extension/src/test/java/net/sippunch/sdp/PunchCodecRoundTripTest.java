@@ -122,6 +122,22 @@ class PunchCodecRoundTripTest {
         assertTrue(text.endsWith(expectedTail), text);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "2001:db8:0:0:0:0:0:1, 2001:db8::1",
+        "0:0:0:0:0:0:0:1, ::1",
+        "fd00:0:0:1:0:0:0:5, fd00:0:0:1::5",
+        "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+        "2001:0:0:1:0:0:0:1, 2001:0:0:1::1",
+        "2001:db8:0:0:1:0:0:0, 2001:db8:0:0:1::",
+        "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+        "1:0:0:0:0:0:0:0, 1::",
+        "fe80:0:0:0:0:0:abcd:1, fe80::abcd:1",
+    })
+    void ipv6IsWrittenInTheRfc5952Form(String full, String expected) {
+        assertEquals(expected + " 5004", TransportAddresses.format(tuple(full, 5004)));
+    }
+
     @Test
     void writingKeepsForeignAttributesInPlaceAndReplacesOwnOnes() {
         SessionDescription sd = SdpSamples.parse(SdpSamples.PLAIN);
