@@ -1,0 +1,116 @@
+package net.sippunch.traversal.punch;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.stun.MessageIntegrityKey;
+import net.sippunch.traversal.stun.StunAttribute;
+import net.sippunch.traversal.stun.StunClass;
+import net.sippunch.traversal.stun.StunCodec;
+import net.sippunch.traversal.stun.StunDecodeResult;
+import net.sippunch.traversal.stun.StunMessage;
+import net.sippunch.traversal.stun.StunMethod;
+import net.sippunch.traversal.stun.TransactionId;
+
+/**
+ * Probes and acknowledgements on the wire, as ICE connectivity checks (RFC 8445 section 7.2): a probe is a
+ * Binding request with USERNAME "peerUfrag:ownUfrag", ICE-CONTROLLING or ICE-CONTROLLED, USE-CANDIDATE when
+ * it nominates, MESSAGE-INTEGRITY(-SHA256) keyed with the peer's password and FINGERPRINT; an
+ * acknowledgement is a Binding success response with XOR-MAPPED-ADDRESS, keyed with the responder's password.
+ * Wireshark decodes both as STUN.
+ */
+final class ProbeCodec {
+
+    private final String outboundUsername;
+    private final String inboundUsername;
+    private final MessageIntegrityKey peerKey;
+    private final MessageIntegrityKey ownKey;
+    private final PunchRole role;
+    private final long tieBreaker;
+
+    ProbeCodec(IceCredentials own, IceCredentials peer, PunchRole role, long tieBreaker, boolean sha256) {
+        Objects.requireNonNull(own, "own");
+        Objects.requireNonNull(peer, "peer");
+        MessageIntegrityKey.Algorithm algorithm = sha256 ? MessageIntegrityKey.Algorithm.SHA256
+                : MessageIntegrityKey.Algorithm.SHA1;
+        this.outboundUsername = peer.ufrag() + ":" + own.ufrag();
+        this.inboundUsername = own.ufrag() + ":" + peer.ufrag();
+        this.peerKey = MessageIntegrityKey.shortTerm(peer.password(), algorithm);
+        this.ownKey = MessageIntegrityKey.shortTerm(own.password(), algorithm);
+        this.role = Objects.requireNonNull(role, "role");
+        this.tieBreaker = tieBreaker;
+    }
+
+    /** A probe with the given transaction id; {@code nominate} adds USE-CANDIDATE. */
+    byte[] probe(TransactionId id, boolean nominate) {
+        List<StunAttribute> attributes = new ArrayList<>(3);
+        attributes.add(new StunAttribute.Username(outboundUsername));
+        attributes.add(role == PunchRole.CONTROLLING ? new StunAttribute.IceControlling(tieBreaker)
+                : new StunAttribute.IceControlled(tieBreaker));
+        if (nominate) {
+            attributes.add(new StunAttribute.UseCandidate());
+        }
+        return StunCodec.encode(StunMessage.bindingRequest(id, attributes), peerKey, true);
+    }
+
+    /** The acknowledgement of a probe that arrived from {@code source}. */
+    byte[] acknowledgement(TransactionId id, InetSocketAddress source) {
+        return StunCodec.encode(StunMessage.bindingSuccess(id, List.of(new StunAttribute.XorMappedAddress(source))),
+                ownKey, true);
+    }
+
+    /** What a datagram is to this session. */
+    sealed interface Inbound {
+        /** Not STUN at all (RTP, RTCP, DTLS...): not this session's to judge. */
+        record NotStun() implements Inbound {
+        }
+
+        /** STUN, but dropped; {@code reason} names why (counted, logged at debug). */
+        record Dropped(String reason) implements Inbound {
+        }
+
+        /** An authenticated probe from the peer. */
+        record Probe(TransactionId id, boolean nominated) implements Inbound {
+        }
+
+        /** An authenticated acknowledgement (its transaction id still has to be matched). */
+        record Acknowledgement(TransactionId id) implements Inbound {
+        }
+    }
+
+    /** Classifies and authenticates one datagram. Never throws on hostile bytes. */
+    Inbound read(byte[] datagram) {
+        if (!StunCodec.looksLikeStun(datagram)) {
+            return new Inbound.NotStun();
+        }
+        StunDecodeResult result = StunCodec.decode(datagram);
+        if (!(result instanceof StunDecodeResult.Decoded decoded)) {
+            return new Inbound.Dropped("malformed");
+        }
+        StunMessage message = decoded.message();
+        if (message.method() != StunMethod.BINDING) {
+            return new Inbound.Dropped("not a Binding message");
+        }
+        if (message.type() == StunClass.REQUEST) {
+            boolean userMatches = message.attribute(StunAttribute.Username.class)
+                    .map(u -> u.value().equals(inboundUsername)).orElse(false);
+            if (!userMatches) {
+                return new Inbound.Dropped("probe with a foreign USERNAME");
+            }
+            if (!StunCodec.verifyIntegrity(datagram, ownKey)) {
+                return new Inbound.Dropped("probe failed MESSAGE-INTEGRITY");
+            }
+            return new Inbound.Probe(message.transactionId(),
+                    message.attribute(StunAttribute.UseCandidate.class).isPresent());
+        }
+        if (message.type() == StunClass.SUCCESS_RESPONSE) {
+            if (!StunCodec.verifyIntegrity(datagram, peerKey)) {
+                return new Inbound.Dropped("acknowledgement failed MESSAGE-INTEGRITY");
+            }
+            return new Inbound.Acknowledgement(message.transactionId());
+        }
+        return new Inbound.Dropped("STUN " + message.type() + " ignored");
+    }
+}

@@ -1,0 +1,30 @@
+package net.sippunch.traversal.punch;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
+import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.nat.NatProfile;
+
+/**
+ * One side of a call as the punch engine sees it: what the side said in its SDP.
+ *
+ * @param credentials its probe credentials (ice-ufrag / ice-pwd)
+ * @param profile     its NAT profile; sample times must be on the clock of the session using it
+ * @param upnp        the tuple its router maps to its media port by UPnP or NAT-PMP, if any
+ */
+public record PunchEndpoint(IceCredentials credentials, NatProfile profile, Optional<InetSocketAddress> upnp) {
+    public PunchEndpoint {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(upnp, "upnp");
+        if (profile.samples().isEmpty()) {
+            throw new IllegalArgumentException("a punch endpoint needs at least one mapped tuple");
+        }
+    }
+
+    /** The side's public address as the discovery servers saw it last. */
+    public InetSocketAddress reported() {
+        return profile.lastMapping().orElseThrow().mapped();
+    }
+}

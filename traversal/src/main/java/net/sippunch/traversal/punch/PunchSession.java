@@ -1,0 +1,465 @@
+package net.sippunch.traversal.punch;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import net.sippunch.traversal.DatagramSession;
+import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.stun.TransactionId;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The punch engine of one call side, sans-IO. Both sides run it symmetrically:
+ * <ol>
+ *   <li>probes (authenticated STUN Binding requests) to the peer's predicted tuple, every probe interval;</li>
+ *   <li>the first authenticated probe that arrives is answered with an acknowledgement and its source is
+ *       adopted: probes go there too;</li>
+ *   <li>when nothing arrived within T, the shotgun of the {@link PunchPlan}'s strategy starts: new targets at
+ *       the sweep rate, up to the probe cap;</li>
+ *   <li>the controlling side settles on the first path whose probe is acknowledged and nominates it
+ *       (USE-CANDIDATE); the controlled side settles on a nominated path once its own probe there is
+ *       acknowledged. Give-up after the configured time, with the reported tuple as fallback;</li>
+ *   <li>once settled: consent checks (RFC 7675), which also keep the NAT mappings alive; a new source is
+ *       adopted (NAT rebinding) only after it acknowledges a fresh probe.</li>
+ * </ol>
+ * Unauthenticated or wrongly keyed packets are dropped and counted; they never change where media goes.
+ * Non-STUN datagrams (RTP, RTCP) are left to the caller: {@link #handleDatagram} returns {@code false}.
+ */
+public final class PunchSession implements DatagramSession {
+
+    private static final Logger LOG = LogManager.getLogger(PunchSession.class);
+    private static final Logger PROBES = LogManager.getLogger("sippunch.probes");
+    private static final int MAX_PENDING = 16_384;
+    private static final int MAX_BURST = 64;
+
+    private enum State { IDLE, PUNCHING, SETTLED, FAILED, CLOSED }
+
+    /** A probe waiting for its acknowledgement. */
+    private record Pending(PunchPath path, String origin) {
+    }
+
+    private final PunchConfig config;
+    private final PunchRole role;
+    private final PunchEndpoint own;
+    private final PunchEndpoint peer;
+    private final PunchPlan plan;
+    private final RandomGenerator random;
+    private final ProbeCodec codec;
+    private final int mediaPort;
+    private final PortPredictor peerPredictor;
+
+    private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
+    private final ArrayDeque<PunchEvent> events = new ArrayDeque<>();
+    private final Map<TransactionId, Pending> pending = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TransactionId, Pending> eldest) {
+            return size() > MAX_PENDING;
+        }
+    };
+    /** Targets probed at the probe interval: predictions, reported tuples, adopted sources; value = next time. */
+    private final Map<PunchPath, Long> fixed = new LinkedHashMap<>();
+    private final Map<PunchPath, String> fixedOrigin = new LinkedHashMap<>();
+    private final Set<PunchPath> confirmed = new HashSet<>();
+    private final Set<PunchPath> nominatedByPeer = new HashSet<>();
+    private final Set<PunchPath> rebindCandidates = new HashSet<>();
+
+    private State state = State.IDLE;
+    private long startedAt;
+    private long giveUpAt;
+    private int firstPrediction;
+    private ProbeSchedule shotgun = new ProbeSchedule.None();
+    private boolean shotgunRunning;
+    private long shotgunAt;
+    private long nextShotgunAt;
+    private boolean probeArrived;
+    private boolean capReached;
+    private PunchPath settled;
+    private long lastAnswerAt;
+    private long nextConsentAt;
+    private long lingerUntil;
+    private long nextLingerAt;
+
+    private long probesSent;
+    private long shotgunProbes;
+    private long acknowledgementsSent;
+    private long probesReceived;
+    private long acknowledgementsReceived;
+    private long dropped;
+
+    /**
+     * @param config tunables
+     * @param role   controlling (caller) or controlled (callee)
+     * @param own    this side as described in its SDP; its profile's private tuple names the media port
+     * @param peer   the peer as described in its SDP; sample times on this session's clock
+     * @param random randomness for transaction ids, spray order and consent jitter
+     */
+    public PunchSession(PunchConfig config, PunchRole role, PunchEndpoint own, PunchEndpoint peer,
+                        RandomGenerator random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.role = Objects.requireNonNull(role, "role");
+        this.own = Objects.requireNonNull(own, "own");
+        this.peer = Objects.requireNonNull(peer, "peer");
+        this.random = Objects.requireNonNull(random, "random");
+        this.plan = PunchPlan.decide(own, peer, role, config);
+        this.codec = new ProbeCodec(own.credentials(), peer.credentials(), role, random.nextLong(), config.sha256());
+        this.mediaPort = own.profile().privateTuple().getPort();
+        this.peerPredictor = PortPredictor.of(peer.profile());
+        this.firstPrediction = peer.reported().getPort();
+    }
+
+    /** The strategy this side runs, decided at construction from both descriptions. */
+    public PunchPlan plan() {
+        return plan;
+    }
+
+    /** The settled path, once there is one. */
+    public Optional<PunchPath> settledPath() {
+        return Optional.ofNullable(settled);
+    }
+
+    /** Counters so far. */
+    public PunchStats stats() {
+        return new PunchStats(probesSent, shotgunProbes, acknowledgementsSent, probesReceived,
+                acknowledgementsReceived, dropped);
+    }
+
+    /**
+     * Starts punching. The caller starts when the answer arrives, the callee as soon as it sends it.
+     *
+     * @param nowNanos   the current time
+     * @param extraPorts local ports the driver bound for this session besides the media port; exactly
+     *                   {@code plan().extraSockets(config)} of them
+     */
+    public void start(long nowNanos, List<Integer> extraPorts) {
+        if (state != State.IDLE) {
+            throw new IllegalStateException("already started");
+        }
+        if (extraPorts.size() != plan.extraSockets(config)) {
+            throw new IllegalArgumentException("the plan needs " + plan.extraSockets(config) + " extra sockets, got "
+                    + extraPorts.size());
+        }
+        state = State.PUNCHING;
+        startedAt = nowNanos;
+        long cap = plan.strategy() == Strategy.INFEASIBLE
+                ? Math.max(config.initialWaitNanos(), 4 * config.probeIntervalNanos()) : config.giveUpNanos();
+        giveUpAt = nowNanos + cap;
+        InetSocketAddress reported = peer.reported();
+        peer.upnp().ifPresent(t -> addFixed(new PunchPath(mediaPort, t), nowNanos, "probe to the peer's UPnP tuple"));
+        switch (plan.strategy()) {
+            case SWEEP, CROSSING -> {
+                firstPrediction = peerPredictor.portAt(nowNanos, config.driftAim());
+                addFixed(new PunchPath(mediaPort, new InetSocketAddress(reported.getAddress(), firstPrediction)),
+                        nowNanos, "probe to the predicted port");
+                shotgun = new ProbeSchedule.PortSweep(mediaPort, reported.getAddress(), peerPredictor, plan.stride(),
+                        config.windowBelow(), config.windowBelow() + config.windowAbove() + 1, config.driftAim(),
+                        nowNanos + config.initialWaitNanos());
+                shotgunAt = nowNanos + config.initialWaitNanos();
+            }
+            case METHOD_WINDOW -> {
+                int delta = peer.profile().delta();
+                firstPrediction = PortPredictor.wrap((long) reported.getPort() + delta);
+                addFixed(new PunchPath(mediaPort, new InetSocketAddress(reported.getAddress(), firstPrediction)),
+                        nowNanos, "probe to the reported port + delta");
+                shotgun = new ProbeSchedule.MethodWindow(mediaPort, reported.getAddress(), reported.getPort(), delta,
+                        config.windowBelow(), config.windowAbove());
+                shotgunAt = nowNanos + config.initialWaitNanos();
+            }
+            case BIRTHDAY_SPRAY -> {
+                addFixed(new PunchPath(mediaPort, reported), nowNanos, "probe to the reported tuple");
+                shotgun = new ProbeSchedule.RandomSpray(mediaPort, reported.getAddress(), config.randomPortLow(),
+                        random);
+                shotgunAt = nowNanos + config.initialWaitNanos();
+            }
+            case BIRTHDAY_SOCKETS -> {
+                addFixed(new PunchPath(mediaPort, reported), nowNanos, "probe to the reported tuple");
+                shotgun = new ProbeSchedule.SocketFan(extraPorts, reported, config.birthdayRefreshNanos());
+                shotgunAt = nowNanos;
+            }
+            case DIRECT, HOLD, INFEASIBLE -> addFixed(new PunchPath(mediaPort, reported), nowNanos,
+                    "probe to the reported tuple");
+        }
+        if (sameNat()) {
+            addFixed(new PunchPath(mediaPort, peer.profile().privateTuple()), nowNanos,
+                    "probe to the peer's private tuple behind the same NAT");
+        }
+        nextShotgunAt = shotgunAt;
+        LOG.debug("punch start: {} ({}), first prediction {}", plan.strategy(), plan.explanation(), firstPrediction);
+        handleTimeout(nowNanos);
+    }
+
+    /** True when both sides were seen at the same public address: behind one NAT, the private tuple may work. */
+    private boolean sameNat() {
+        return own.reported().getAddress().equals(peer.reported().getAddress());
+    }
+
+    private void addFixed(PunchPath path, long at, String origin) {
+        fixed.putIfAbsent(path, at);
+        fixedOrigin.putIfAbsent(path, origin);
+    }
+
+    @Override
+    public boolean handleDatagram(long nowNanos, int localPort, InetSocketAddress source, byte[] payload) {
+        ProbeCodec.Inbound inbound = codec.read(payload);
+        PunchPath path = new PunchPath(localPort, source);
+        if (inbound instanceof ProbeCodec.Inbound.NotStun) {
+            return false;
+        } else if (inbound instanceof ProbeCodec.Inbound.Dropped drop) {
+            dropped++;
+            LOG.debug("dropped from {}: {}", path, drop.reason());
+        } else if (inbound instanceof ProbeCodec.Inbound.Probe probe) {
+            onProbe(nowNanos, path, probe);
+        } else if (inbound instanceof ProbeCodec.Inbound.Acknowledgement ack) {
+            onAcknowledgement(nowNanos, path, ack.id());
+        }
+        if (state == State.PUNCHING) {
+            serviceFixed(nowNanos);
+        }
+        return true;
+    }
+
+    private void onProbe(long now, PunchPath path, ProbeCodec.Inbound.Probe probe) {
+        if (state == State.CLOSED) {
+            dropped++;
+            return;
+        }
+        probesReceived++;
+        acknowledgementsSent++;
+        transmits.add(new Transmit(path.localPort(), path.remote(), codec.acknowledgement(probe.id(), path.remote())));
+        PROBES.debug("probe in {} nominated={}, acknowledged", path, probe.nominated());
+        switch (state) {
+            case IDLE, PUNCHING -> {
+                if (!probeArrived) {
+                    probeArrived = true;
+                    LOG.debug("first authenticated probe from {}: adopting its source", path);
+                }
+                addFixed(path, state == State.IDLE ? Long.MIN_VALUE : now, "adopted the source of the peer's probe");
+                if (probe.nominated() && role == PunchRole.CONTROLLED) {
+                    nominatedByPeer.add(path);
+                    if (confirmed.contains(path)) {
+                        settle(now, path, "nominated by the peer on a path our probe proved");
+                    }
+                }
+            }
+            case SETTLED -> {
+                if (!path.equals(settled) && path.localPort() == settled.localPort() && rebindCandidates.add(path)) {
+                    sendProbe(now, path, false, "rebinding check");
+                }
+            }
+            case FAILED, CLOSED -> {
+                // answered above, nothing else changes
+            }
+        }
+    }
+
+    private void onAcknowledgement(long now, PunchPath path, TransactionId id) {
+        Pending probe = pending.get(id);
+        if (probe == null || !probe.path().equals(path)) {
+            dropped++;
+            LOG.debug("acknowledgement from {} matches no probe sent there", path);
+            return;
+        }
+        pending.remove(id);
+        acknowledgementsReceived++;
+        confirmed.add(path);
+        PROBES.debug("acknowledgement in {} for {}", path, probe.origin());
+        switch (state) {
+            case PUNCHING -> {
+                if (role == PunchRole.CONTROLLING) {
+                    settle(now, path, probe.origin());
+                } else if (nominatedByPeer.contains(path)) {
+                    settle(now, path, "nominated by the peer, proven by " + probe.origin());
+                } else {
+                    addFixed(path, now + config.probeIntervalNanos(), probe.origin());
+                }
+            }
+            case SETTLED -> {
+                if (path.equals(settled)) {
+                    lastAnswerAt = now;
+                } else if (rebindCandidates.contains(path)) {
+                    PunchPath from = settled;
+                    settled = path;
+                    lastAnswerAt = now;
+                    rebindCandidates.clear();
+                    LOG.info("peer moved from {} to {} (authenticated)", from, path);
+                    events.add(new PunchEvent.PathChanged(from, path));
+                }
+            }
+            default -> {
+                // late answers after a give-up change nothing
+            }
+        }
+    }
+
+    private void settle(long now, PunchPath path, String origin) {
+        state = State.SETTLED;
+        settled = path;
+        lastAnswerAt = now;
+        nextConsentAt = now + jitteredConsentInterval();
+        shotgunRunning = false;
+        fixed.clear();
+        String how = origin + "; remote port " + path.remote().getPort() + " is "
+                + signed(path.remote().getPort() - firstPrediction) + " from the first prediction " + firstPrediction;
+        LOG.info("settled {} after {} ms by {}: {}", path, (now - startedAt) / 1_000_000, plan.strategy(), how);
+        events.add(new PunchEvent.Settled(path, now - startedAt, plan, how, stats()));
+        if (role == PunchRole.CONTROLLING) {
+            lingerUntil = now + config.settleLingerNanos();
+            nextLingerAt = now;
+            serviceSettled(now);
+        }
+    }
+
+    private static String signed(int value) {
+        return value >= 0 ? "+" + value : Integer.toString(value);
+    }
+
+    private long jitteredConsentInterval() {
+        return (long) (config.consentIntervalNanos() * (0.8 + 0.4 * random.nextDouble()));
+    }
+
+    @Override
+    public void handleTimeout(long nowNanos) {
+        switch (state) {
+            case PUNCHING -> {
+                if (nowNanos >= giveUpAt) {
+                    giveUp(nowNanos);
+                    return;
+                }
+                serviceFixed(nowNanos);
+                serviceShotgun(nowNanos);
+            }
+            case SETTLED -> serviceSettled(nowNanos);
+            default -> {
+                // nothing is due
+            }
+        }
+    }
+
+    private void serviceFixed(long now) {
+        for (Map.Entry<PunchPath, Long> e : fixed.entrySet()) {
+            if (e.getValue() <= now && !capReached()) {
+                sendProbe(now, e.getKey(), false, fixedOrigin.getOrDefault(e.getKey(), "probe"));
+                e.setValue(now + config.probeIntervalNanos());
+            }
+        }
+    }
+
+    private void serviceShotgun(long now) {
+        if (!shotgunRunning) {
+            if (now < shotgunAt || (probeArrived && plan.strategy() != Strategy.BIRTHDAY_SOCKETS)) {
+                return;
+            }
+            shotgunRunning = true;
+            nextShotgunAt = now;
+            LOG.debug("nothing within T: shotgun {} starts", plan.strategy());
+        }
+        long period = 1_000_000_000L / config.sweepRate();
+        int burst = 0;
+        while (nextShotgunAt <= now && !capReached() && burst++ < MAX_BURST) {
+            Optional<PunchPath> target = shotgun.next(now);
+            if (target.isEmpty()) {
+                nextShotgunAt = now + config.probeIntervalNanos();
+                return;
+            }
+            shotgunProbes++;
+            sendProbe(now, target.get(), false, "shotgun probe " + shotgunProbes + " to port "
+                    + target.get().remote().getPort());
+            nextShotgunAt += period;
+        }
+        if (nextShotgunAt <= now) {
+            nextShotgunAt = now + period;
+        }
+    }
+
+    private boolean capReached() {
+        if (probesSent >= config.maxProbes() && !capReached) {
+            capReached = true;
+            LOG.debug("probe cap {} reached", config.maxProbes());
+        }
+        return capReached;
+    }
+
+    private void serviceSettled(long now) {
+        if (now - lastAnswerAt >= config.consentTimeoutNanos()) {
+            state = State.CLOSED;
+            LOG.info("consent lost on {}: no authenticated answer for {} ms", settled, (now - lastAnswerAt) / 1_000_000);
+            events.add(new PunchEvent.ConsentLost(settled, now - lastAnswerAt));
+            return;
+        }
+        boolean nominate = role == PunchRole.CONTROLLING;
+        if (nominate && now < lingerUntil && now >= nextLingerAt) {
+            sendProbe(now, settled, true, "nomination");
+            nextLingerAt = now + config.probeIntervalNanos();
+        }
+        if (now >= nextConsentAt) {
+            sendProbe(now, settled, nominate, "consent check");
+            nextConsentAt = now + jitteredConsentInterval();
+        }
+    }
+
+    private void sendProbe(long now, PunchPath path, boolean nominate, String origin) {
+        TransactionId id = TransactionId.random(random);
+        pending.put(id, new Pending(path, origin));
+        probesSent++;
+        transmits.add(new Transmit(path.localPort(), path.remote(), codec.probe(id, nominate)));
+        PROBES.trace("probe out {} ({})", path, origin);
+    }
+
+    private void giveUp(long now) {
+        state = State.FAILED;
+        shotgunRunning = false;
+        fixed.clear();
+        String reason = plan.strategy() == Strategy.INFEASIBLE ? plan.explanation()
+                : "no acknowledged probe within " + (now - startedAt) / 1_000_000 + " ms (" + probesSent
+                        + " probes" + (capReached ? ", cap reached" : "") + ", " + probesReceived
+                        + " authenticated probes received)";
+        Optional<PunchPath> fallback = Optional.of(new PunchPath(mediaPort, peer.reported()));
+        LOG.info("gave up: {}", reason);
+        events.add(new PunchEvent.GaveUp(reason, fallback, now - startedAt, plan, stats()));
+    }
+
+    @Override
+    public Optional<Transmit> pollTransmit() {
+        return Optional.ofNullable(transmits.poll());
+    }
+
+    /** The next event, or empty. */
+    public Optional<PunchEvent> pollEvent() {
+        return Optional.ofNullable(events.poll());
+    }
+
+    @Override
+    public OptionalLong pollTimeout() {
+        return switch (state) {
+            case PUNCHING -> {
+                long next = giveUpAt;
+                if (!capReached) {
+                    for (long at : fixed.values()) {
+                        next = Math.min(next, at);
+                    }
+                    if (!(shotgun instanceof ProbeSchedule.None) && !(probeArrived && !shotgunRunning
+                            && plan.strategy() != Strategy.BIRTHDAY_SOCKETS)) {
+                        next = Math.min(next, shotgunRunning ? nextShotgunAt : shotgunAt);
+                    }
+                }
+                yield OptionalLong.of(next);
+            }
+            case SETTLED -> {
+                long next = Math.min(lastAnswerAt + config.consentTimeoutNanos(), nextConsentAt);
+                if (role == PunchRole.CONTROLLING && nextLingerAt < lingerUntil) {
+                    next = Math.min(next, nextLingerAt);
+                }
+                yield OptionalLong.of(next);
+            }
+            default -> OptionalLong.empty();
+        };
+    }
+}
