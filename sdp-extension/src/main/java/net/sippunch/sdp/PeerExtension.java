@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.nat.MappedTuple;
 import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.punch.PunchEndpoint;
 
 /**
  * A peer's side of the extension, read from its offer or answer: the inputs of the punch engine.
@@ -43,6 +45,19 @@ public record PeerExtension(IceCredentials credentials, PunchAttributes attribut
         InetSocketAddress privateTuple = attributes.privateTuple()
                 .orElseGet(() -> new InetSocketAddress(unspecified(), 0));
         return new NatProfile(privateTuple, samples, nat.mapping(), nat.filtering(), nat.allocation(), nat.type());
+    }
+
+    /**
+     * The peer as the punch engine takes it, or empty when the peer named no mapped tuple (then
+     * only the UPnP tuple, the private tuple or the {@code c=}/{@code m=} address can be tried).
+     *
+     * @param originNanos where the peer's first sample sits on the punch session's clock
+     */
+    public Optional<PunchEndpoint> punchEndpoint(long originNanos) {
+        if (attributes.mapped().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PunchEndpoint(credentials, natProfile(originNanos), attributes.upnp()));
     }
 
     /**

@@ -21,6 +21,7 @@ import net.sippunch.traversal.nat.MappingBehavior;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.nat.NatType;
 import net.sippunch.traversal.nat.PortAllocation;
+import net.sippunch.traversal.punch.PunchEndpoint;
 import org.junit.jupiter.api.Test;
 
 class OfferAnswerTest {
@@ -155,7 +156,14 @@ class OfferAnswerTest {
         assertEquals(List.of(tuple("203.0.113.7", 5004), tuple("203.0.113.7", 40003), tuple("203.0.113.7", 40001),
                 tuple("10.0.0.5", 5004), tuple("192.0.2.10", 40000)), peer.namedTuples());
 
+        PunchEndpoint endpoint = peer.punchEndpoint(1_000L).orElseThrow();
+        assertEquals(CREDENTIALS, endpoint.credentials());
+        assertEquals(profile, endpoint.profile());
+        assertEquals(Optional.of(tuple("203.0.113.7", 5004)), endpoint.upnp());
+        assertEquals(tuple("203.0.113.7", 40003), endpoint.reported());
+
         PeerExtension bare = new PeerExtension(CREDENTIALS, PunchAttributes.empty(), tuple("192.0.2.10", 40000));
+        assertEquals(Optional.empty(), bare.punchEndpoint(0));
         assertTrue(bare.natProfile(0).privateTuple().getAddress().isAnyLocalAddress());
         assertEquals(NatType.UNKNOWN, bare.natProfile(0).type());
         assertEquals(List.of(tuple("192.0.2.10", 40000)), bare.namedTuples());
