@@ -25,6 +25,8 @@ public record NatClassification(NatType type,
     public static final NatClassification UNKNOWN = new NatClassification(
             NatType.UNKNOWN, MappingBehavior.UNKNOWN, FilteringBehavior.UNKNOWN, PortAllocation.UNKNOWN);
 
+    /** Checks that no component is null. */
+
     public NatClassification {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(mapping, "mapping");

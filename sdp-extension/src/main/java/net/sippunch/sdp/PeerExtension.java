@@ -23,6 +23,8 @@ import net.sippunch.traversal.punch.PunchEndpoint;
  */
 public record PeerExtension(IceCredentials credentials, PunchAttributes attributes, InetSocketAddress mediaTarget) {
 
+    /** Checks that no component is null. */
+
     public PeerExtension {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(attributes, "attributes");
@@ -63,7 +65,8 @@ public record PeerExtension(IceCredentials credentials, PunchAttributes attribut
     /**
      * Every distinct transport address the peer named, for a prober's first round: the UPnP
      * tuple, the mapped tuples newest first, the private tuple, then the {@code c=}/{@code m=}
-     * address. Prediction beyond these is the punch engine's business.
+     * address unless it is the unspecified address. Prediction beyond these is the punch
+     * engine's business.
      */
     public List<InetSocketAddress> namedTuples() {
         Set<InetSocketAddress> out = new LinkedHashSet<>();
@@ -73,7 +76,9 @@ public record PeerExtension(IceCredentials credentials, PunchAttributes attribut
             out.add(mapped.get(i).mapped());
         }
         attributes.privateTuple().ifPresent(out::add);
-        out.add(mediaTarget);
+        if (!mediaTarget.getAddress().isAnyLocalAddress()) {
+            out.add(mediaTarget); // c=0.0.0.0 is the old way of putting a call on hold
+        }
         return List.copyOf(out);
     }
 

@@ -13,6 +13,7 @@ public sealed interface SdpReading {
      * @param peer what the peer said
      */
     record Extended(PeerExtension peer) implements SdpReading {
+        /** Checks that no component is null. */
         public Extended {
             Objects.requireNonNull(peer, "peer");
         }
@@ -27,6 +28,7 @@ public sealed interface SdpReading {
      * @param unsupportedVersion the peer's extension version when it is one this side cannot read
      */
     record Plain(InetSocketAddress mediaTarget, OptionalInt unsupportedVersion) implements SdpReading {
+        /** Checks that no component is null. */
         public Plain {
             Objects.requireNonNull(mediaTarget, "mediaTarget");
             Objects.requireNonNull(unsupportedVersion, "unsupportedVersion");
@@ -40,6 +42,7 @@ public sealed interface SdpReading {
      * @param problem   what is wrong with it
      */
     record Invalid(String attribute, String problem) implements SdpReading {
+        /** Checks that no component is null. */
         public Invalid {
             Objects.requireNonNull(attribute, "attribute");
             Objects.requireNonNull(problem, "problem");

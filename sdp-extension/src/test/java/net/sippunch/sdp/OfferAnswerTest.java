@@ -170,6 +170,14 @@ class OfferAnswerTest {
     }
 
     @Test
+    void holdAddressIsReadButNeverNamedAsAProbeTarget() {
+        String text = SdpSamples.extendedWith().replace("c=IN IP4 192.0.2.10", "c=IN IP4 0.0.0.0");
+        PeerExtension peer = SdpSamples.extended(OfferAnswer.readOffer(text));
+        assertTrue(peer.mediaTarget().getAddress().isAnyLocalAddress());
+        assertEquals(List.of(), peer.namedTuples());
+    }
+
+    @Test
     void modelRejectsWhatTheGrammarCannotCarry() {
         InetSocketAddress m = tuple("203.0.113.7", 40001);
         assertThrows(IllegalArgumentException.class, () -> new MappedSample(m, S1, MappedSample.MAX_OFFSET_MILLIS + 1));
