@@ -32,6 +32,26 @@ public final class PunchCodec {
     }
 
     /**
+     * One attribute line, {@code a=name:value}.
+     *
+     * @param name  the attribute name
+     * @param value the attribute value
+     */
+    public record Line(String name, String value) {
+        /** Checks that no component is null. */
+        public Line {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(value, "value");
+        }
+
+        /** The line as it appears in SDP, without the line end. */
+        @Override
+        public String toString() {
+            return "a=" + name + ":" + value;
+        }
+    }
+
+    /**
      * Writes the extension's attributes and the credentials at the end of {@code media}, after
      * removing any extension or ICE credential attributes it had. Other attributes keep their
      * place.
@@ -48,8 +68,8 @@ public final class PunchCodec {
                     kept.add(a);
                 }
             }
-            for (String[] line : lines(attributes, credentials)) {
-                kept.add(factory.createAttribute(line[0], line[1]));
+            for (Line line : lines(attributes, credentials)) {
+                kept.add(factory.createAttribute(line.name(), line.value()));
             }
             media.setAttributes(kept);
         } catch (SdpException e) {
@@ -58,11 +78,11 @@ public final class PunchCodec {
     }
 
     /**
-     * The attribute lines {@link #write} adds, as name/value pairs in order: version, private,
-     * mapped..., delta, nat, upnp, peer-correction, ice-ufrag, ice-pwd.
+     * The attribute lines {@link #write} adds, in order: version, private, mapped..., delta, nat,
+     * upnp, peer-correction, ice-ufrag, ice-pwd.
      */
-    public static List<String[]> lines(PunchAttributes a, IceCredentials credentials) {
-        List<String[]> out = new ArrayList<>();
+    public static List<Line> lines(PunchAttributes a, IceCredentials credentials) {
+        List<Line> out = new ArrayList<>();
         out.add(line(PunchAttribute.VERSION, Integer.toString(a.version())));
         a.privateTuple().ifPresent(t -> out.add(line(PunchAttribute.PRIVATE, TransportAddresses.format(t))));
         for (MappedSample s : a.mapped()) {
@@ -77,11 +97,11 @@ public final class PunchCodec {
         a.peerCorrection().ifPresent(t -> out.add(line(PunchAttribute.PEER_CORRECTION, TransportAddresses.format(t))));
         out.add(line(PunchAttribute.ICE_UFRAG, credentials.ufrag()));
         out.add(line(PunchAttribute.ICE_PWD, credentials.password()));
-        return out;
+        return List.copyOf(out);
     }
 
-    private static String[] line(PunchAttribute name, String value) {
-        return new String[] {name.sdpName(), value};
+    private static Line line(PunchAttribute name, String value) {
+        return new Line(name.sdpName(), value);
     }
 
     /**

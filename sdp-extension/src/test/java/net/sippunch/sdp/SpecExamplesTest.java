@@ -83,8 +83,8 @@ class SpecExamplesTest {
     void writerProducesTheOfferExampleLines() {
         PunchAttributes a = SdpSamples.extended(OfferAnswer.readOffer(examples.get(0))).attributes();
         StringBuilder written = new StringBuilder();
-        for (String[] line : PunchCodec.lines(a, SdpSamples.CREDENTIALS)) {
-            written.append("a=").append(line[0]).append(':').append(line[1]).append("\r\n");
+        for (PunchCodec.Line line : PunchCodec.lines(a, SdpSamples.CREDENTIALS)) {
+            written.append(line).append("\r\n");
         }
         assertTrue(examples.get(0).endsWith(written.toString()), written.toString());
     }
