@@ -64,6 +64,19 @@ public final class OfferAnswer {
     }
 
     /**
+     * The address to put in this side's {@code c=}/{@code m=} lines, the one a plain peer can
+     * reach best (docs/sdp-extension.md section 7.1): the UPnP tuple, else the first mapped
+     * tuple, else the private tuple.
+     *
+     * @param profile what discovery learnt about the media port's NAT
+     * @param upnp    the tuple a UPnP IGD mapped for the media port, if any
+     * @return the address and port for {@code c=} and {@code m=}
+     */
+    public static InetSocketAddress signalledTarget(NatProfile profile, Optional<InetSocketAddress> upnp) {
+        return upnp.orElseGet(() -> profile.firstMapping().map(MappedTuple::mapped).orElse(profile.privateTuple()));
+    }
+
+    /**
      * Writes the offer's attributes into the first audio description of {@code offer}.
      *
      * @throws IllegalArgumentException when {@code offer} has no media description or the
@@ -148,10 +161,10 @@ public final class OfferAnswer {
         try {
             return SdpFactory.getInstance().createSessionDescription(text);
         } catch (SdpException e) {
-            return new SdpReading.Invalid("sdp", "not parseable: " + e.getMessage());
+            return new SdpReading.Invalid("sdp", "not parseable: " + ValueParser.shorten(String.valueOf(e.getMessage())));
         } catch (RuntimeException e) {
             // The foreign parser's own bugs on hostile text must not escape as a crash.
-            return new SdpReading.Invalid("sdp", "not parseable: " + e);
+            return new SdpReading.Invalid("sdp", "not parseable: " + ValueParser.shorten(e.toString()));
         }
     }
 

@@ -112,7 +112,7 @@ public final class PunchCodec {
         try {
             return readChecked(session, media);
         } catch (SdpException e) {
-            return new SdpReading.Invalid("sdp", "unreadable: " + e.getMessage());
+            return new SdpReading.Invalid("sdp", "unreadable: " + ValueParser.shorten(String.valueOf(e.getMessage())));
         }
     }
 
@@ -151,7 +151,7 @@ public final class PunchCodec {
             }
             if (known != PunchAttribute.ICE_UFRAG && known != PunchAttribute.ICE_PWD
                     && ++punchCount > MAX_PUNCH_ATTRIBUTES) {
-                return new SdpReading.Invalid(name, "more than " + MAX_PUNCH_ATTRIBUTES
+                return new SdpReading.Invalid(ValueParser.shorten(name), "more than " + MAX_PUNCH_ATTRIBUTES
                         + " punch-* attributes in one media description");
             }
             if (known == null) {

@@ -170,6 +170,16 @@ class OfferAnswerTest {
     }
 
     @Test
+    void signalledTargetPrefersUpnpThenFirstMappingThenPrivate() {
+        NatProfile profile = sequentialProfile();
+        assertEquals(tuple("203.0.113.7", 5004), OfferAnswer.signalledTarget(profile, Optional.of(tuple("203.0.113.7", 5004))));
+        assertEquals(tuple("203.0.113.7", 40001), OfferAnswer.signalledTarget(profile, Optional.empty()));
+        NatProfile nothing = new NatProfile(tuple("10.0.0.5", 5004), List.of(), MappingBehavior.UNKNOWN,
+                FilteringBehavior.UNKNOWN, PortAllocation.UNKNOWN, NatType.UNKNOWN);
+        assertEquals(tuple("10.0.0.5", 5004), OfferAnswer.signalledTarget(nothing, Optional.empty()));
+    }
+
+    @Test
     void holdAddressIsReadButNeverNamedAsAProbeTarget() {
         String text = SdpSamples.extendedWith().replace("c=IN IP4 192.0.2.10", "c=IN IP4 0.0.0.0");
         PeerExtension peer = SdpSamples.extended(OfferAnswer.readOffer(text));
