@@ -1,0 +1,56 @@
+package net.sippunch.sdp;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/** What a peer's session description turned out to be, for one media stream. */
+public sealed interface SdpReading {
+
+    /**
+     * The peer speaks the extension: everything the punch engine needs.
+     *
+     * @param peer what the peer said
+     */
+    record Extended(PeerExtension peer) implements SdpReading {
+        /** Checks that no component is null. */
+        public Extended {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /**
+     * The peer is a plain SIP user agent for this stream (no {@code a=punch-version}), or speaks a
+     * version this implementation does not know: send standard RTP to the {@code c=}/{@code m=}
+     * address.
+     *
+     * @param mediaTarget        the address from {@code c=} and the port from {@code m=}
+     * @param unsupportedVersion the peer's extension version when it is one this side cannot read
+     */
+    record Plain(InetSocketAddress mediaTarget, OptionalInt unsupportedVersion) implements SdpReading {
+        /** Checks that no component is null. */
+        public Plain {
+            Objects.requireNonNull(mediaTarget, "mediaTarget");
+            Objects.requireNonNull(unsupportedVersion, "unsupportedVersion");
+        }
+    }
+
+    /**
+     * The description breaks the specification; nothing of it was applied.
+     *
+     * @param attribute the attribute (or SDP line type such as {@code c} or {@code m}) that is wrong
+     * @param problem   what is wrong with it
+     */
+    record Invalid(String attribute, String problem) implements SdpReading {
+        /** Checks that no component is null. */
+        public Invalid {
+            Objects.requireNonNull(attribute, "attribute");
+            Objects.requireNonNull(problem, "problem");
+        }
+
+        /** One line for logs and SIP reason phrases, e.g. {@code a=punch-delta: not an integer}. */
+        public String message() {
+            return (attribute.length() == 1 ? attribute + "=" : "a=" + attribute) + ": " + problem;
+        }
+    }
+}
