@@ -1,0 +1,170 @@
+package net.sippunch.traversal.punch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.sim.LinkModel;
+import net.sippunch.traversal.sim.NatPreset;
+import net.sippunch.traversal.sim.Scenario;
+import net.sippunch.traversal.stun.TransactionId;
+import org.junit.jupiter.api.Test;
+
+/** Security and life after settling: RTP Bleed attempts, replays, NAT rebinding, consent loss. */
+class PunchSessionTest {
+
+    private static final InetSocketAddress ATTACKER = new InetSocketAddress("198.18.9.9", 4444);
+
+    /** A settled call between two simulated sites; both sessions stay attached afterwards. */
+    private static final class Call {
+        final Scenario scenario;
+        final Scenario.Result<PunchSession> result;
+
+        Call(NatPreset a, NatPreset b) {
+            scenario = Scenario.builder().seed(3).nat(Scenario.Side.A, a).nat(Scenario.Side.B, b)
+                    .oneWayDelay(Duration.ofMillis(20)).build();
+            PunchConfig config = PunchConfig.defaults();
+            result = scenario.punch(peer -> {
+                PunchSession s = new PunchSession(config, peer.caller() ? PunchRole.CONTROLLING : PunchRole.CONTROLLED,
+                        new PunchEndpoint(peer.localCredentials(), peer.localProfile(), Optional.empty()),
+                        new PunchEndpoint(peer.remoteCredentials(), peer.remoteProfile(), Optional.empty()),
+                        peer.random());
+                s.start(peer.nowNanos(), List.of());
+                return s;
+            }, PunchSession::finished, Duration.ofSeconds(5));
+            assertTrue(a().settledPath().isPresent() && b().settledPath().isPresent(), "settled first");
+        }
+
+        PunchSession a() {
+            return result.a();
+        }
+
+        PunchSession b() {
+            return result.b();
+        }
+
+        InetSocketAddress aPublic() {
+            return b().settledPath().orElseThrow().remote();
+        }
+
+        void run(Duration d) {
+            scenario.network().runFor(d.toNanos());
+        }
+
+        List<PunchEvent> events(PunchSession s) {
+            List<PunchEvent> out = new ArrayList<>();
+            for (Optional<PunchEvent> e = s.pollEvent(); e.isPresent(); e = s.pollEvent()) {
+                out.add(e.get());
+            }
+            return out;
+        }
+
+        IceCredentials credentials(Scenario.Side side) {
+            return scenario.site(side).credentials();
+        }
+    }
+
+    @Test
+    void probesWithAForeignKeyAreDroppedAndChangeNothing() {
+        Call call = new Call(NatPreset.FULL_CONE, NatPreset.PORT_RESTRICTED_CONE);
+        PunchPath before = call.a().settledPath().orElseThrow();
+        long dropped = call.a().stats().dropped();
+        PunchStats start = call.a().stats();
+        IceCredentials forged = IceCredentials.random(new SplittableRandom(9));
+        // right USERNAME, keyed with a guessed password instead of A's: the MESSAGE-INTEGRITY cannot match
+        ProbeCodec attacker = new ProbeCodec(call.credentials(Scenario.Side.B),
+                new IceCredentials(call.credentials(Scenario.Side.A).ufrag(), forged.password()),
+                PunchRole.CONTROLLED, 1, false);
+        for (int i = 0; i < 5; i++) {
+            call.scenario.network().inject(ATTACKER, call.aPublic(),
+                    attacker.probe(TransactionId.random(new SplittableRandom(i)), true));
+        }
+        call.run(Duration.ofSeconds(1));
+        assertEquals(before, call.a().settledPath().orElseThrow());
+        PunchStats end = call.a().stats();
+        assertEquals(dropped + 5, end.dropped());
+        assertEquals(end.probesReceived() - start.probesReceived(),
+                end.acknowledgementsSent() - start.acknowledgementsSent(), "answers only to authenticated probes");
+        assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
+    }
+
+    @Test
+    void aReplayedAuthenticProbeFromAnotherAddressNeverMovesMedia() {
+        Call call = new Call(NatPreset.FULL_CONE, NatPreset.PORT_RESTRICTED_CONE);
+        PunchPath before = call.a().settledPath().orElseThrow();
+        // what a man in the middle could have captured: a genuine probe of B, replayed from its own address
+        ProbeCodec genuine = new ProbeCodec(call.credentials(Scenario.Side.B), call.credentials(Scenario.Side.A),
+                PunchRole.CONTROLLED, 1, false);
+        byte[] captured = genuine.probe(TransactionId.random(new SplittableRandom(5)), true);
+        for (int i = 0; i < 3; i++) {
+            call.scenario.network().inject(ATTACKER, call.aPublic(), captured);
+        }
+        call.run(Duration.ofSeconds(40));
+        assertEquals(before, call.a().settledPath().orElseThrow(), "media stays where it was");
+        assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged
+                || e instanceof PunchEvent.ConsentLost));
+    }
+
+    @Test
+    void anUnmatchedAcknowledgementIsDropped() {
+        Call call = new Call(NatPreset.FULL_CONE, NatPreset.FULL_CONE);
+        long dropped = call.a().stats().dropped();
+        ProbeCodec peer = new ProbeCodec(call.credentials(Scenario.Side.B), call.credentials(Scenario.Side.A),
+                PunchRole.CONTROLLED, 1, false);
+        call.scenario.network().inject(ATTACKER, call.aPublic(),
+                peer.acknowledgement(TransactionId.random(new SplittableRandom(1)), ATTACKER));
+        call.run(Duration.ofMillis(100));
+        assertEquals(dropped + 1, call.a().stats().dropped());
+    }
+
+    @Test
+    void nonStunDatagramsAreLeftToTheCaller() {
+        Call call = new Call(NatPreset.OPEN, NatPreset.OPEN);
+        byte[] rtp = new byte[172];
+        rtp[0] = (byte) 0x80;
+        assertFalse(call.a().handleDatagram(0, 5004, ATTACKER, rtp));
+        assertTrue(call.a().handleDatagram(0, 5004, ATTACKER, new byte[] {0, 1, 0, 0, 0x21, 0x12, (byte) 0xA4, 0x42,
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}), "STUN-looking bytes are judged (and dropped) here");
+    }
+
+    @Test
+    void aNatRebindingIsFollowedOnlyAfterAnAuthenticatedAnswer() {
+        Call call = new Call(NatPreset.FULL_CONE, NatPreset.SYMMETRIC_SEQUENTIAL);
+        PunchPath before = call.a().settledPath().orElseThrow();
+        call.events(call.a());
+        call.scenario.site(Scenario.Side.B).routers().get(0).nat().reset();
+        call.run(Duration.ofSeconds(8));
+        List<PunchEvent> events = call.events(call.a());
+        PunchEvent.PathChanged changed = (PunchEvent.PathChanged) events.stream()
+                .filter(e -> e instanceof PunchEvent.PathChanged).findFirst().orElseThrow();
+        assertEquals(before, changed.from());
+        assertEquals(before.remote().getAddress(), changed.to().remote().getAddress());
+        assertTrue(changed.to().remote().getPort() != before.remote().getPort(), "the peer's new port");
+        assertEquals(changed.to(), call.a().settledPath().orElseThrow());
+    }
+
+    @Test
+    void consentIsLostAfterThirtySecondsOfSilence() {
+        Call call = new Call(NatPreset.PORT_RESTRICTED_CONE, NatPreset.PORT_RESTRICTED_CONE);
+        call.events(call.a());
+        long cutAt = call.scenario.network().now();
+        call.scenario.network().core(new LinkModel(20_000_000L, 0, 1.0));
+        call.run(Duration.ofSeconds(29));
+        assertTrue(call.events(call.a()).isEmpty(), "still within consent");
+        call.run(Duration.ofSeconds(6));
+        PunchEvent.ConsentLost lost = assertInstanceOf(PunchEvent.ConsentLost.class, call.events(call.a()).get(0));
+        assertTrue(lost.silentNanos() >= 30_000_000_000L);
+        assertTrue(call.scenario.network().now() - cutAt <= 35_000_000_000L);
+        long sent = call.a().stats().probesSent();
+        call.run(Duration.ofSeconds(10));
+        assertEquals(sent, call.a().stats().probesSent(), "nothing is sent after consent is lost");
+    }
+}
