@@ -14,10 +14,12 @@
 # suffix they are site a's. In `nat` they apply to --site (default a); options not given take their defaults.
 #   --nat TYPE                   the site router's behaviour (below)
 #   --delta D  --base PORT       sequential types: ports base, base+D, base+2D, ... (default 1, 40000)
-#   --cycle N                    sequential types: ports in one cycle before the counter wraps (default 1024)
+#   --cycle N                    sequential types: ports in one cycle before the counter wraps (default 1024;
+#                                a wrapped port still in use toward the same remote drops that packet)
 #   --loss N                     the site router drops N in 1000 of the packets it forwards, both ways
-#                                (nft numgen random; outbound packets are dropped before NAT, default 0)
-#   --udp-timeout S              conntrack UDP timeout in the site's routers (kernel default 30)
+#                                (nft numgen random; outbound packets are dropped before NAT; in a double
+#                                NAT the inner router drops; default 0)
+#   --udp-timeout S              conntrack UDP timeout in the site's NAT routers (kernel default 30)
 #   --udp-stream-timeout S       conntrack UDP timeout once a flow has seen replies (kernel default 120);
 #                                learned cone mappings and the second-priority "seen" set live as long
 #   --outer TYPE                 double NAT (up only; nat may change the type of an existing outer router):
@@ -61,9 +63,10 @@
 # traffic is dropped in the router's filter chains, never in nat chains, so an early packet cannot
 # leave a conntrack entry that steals a port.
 #
-# Neighbour: opens new UDP flows (a new socket each, one datagram, random destination port) from
-# x-nb to --to (default the sink 198.18.0.1): --rate N per second (default 100) for --duration S
-# seconds (default: until stopped), or --count N as fast as it can, then exits.
+# Neighbour: opens new UDP flows (a new socket each through bash's /dev/udp, one datagram, random
+# destination port) from x-nb to --to (default the sink 198.18.0.1): --rate N per second (default 100)
+# for --duration S seconds (default: until stopped), or --count N as fast as it can, then exits; it
+# reports the flows sent on standard error. Behind a sequential NAT each flow takes one port.
 #
 # Examples:
 #   natlab.sh up --prefix lv1 --nat-a symmetric-sequential --delta-a 2 --nat-b port-restricted
@@ -252,8 +255,9 @@ router() {
     if [ "$2" != open ]; then
         nsx "$n" sysctl -qw net.netfilter.nf_conntrack_udp_timeout="${S_timeout:-30}" \
             net.netfilter.nf_conntrack_udp_timeout_stream="${S_stream:-120}"
-        nsx "$n" conntrack -F >/dev/null 2>&1 || true
     fi
+    # mappings of the previous behaviour must not outlive it
+    nsx "$n" conntrack -F >/dev/null 2>&1 || true
 }
 
 # address_lan SITE OPEN(0|1): the LAN's addresses and routes
