@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every NAT behaviour of {@code lab/natlab.sh}, measured from inside the lab: a client sends from one
  * socket to eight addresses of the discovery host and the host reports the source each datagram came
  * from (mapping and port allocation); then the host sends unsolicited datagrams from another port of the
- * contacted IP and from another IP, followed by one from the contacted address as a marker, and the
- * client reports which came before the marker (filtering). A behaviour that is not what its name says
+ * contacted IP and from another IP, followed by markers from the contacted address, and the client
+ * reports which came before the markers (filtering). A behaviour that is not what its name says
  * fails the test. One two-site lab serves the class; each case reconfigures one site's router.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -114,7 +114,7 @@ class KernelNatBehaviourTest {
             case "symmetric-random" -> { }
             default -> assertEquals(flocal, mapping.getPort(), "a first flow keeps its port");
         }
-        Set<String> unsolicited = unsolicitedReaching(client, mapping, tag);
+        Set<String> unsolicited = unsolicitedReaching(disc, client, mapping, tag);
         boolean samePort = Set.of("open", "full-cone", "address-restricted").contains(type);
         boolean otherIp = Set.of("open", "full-cone").contains(type);
         assertEquals(samePort, unsolicited.contains("same-ip"),
@@ -193,16 +193,21 @@ class KernelNatBehaviourTest {
 
     /**
      * Sends to {@code mapping} from another port of the contacted server's IP and from another IP, then
-     * a marker from the contacted server itself; returns which of the first two reached the client
-     * before the marker (same path, sent in order).
+     * a marker from the contacted server itself, and once the marker arrived a second one; returns which
+     * of the first two reached the client before the second marker (the same path; the second marker
+     * leaves after the first arrived, so it cannot overtake them).
      */
-    private Set<String> unsolicitedReaching(EndpointControl client, InetSocketAddress mapping, String tag) {
+    static Set<String> unsolicitedReaching(EndpointControl disc, EndpointControl client, InetSocketAddress mapping,
+                                           String tag) {
         disc.send("d1", mapping, "same-ip-" + tag);
         disc.send("d2", mapping, "other-ip-" + tag);
         disc.send("d0", mapping, "marker-" + tag);
-        return client.receivedUntil("marker-" + tag).stream()
+        List<Received> received = new ArrayList<>(client.receivedUntil("marker-" + tag));
+        disc.send("d0", mapping, "marker2-" + tag);
+        received.addAll(client.receivedUntil("marker2-" + tag));
+        return received.stream()
                 .map(Received::text)
-                .filter(t -> t.endsWith("-" + tag) && !t.startsWith("marker-"))
+                .filter(t -> t.endsWith("-" + tag) && !t.startsWith("marker"))
                 .map(t -> t.substring(0, t.length() - tag.length() - 1))
                 .collect(Collectors.toSet());
     }
