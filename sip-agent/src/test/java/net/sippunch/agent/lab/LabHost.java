@@ -32,11 +32,25 @@ final class LabHost implements AutoCloseable {
 
     /** Skips or fails (in CI) unless this is root with ip and nft on the PATH. */
     static void requireLab() {
+        requireLab(List.of());
+    }
+
+    /**
+     * Skips or fails (in CI) unless this is root with ip, nft and the named tools (Debian package names
+     * in brackets, like {@code "conntrack (conntrack)"}) on the PATH.
+     */
+    static void requireLab(List<String> tools) {
         String reason = null;
         if (!isRoot()) {
             reason = "network-namespace lab tests need root";
         } else if (!onPath("ip") || !onPath("nft")) {
             reason = "network-namespace lab tests need iproute2 and nftables (apt-get install -y iproute2 nftables)";
+        }
+        for (String tool : tools) {
+            String program = tool.split(" ")[0];
+            if (reason == null && !onPath(program)) {
+                reason = "network-namespace lab tests need " + tool + " on the PATH";
+            }
         }
         if (reason == null) {
             return;
@@ -52,6 +66,40 @@ final class LabHost implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), "up", "--prefix", prefix, "--nat", natType));
         cmd.addAll(extra);
         run(cmd, 60);
+    }
+
+    /** Brings the lab up with {@code natlab.sh up --prefix P ARGS...} (the two-site form). */
+    void upWith(List<String> args) throws IOException, InterruptedException {
+        script("up", args);
+    }
+
+    /** Changes the behaviour of a running site's routers: {@code natlab.sh nat --site SITE ARGS...}. */
+    void nat(String site, List<String> args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("--site", site));
+        all.addAll(args);
+        script("nat", all);
+    }
+
+    /** Runs {@code natlab.sh COMMAND --prefix P ARGS...} to completion; returns its output, fails unless it exits 0. */
+    String script(String command, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), command, "--prefix", prefix));
+        cmd.addAll(args);
+        return run(cmd, 60);
+    }
+
+    /** Runs a command in {@code node} to completion; returns its output, fails unless it exits 0. */
+    String exec(String node, List<String> command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), "exec", "--prefix", prefix, node, "--"));
+        cmd.addAll(command);
+        return run(cmd, 30);
+    }
+
+    /** Starts a {@link LabEndpoint} in {@code node}; it ends with the lab. */
+    EndpointControl endpoint(String node) throws IOException {
+        Process p = new ProcessBuilder(javaCommand(node, LabEndpoint.class.getName(), List.of()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        processes.add(p);
+        return new EndpointControl(node, p);
     }
 
     /** Runs the agent's command line in {@code node} to completion; returns stdout, fails on timeout. */
@@ -93,11 +141,15 @@ final class LabHost implements AutoCloseable {
     }
 
     private Process start(String node, List<String> args) throws IOException {
+        return new ProcessBuilder(javaCommand(node, "net.sippunch.agent.cli.SipAgent", args)).start();
+    }
+
+    private List<String> javaCommand(String node, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), "exec", "--prefix", prefix, node, "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "net.sippunch.agent.cli.SipAgent"));
+                "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).start();
+        return cmd;
     }
 
     @Override
@@ -111,7 +163,7 @@ final class LabHost implements AutoCloseable {
         run(List.of(LAB_SCRIPT.toString(), "down", "--prefix", prefix), 60);
     }
 
-    private static void run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
+    private static String run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p));
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -121,6 +173,7 @@ final class LabHost implements AutoCloseable {
         if (p.exitValue() != 0) {
             fail(cmd + " exited " + p.exitValue() + ":\n" + out.join());
         }
+        return out.join();
     }
 
     private static String readAll(Process p) {
