@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -53,7 +55,7 @@ public final class UserAgent implements AutoCloseable {
     private final Registration registration;
     private final CallEnvironment env;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
-    private final List<CallReport> finished = new ArrayList<>();
+    private final List<Consumer<CallReport>> listeners = new CopyOnWriteArrayList<>();
     private boolean registered;
 
     private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer,
@@ -175,9 +177,9 @@ public final class UserAgent implements AutoCloseable {
         return calls.size();
     }
 
-    /** Reports of ended calls, oldest first. */
-    public synchronized List<CallReport> finishedReports() {
-        return List.copyOf(finished);
+    /** Adds a listener told about every ended call (after its report is written). */
+    public void onCallEnded(Consumer<CallReport> listener) {
+        listeners.add(listener);
     }
 
     public SipEndpoint endpoint() {
@@ -189,10 +191,10 @@ public final class UserAgent implements AutoCloseable {
             calls.remove(call.callId(), call);
         }
         call.done().thenAccept(report -> {
-            synchronized (this) {
-                finished.add(report);
-            }
             writeReport(report);
+            for (Consumer<CallReport> l : listeners) {
+                l.accept(report);
+            }
         });
     }
 
