@@ -205,7 +205,8 @@ public final class Call implements TransactionOwner {
             return;
         }
         boolean cancelled = state == CallState.CANCELLING && status == Response.REQUEST_TERMINATED;
-        finish(cancelled ? "cancelled" : "rejected", status, status + " " + r.getReasonPhrase());
+        finish(cancelled ? "cancelled" : "rejected", status,
+                (cancelled ? endReason + ": " : "") + status + " " + r.getReasonPhrase());
     }
 
     private void onSuccess(ResponseEvent event) {

@@ -34,7 +34,7 @@ final class TestAgents {
                 + "  portMax: " + mediaMax + "\n"
                 + "  tone: {frequency: " + toneHz + ", amplitude: 0.3}\n"
                 + (recordDir == null ? "" : "  recordDir: " + recordDir + "\n")
-                + "timeouts: {invite: 10, shutdown: 3}\n"
+                + (extra != null && extra.contains("timeouts:") ? "" : "timeouts: {invite: 10, shutdown: 3}\n")
                 + (extra == null ? "" : extra);
         return ConfigLoader.parse(yaml, user + " test config");
     }
