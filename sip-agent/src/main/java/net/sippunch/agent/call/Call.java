@@ -75,6 +75,7 @@ public final class Call implements TransactionOwner {
     private boolean cancelWanted;
     private boolean ackSent;
     private boolean lateOffer;
+    private String mediaNote;
     private Long tInvite;
     private Long tProvisional;
     private Long tAnswered;
@@ -438,6 +439,7 @@ public final class Call implements TransactionOwner {
                     short[] audio = options.audio() != null ? options.audio() : env.audio();
                     rtp = new RtpSession(port, p, audio, recordFile(), media, env.random(), callId);
                     LOG.info("media: {} to {}", p.codec(), p.remote());
+                    schedule(this::checkFirstMedia, env.config().timeouts().firstMedia());
                 } catch (IOException e) {
                     hangup("media not started: " + e.getMessage());
                 } finally {
@@ -445,6 +447,13 @@ public final class Call implements TransactionOwner {
                 }
             }
         });
+    }
+
+    private synchronized void checkFirstMedia() {
+        if (rtp != null && state != CallState.ENDED && rtp.firstRtpReceivedMillis() == null) {
+            mediaNote = "no RTP from the peer within " + env.config().timeouts().firstMedia() + " s of the answer";
+            LOG.warn("{} (expected from {})", mediaNote, path.remote());
+        }
     }
 
     private Path recordFile() {
@@ -478,14 +487,14 @@ public final class Call implements TransactionOwner {
                 LOG.debug("closing media port: {}", e.toString());
             }
         }
-        CallReport report = new CallReport(callId, caller ? "caller" : "callee", from, to, outcome, status, reason,
+        if (mediaNote != null) {
+            reason = reason + "; " + mediaNote;
+        }
+        CallReport report = CallReport.of(callId, caller ? "caller" : "callee", from, to, outcome, status, reason,
                 new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck,
                         counters != null ? counters.firstRtpSentMillis() : null,
                         counters != null ? counters.firstRtpReceivedMillis() : null, System.currentTimeMillis()),
-                path != null ? path.codec().name() : null,
-                port != null ? port.local().getAddress().getHostAddress() + ":" + port.port() : null,
-                path != null ? path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort() : null,
-                counters, summary);
+                port, path, counters, summary);
         LOG.info("ended: {} ({})", outcome, reason);
         env.onEnded().accept(this);
         done.complete(report);

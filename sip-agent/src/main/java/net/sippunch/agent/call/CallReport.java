@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import net.sippunch.agent.media.MediaCounters;
+import net.sippunch.agent.media.MediaPath;
+import net.sippunch.agent.media.MediaPort;
 import net.sippunch.agent.media.TraversalSummary;
 
 /**
@@ -45,6 +47,17 @@ public record CallReport(String callId, String role, String from, String to, Str
             return answered != null && firstRtpSent != null && firstRtpReceived != null
                     ? Math.max(firstRtpSent, firstRtpReceived) - answered : null;
         }
+    }
+
+    /** Assembles a report; the port and path may be null when the call never got that far. */
+    static CallReport of(String callId, String role, String from, String to, String outcome, Integer status,
+                         String reason, Timings timings, MediaPort port, MediaPath path, MediaCounters counters,
+                         TraversalSummary summary) {
+        return new CallReport(callId, role, from, to, outcome, status, reason, timings,
+                path != null ? path.codec().name() : null,
+                port != null ? port.local().getAddress().getHostAddress() + ":" + port.port() : null,
+                path != null ? path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort() : null,
+                counters, summary);
     }
 
     /** True when the call was answered and RTP flowed both ways. */

@@ -33,6 +33,11 @@ final class Kamailio implements AutoCloseable {
     /** Starts Kamailio and waits (bounded) until it answers an OPTIONS. */
     static Kamailio start(Path workDir, int port, Map<String, String> passwords) throws IOException, InterruptedException {
         String binary = ExternalTools.require("kamailio", "kamailio");
+        try (DatagramSocket free = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+            free.getLocalPort(); // Kamailio binds with SO_REUSEADDR: a second one would share the port silently
+        } catch (java.net.SocketException e) {
+            fail("127.0.0.1:" + port + " is taken (another Kamailio still running?): " + e.getMessage());
+        }
         Files.copy(CONFIG, workDir.resolve("kamailio.cfg"));
         StringBuilder pw = new StringBuilder("event_route[htable:mod-init] {\n");
         passwords.forEach((user, password) ->
