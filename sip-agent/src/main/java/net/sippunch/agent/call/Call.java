@@ -419,6 +419,15 @@ public final class Call implements TransactionOwner {
         }
     }
 
+    @Override
+    public synchronized void onDialogTerminated() {
+        if (state == CallState.ANSWERED) {
+            finish("failed", null, "no ACK for the 200 OK");
+        } else if (state == CallState.ESTABLISHED) {
+            finish("completed", null, "dialog ended by the SIP stack");
+        }
+    }
+
     private synchronized void finishLater(String outcome, String reason) {
         finish(outcome, null, reason);
     }

@@ -339,7 +339,15 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
 
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
-        // calls end on BYE or final responses, not on the stack's dialog clean-up
+        Dialog dialog = event.getDialog();
+        if (dialog != null && dialog.getApplicationData() instanceof TransactionOwner owner) {
+            ThreadContext.put("call", dialog.getCallId() == null ? "" : dialog.getCallId().getCallId());
+            try {
+                owner.onDialogTerminated();
+            } finally {
+                ThreadContext.remove("call");
+            }
+        }
     }
 
     private static String callIdOf(javax.sip.message.Message m) {

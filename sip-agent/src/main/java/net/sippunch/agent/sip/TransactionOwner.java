@@ -10,4 +10,8 @@ public interface TransactionOwner {
 
     /** The transaction timed out (no final response) or could not be sent. */
     void onTimeout(String reason);
+
+    /** The stack ended the dialog this owner stored itself on (for instance: no ACK for a 2xx). */
+    default void onDialogTerminated() {
+    }
 }
