@@ -446,11 +446,9 @@ public final class Call implements TransactionOwner {
                     }
                     path = p;
                     short[] audio = options.audio() != null ? options.audio() : env.audio();
-                    rtp = new RtpSession(port, p, audio, recordFile(), media, env.random(), callId);
+                    rtp = new RtpSession(env.mediaLoop(), port, p, audio, recordFile(), media, env.random(), callId);
                     LOG.info("media: {} to {}", p.codec(), p.remote());
                     schedule(this::checkFirstMedia, env.config().timeouts().firstMedia());
-                } catch (IOException e) {
-                    hangup("media not started: " + e.getMessage());
                 } finally {
                     ThreadContext.remove("call");
                 }

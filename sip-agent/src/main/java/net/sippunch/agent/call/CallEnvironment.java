@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import net.sippunch.agent.config.AgentConfig;
+import net.sippunch.agent.media.MediaLoop;
 import net.sippunch.agent.media.MediaNegotiation;
 import net.sippunch.agent.media.MediaPort;
 import net.sippunch.agent.sip.DigestAuthorization;
@@ -15,7 +16,7 @@ import net.sippunch.agent.sip.SipEndpoint;
  * digest credentials, the default audio, and where a finished call goes.
  */
 public record CallEnvironment(SipEndpoint endpoint, AgentConfig config, ScheduledExecutorService timer,
-                              MediaPort.Range ports, Negotiations negotiations, DigestAuthorization authorization,
+                              MediaPort.Range ports, MediaLoop mediaLoop, Negotiations negotiations, DigestAuthorization authorization,
                               CallPolicy policy, short[] audio, Path recordDir, RandomGenerator random,
                               Consumer<Call> onEnded) {
 

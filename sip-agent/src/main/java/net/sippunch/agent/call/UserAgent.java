@@ -29,6 +29,7 @@ import javax.sip.message.Response;
 import net.sippunch.agent.config.AgentConfig;
 import net.sippunch.agent.config.SipHostPort;
 import net.sippunch.agent.media.Codec;
+import net.sippunch.agent.media.MediaLoop;
 import net.sippunch.agent.media.MediaPort;
 import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.WavFile;
@@ -52,17 +53,19 @@ public final class UserAgent implements AutoCloseable {
     private final AgentConfig config;
     private final SipEndpoint endpoint;
     private final ScheduledExecutorService timer;
+    private final MediaLoop mediaLoop;
     private final Registration registration;
     private final CallEnvironment env;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final List<Consumer<CallReport>> listeners = new CopyOnWriteArrayList<>();
     private boolean registered;
 
-    private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer,
+    private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer, MediaLoop mediaLoop,
                       CallEnvironment.Negotiations negotiations, short[] audio) {
         this.config = config;
         this.endpoint = endpoint;
         this.timer = timer;
+        this.mediaLoop = mediaLoop;
         AgentConfig.Account account = config.account();
         SplittableRandom random = new SplittableRandom();
         DigestAuthorization authorization = new DigestAuthorization(endpoint,
@@ -73,7 +76,7 @@ public final class UserAgent implements AutoCloseable {
         try {
             this.env = new CallEnvironment(endpoint, config, timer,
                     new MediaPort.Range(InetAddress.getByName(m.localAddress()), m.portMin(), m.portMax()),
-                    negotiations, authorization, new CallPolicy(config.policy()), audio,
+                    mediaLoop, negotiations, authorization, new CallPolicy(config.policy()), audio,
                     m.recordDir() == null ? null : Path.of(m.recordDir()), random, this::ended);
         } catch (IOException e) {
             throw new IllegalArgumentException("media.localAddress: " + e.getMessage(), e);
@@ -107,7 +110,7 @@ public final class UserAgent implements AutoCloseable {
         SplittableRandom ids = new SplittableRandom();
         CallEnvironment.Negotiations plain = (port, caller) ->
                 new PlainRtpNegotiation(advertised, port.port(), codecs, ids.nextLong());
-        UserAgent agent = new UserAgent(config, endpoint, timer, plain, audio);
+        UserAgent agent = new UserAgent(config, endpoint, timer, new MediaLoop(m.threads(), "media"), plain, audio);
         agent.startKeepalive();
         return agent;
     }
@@ -283,6 +286,7 @@ public final class UserAgent implements AutoCloseable {
             await(registration.unregister(), bound, "un-REGISTER");
         }
         timer.shutdownNow();
+        mediaLoop.close();
         endpoint.close();
     }
 

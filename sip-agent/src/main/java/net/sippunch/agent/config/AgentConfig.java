@@ -11,7 +11,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
 
     public AgentConfig {
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null);
-        media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null);
+        media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null);
         discovery = discovery != null ? discovery : new Discovery(null, null);
         policy = policy != null ? policy : new Policy(null, null, null);
         calls = calls != null ? List.copyOf(calls) : List.of();
@@ -48,7 +48,8 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
 
     /** The media port range, codecs and what to play and record. */
     public record Media(String localAddress, String publicAddress, Integer portMin, Integer portMax,
-                        List<String> codecs, Integer ptime, String play, Tone tone, String recordDir) {
+                        List<String> codecs, Integer ptime, String play, Tone tone, String recordDir,
+                        Integer threads) {
         public Media {
             localAddress = localAddress != null ? localAddress : "0.0.0.0";
             portMin = portMin != null ? portMin : 40000;
@@ -56,6 +57,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
             codecs = codecs != null ? List.copyOf(codecs) : List.of("pcmu", "pcma");
             ptime = ptime != null ? ptime : 20;
             tone = tone != null ? tone : new Tone(null, null);
+            threads = threads != null ? threads : 2;
         }
     }
 

@@ -81,6 +81,9 @@ final class ConfigValidator {
         if (m.ptime() != 20) {
             p.add("media.ptime: only 20 ms is supported, is " + m.ptime());
         }
+        if (m.threads() < 1 || m.threads() > 64) {
+            p.add("media.threads: must be 1..64, is " + m.threads());
+        }
         if (m.play() != null && !Files.isReadable(Path.of(m.play()))) {
             p.add("media.play: no readable file " + m.play());
         }

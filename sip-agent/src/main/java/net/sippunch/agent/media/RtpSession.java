@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -16,12 +15,12 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 
 /**
- * One RTP stream on the call's media port, run by a thread the session owns: sends a 20 ms G.711 frame
+ * One RTP stream on the call's media port, run by one {@link MediaLoop} thread: sends a 20 ms G.711 frame
  * of the audio (looped) every 20 ms, sends RTCP SR/RR (muxed on the RTP port when negotiated), records
  * decoded received audio, counts, and latches its destination to the source of received RTP when that
  * source has the negotiated peer's address (symmetric RTP). Other datagrams go to the negotiation.
  */
-public final class RtpSession implements AutoCloseable {
+public final class RtpSession implements MediaLoop.Task, AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(RtpSession.class);
     private static final int SAMPLES_PER_FRAME = Codec.CLOCK_RATE / 50;
@@ -38,9 +37,14 @@ public final class RtpSession implements AutoCloseable {
     private final String callId;
     private final long ssrc;
     private final ReceptionStats stats = new ReceptionStats(Codec.CLOCK_RATE);
-    private final Selector selector;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
+
+    private final MediaLoop.Worker worker;
+    private final ByteBuffer buffer = ByteBuffer.allocate(2048);
+    private volatile long generation = GENERATIONS.incrementAndGet();
+    private SelectionKey key;
+    private long nextSend;
+    private long nextRtcp;
     private volatile InetSocketAddress remote;
     private volatile Long firstSent;
     private volatile Long firstReceived;
@@ -65,8 +69,8 @@ public final class RtpSession implements AutoCloseable {
      * @param recordTo    where to write what arrives when the session stops (null: not recorded)
      * @param negotiation receives datagrams that are neither RTP nor RTCP
      */
-    public RtpSession(MediaPort port, MediaPath path, short[] audio, Path recordTo, MediaNegotiation negotiation,
-                      RandomGenerator random, String callId) throws IOException {
+    public RtpSession(MediaLoop loop, MediaPort port, MediaPath path, short[] audio, Path recordTo,
+                      MediaNegotiation negotiation, RandomGenerator random, String callId) {
         if (audio.length == 0) {
             throw new IllegalArgumentException("no audio to send");
         }
@@ -80,53 +84,62 @@ public final class RtpSession implements AutoCloseable {
         this.ssrc = random.nextLong() & 0xFFFFFFFFL;
         this.sequence = random.nextInt(1 << 16);
         this.timestamp = random.nextLong() & 0xFFFFFFFFL;
-        channel.configureBlocking(false);
-        selector = Selector.open();
-        channel.register(selector, SelectionKey.OP_READ);
-        thread = new Thread(this::loop, "rtp-" + port.port());
-        thread.setDaemon(true);
-        thread.start();
+        this.worker = loop.next();
+        long gen = generation;
+        worker.execute(() -> {
+            try {
+                key = worker.register(channel, this);
+                long now = System.nanoTime();
+                nextSend = now;
+                nextRtcp = now + FIRST_RTCP_NANOS;
+                worker.schedule(now, this, gen);
+            } catch (IOException e) {
+                LOG.warn("RTP session not started: {}", e.toString());
+            }
+        });
     }
 
-    private void loop() {
+    /** Identifies this session's deadlines; changes when it stops. */
+    long generation() {
+        return generation;
+    }
+
+    @Override
+    public long onTimer(long now) {
         ThreadContext.put("call", callId);
-        ByteBuffer buffer = ByteBuffer.allocate(2048);
-        long start = System.nanoTime();
-        long nextSend = start;
-        long nextRtcp = start + FIRST_RTCP_NANOS;
         try {
-            while (running) {
-                long now = System.nanoTime();
-                if (now - nextSend >= 0) {
-                    sendFrame();
-                    nextSend += FRAME_NANOS;
-                    if (now - nextSend > 10 * FRAME_NANOS) {
-                        nextSend = now + FRAME_NANOS; // fell far behind: do not burst
-                    }
+            if (now - nextSend >= 0) {
+                sendFrame();
+                nextSend += FRAME_NANOS;
+                if (now - nextSend > 10 * FRAME_NANOS) {
+                    nextSend = now + FRAME_NANOS; // fell far behind: do not burst
                 }
-                if (now - nextRtcp >= 0) {
-                    sendRtcp(now);
-                    nextRtcp = now + RTCP_INTERVAL_NANOS;
-                }
-                long wait = Math.min(nextSend, nextRtcp) - System.nanoTime();
-                if (wait > 500_000) {
-                    selector.select(Math.max(1, wait / 1_000_000));
-                } else {
-                    selector.selectNow();
-                }
-                selector.selectedKeys().clear();
-                InetSocketAddress source;
-                while (running && (source = (InetSocketAddress) channel.receive(buffer.clear())) != null) {
-                    buffer.flip();
-                    byte[] datagram = new byte[buffer.remaining()];
-                    buffer.get(datagram);
-                    receive(source, datagram, System.nanoTime());
-                }
+            }
+            if (now - nextRtcp >= 0) {
+                sendRtcp(now);
+                nextRtcp = now + RTCP_INTERVAL_NANOS;
             }
         } catch (IOException e) {
-            if (running) {
-                LOG.warn("RTP session ended by I/O error: {}", e.toString());
+            LOG.debug("RTP send failed: {}", e.toString());
+        } finally {
+            ThreadContext.remove("call");
+        }
+        return nextSend - nextRtcp < 0 ? nextSend : nextRtcp;
+    }
+
+    @Override
+    public void onReadable() {
+        ThreadContext.put("call", callId);
+        try {
+            InetSocketAddress source;
+            while ((source = (InetSocketAddress) channel.receive(buffer.clear())) != null) {
+                buffer.flip();
+                byte[] datagram = new byte[buffer.remaining()];
+                buffer.get(datagram);
+                receive(source, datagram, System.nanoTime());
             }
+        } catch (IOException e) {
+            LOG.debug("RTP receive failed: {}", e.toString());
         } finally {
             ThreadContext.remove("call");
         }
@@ -239,19 +252,31 @@ public final class RtpSession implements AutoCloseable {
         return firstReceived;
     }
 
-    /** Stops the thread (bounded), writes the recording, and returns the counters. */
+    /** Stops the session on its loop (bounded), writes the recording, and returns the counters. */
     public MediaCounters stop() {
-        running = false;
-        selector.wakeup();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.debug("closing selector: {}", e.toString());
+        java.util.concurrent.CompletableFuture<MediaCounters> stopped = new java.util.concurrent.CompletableFuture<>();
+        Runnable halt = () -> {
+            generation = -1;
+            if (key != null) {
+                key.cancel();
+            }
+            stopped.complete(counters());
+        };
+        MediaCounters counters;
+        if (worker.inLoop()) {
+            halt.run();
+            counters = stopped.join();
+        } else {
+            worker.execute(halt);
+            try {
+                counters = stopped.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                counters = counters();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("RTP session did not stop in time: {}", e.toString());
+                counters = counters();
+            }
         }
         if (recordTo != null) {
             try {
@@ -260,7 +285,7 @@ public final class RtpSession implements AutoCloseable {
                 LOG.warn("cannot write recording {}: {}", recordTo, e.toString());
             }
         }
-        return counters();
+        return counters;
     }
 
     /** The counters so far (exact once stopped). */
