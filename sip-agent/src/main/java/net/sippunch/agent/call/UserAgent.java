@@ -92,25 +92,33 @@ public final class UserAgent implements AutoCloseable {
     public static UserAgent start(AgentConfig config) throws SipException, IOException {
         AgentConfig.Sip sip = config.sip();
         AgentConfig.Account account = config.account();
+        AgentConfig.Media m = config.media();
+        // the files and values first, so that a failure leaves nothing running
+        short[] audio = m.play() != null ? WavFile.read(Path.of(m.play()))
+                : WavFile.tone(m.tone().frequency(), 1.0, m.tone().amplitude());
+        List<Codec> codecs = m.codecs().stream().map(c -> Codec.valueOf(c.toUpperCase())).toList();
         String proxyText = account.proxy() != null ? account.proxy() : account.registrar();
         SipHostPort proxy = proxyText == null ? null : SipHostPort.parse(proxyText).orElseThrow();
         SipEndpoint endpoint = new SipEndpoint(sip.listenAddress(), sip.listenPort(), proxy, sip.contactAddress(),
                 sip.userAgent());
+        MediaLoop mediaLoop;
+        try {
+            mediaLoop = new MediaLoop(m.threads(), "media");
+        } catch (IOException e) {
+            endpoint.close();
+            throw e;
+        }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent-timer");
             t.setDaemon(true);
             return t;
         });
-        AgentConfig.Media m = config.media();
-        short[] audio = m.play() != null ? WavFile.read(Path.of(m.play()))
-                : WavFile.tone(m.tone().frequency(), 1.0, m.tone().amplitude());
-        List<Codec> codecs = m.codecs().stream().map(c -> Codec.valueOf(c.toUpperCase())).toList();
         String advertised = m.publicAddress() != null ? m.publicAddress()
                 : InetAddress.getByName(m.localAddress()).isAnyLocalAddress() ? endpoint.contactHost() : m.localAddress();
         SplittableRandom ids = new SplittableRandom();
         CallEnvironment.Negotiations plain = (port, caller) ->
                 new PlainRtpNegotiation(advertised, port.port(), codecs, ids.nextLong());
-        UserAgent agent = new UserAgent(config, endpoint, timer, new MediaLoop(m.threads(), "media"), plain, audio);
+        UserAgent agent = new UserAgent(config, endpoint, timer, mediaLoop, plain, audio);
         agent.startKeepalive();
         return agent;
     }

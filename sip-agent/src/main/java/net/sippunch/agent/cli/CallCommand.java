@@ -67,7 +67,14 @@ final class CallCommand implements Callable<Integer> {
         }
         short[] audio = play != null ? WavFile.read(play) : null;
         StopSignal stop = StopSignal.install();
-        try (UserAgent agent = UserAgent.start(config)) {
+        UserAgent started;
+        try {
+            started = UserAgent.start(config);
+        } catch (javax.sip.SipException | java.io.IOException e) {
+            System.err.println("call: " + e.getMessage());
+            return 1;
+        }
+        try (UserAgent agent = started) {
             if (register) {
                 agent.register().get(config.timeouts().register(), TimeUnit.SECONDS);
             }

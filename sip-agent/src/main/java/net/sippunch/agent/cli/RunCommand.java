@@ -41,7 +41,14 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         StopSignal stop = StopSignal.install();
-        try (UserAgent agent = UserAgent.start(config)) {
+        UserAgent started;
+        try {
+            started = UserAgent.start(config);
+        } catch (javax.sip.SipException | java.io.IOException e) {
+            System.err.println("run: " + e.getMessage());
+            return 1;
+        }
+        try (UserAgent agent = started) {
             try {
                 Integer granted = agent.register().get(config.timeouts().register(), TimeUnit.SECONDS);
                 if (config.account().register()) {

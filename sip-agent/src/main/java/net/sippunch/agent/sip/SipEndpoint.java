@@ -93,14 +93,19 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         }
         try {
             stack = new SipStackImpl(p);
+        } catch (javax.sip.PeerUnavailableException e) {
+            throw new SipException("cannot create the SIP stack: " + e.getMessage(), e);
+        }
+        try {
             listeningPoint = stack.createListeningPoint(listenAddress, port, ListeningPoint.UDP);
             provider = stack.createSipProvider(listeningPoint);
             provider.addSipListener(this);
             stack.start();
-        } catch (javax.sip.PeerUnavailableException | javax.sip.TransportNotSupportedException
-                 | javax.sip.InvalidArgumentException | java.util.TooManyListenersException
-                 | javax.sip.ObjectInUseException e) {
-            throw new SipException("cannot start the SIP stack on " + listenAddress + ":" + port + ": " + e, e);
+        } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException
+                 | java.util.TooManyListenersException | javax.sip.ObjectInUseException e) {
+            stack.stop(); // its threads would keep the JVM alive
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SipException("cannot listen on " + listenAddress + ":" + port + " (udp): " + cause.getMessage(), e);
         }
         this.contactHost = contactAddress != null ? contactAddress : chooseContactHost(listenAddress, outboundProxy);
     }

@@ -82,4 +82,16 @@ class CommandLineTest {
             assertTrue(out.contains("media.codecs: unknown codec g729"), out);
         }
     }
+
+    @Test
+    void takenSipPortIsAClearErrorAndTheProcessExits(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("taken.yaml");
+        Files.writeString(config, "account: {user: bob, domain: 127.0.0.1, register: false}\n"
+                + "sip: {listenAddress: 127.0.0.1, listenPort: 26032}\n");
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(26032, java.net.InetAddress.getLoopbackAddress());
+             AgentProcess run = AgentProcess.start(dir, List.of("run", "--config", config.toString()))) {
+            assertEquals(1, run.waitFor(60), run.output());
+            assertTrue(run.output().contains("run: cannot listen on 127.0.0.1:26032 (udp)"), run.output());
+        }
+    }
 }
