@@ -90,6 +90,16 @@ public final class UserAgent implements AutoCloseable {
 
     /** Starts the SIP stack and the keepalives of a validated config (plain media mode). */
     public static UserAgent start(AgentConfig config) throws SipException, IOException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts the agent with another media negotiation (the NAT traversal mode plugs in here).
+     *
+     * @param negotiations creates each call's negotiation on its media port; null: plain SDP and symmetric RTP
+     */
+    public static UserAgent start(AgentConfig config, CallEnvironment.Negotiations negotiations)
+            throws SipException, IOException {
         AgentConfig.Sip sip = config.sip();
         AgentConfig.Account account = config.account();
         AgentConfig.Media m = config.media();
@@ -118,7 +128,8 @@ public final class UserAgent implements AutoCloseable {
         SplittableRandom ids = new SplittableRandom();
         CallEnvironment.Negotiations plain = (port, caller) ->
                 new PlainRtpNegotiation(advertised, port.port(), codecs, ids.nextLong());
-        UserAgent agent = new UserAgent(config, endpoint, timer, mediaLoop, plain, audio);
+        UserAgent agent = new UserAgent(config, endpoint, timer, mediaLoop, negotiations != null ? negotiations : plain,
+                audio);
         agent.startKeepalive();
         return agent;
     }
