@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 DiscoveryServerCommand.class,
                 NatProbeCommand.class,
                 DemoCommand.class,
+                RunCommand.class,
+                CallCommand.class,
                 StunLoadCommand.class,
                 CommandLine.HelpCommand.class
         })

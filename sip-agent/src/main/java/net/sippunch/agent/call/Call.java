@@ -1,0 +1,534 @@
+package net.sippunch.agent.call;
+
+import gov.nist.javax.sip.Utils;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.address.Address;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Message;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import net.sippunch.agent.media.MediaCounters;
+import net.sippunch.agent.media.MediaNegotiation;
+import net.sippunch.agent.media.MediaPath;
+import net.sippunch.agent.media.MediaPort;
+import net.sippunch.agent.media.RtpSession;
+import net.sippunch.agent.media.SdpProblem;
+import net.sippunch.agent.media.TraversalSummary;
+import net.sippunch.agent.sip.TransactionOwner;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+
+/**
+ * One call, caller or callee side: its signalling state machine ({@link CallState}), its media port,
+ * negotiation and RTP session, and its report. Methods are called from the SIP stack's threads and the
+ * agent's timer; the object's lock serialises them.
+ */
+public final class Call implements TransactionOwner {
+
+    private static final Logger LOG = LogManager.getLogger(Call.class);
+    private static final int MAX_CHALLENGES = 2;
+
+    /** Per-call choices that override the config: duration, audio, recording file. */
+    public record Options(Duration duration, short[] audio, Path recordFile) {
+    }
+
+    private final CallEnvironment env;
+    private final boolean caller;
+    private final Options options;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private final CompletableFuture<CallReport> done = new CompletableFuture<>();
+    private CallState state = CallState.IDLE;
+    private String callId;
+    private String from;
+    private String to;
+    private MediaPort port;
+    private MediaNegotiation media;
+    private MediaPath path;
+    private RtpSession rtp;
+    private Dialog dialog;
+    private Request invite;
+    private ClientTransaction inviteTransaction;
+    private ServerTransaction inviteServerTransaction;
+    private int challenges;
+    private boolean provisionalSeen;
+    private boolean cancelWanted;
+    private boolean ackSent;
+    private boolean lateOffer;
+    private String mediaNote;
+    private Long tInvite;
+    private Long tProvisional;
+    private Long tAnswered;
+    private Long tAck;
+
+    private Call(CallEnvironment env, boolean caller, Options options) {
+        this.env = env;
+        this.caller = caller;
+        this.options = options;
+    }
+
+    /** A new outgoing call; {@link #dial(String)} starts it. */
+    static Call outgoing(CallEnvironment env, Options options) {
+        return new Call(env, true, options);
+    }
+
+    /** A new incoming call; {@link #onInvite(RequestEvent, ServerTransaction)} handles its INVITE. */
+    static Call incoming(CallEnvironment env) {
+        return new Call(env, false, new Options(null, null, null));
+    }
+
+    /** Completes with the report when the call has ended. */
+    public CompletableFuture<CallReport> done() {
+        return done;
+    }
+
+    public synchronized String callId() {
+        return callId;
+    }
+
+    public synchronized CallState state() {
+        return state;
+    }
+
+    // ---------------------------------------------------------------- caller
+
+    /** Sends the INVITE with our offer to {@code target}. Returns the Call-ID. */
+    synchronized String dial(String target) {
+        var account = env.config().account();
+        CallIdHeader callIdHeader = env.endpoint().newCallId();
+        callId = callIdHeader.getCallId();
+        ThreadContext.put("call", callId);
+        try {
+            from = "sip:" + account.user() + "@" + account.domain();
+            to = target;
+            state = state.moveTo(CallState.CALLING);
+            port = env.ports().bind();
+            media = env.negotiations().create(port, true);
+            String offer = media.offer();
+            Address fromAddress = env.endpoint().addresses().createAddress(from);
+            if (account.displayName() != null) {
+                fromAddress.setDisplayName(account.displayName());
+            }
+            Address toAddress = env.endpoint().addresses().createAddress(target);
+            Request r = env.endpoint().newRequest(Request.INVITE, toAddress.getURI(), fromAddress,
+                    Utils.getInstance().generateTag(), toAddress, callIdHeader, 1);
+            r.addHeader(env.endpoint().contact(account.user()));
+            r.setContent(offer, sdpType());
+            invite = r;
+            tInvite = System.currentTimeMillis();
+            inviteTransaction = env.endpoint().send(r, this);
+            dialog = inviteTransaction.getDialog();
+            if (dialog != null) {
+                dialog.setApplicationData(this);
+            }
+            schedule(this::inviteTimedOut, env.config().timeouts().invite());
+            LOG.info("INVITE {} sent", target);
+        } catch (IOException | ParseException | SipException | SdpProblem e) {
+            finish("failed", null, "INVITE not sent: " + e.getMessage());
+        } finally {
+            ThreadContext.remove("call");
+        }
+        return callId;
+    }
+
+    @Override
+    public synchronized void onResponse(ResponseEvent event) {
+        Response r = event.getResponse();
+        String method = ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod();
+        int status = r.getStatusCode();
+        if (Request.BYE.equals(method)) {
+            if (status >= 200) {
+                finish("completed", null, endReason);
+            }
+            return;
+        }
+        if (!Request.INVITE.equals(method)) {
+            return;
+        }
+        if (status < 200) {
+            if (status > 100 && tProvisional == null) {
+                tProvisional = System.currentTimeMillis();
+            }
+            provisionalSeen = true;
+            if (state == CallState.CALLING || state == CallState.PROCEEDING) {
+                state = state.moveTo(CallState.PROCEEDING);
+            } else if (state == CallState.CANCELLING && cancelWanted) {
+                sendCancel();
+            }
+            return;
+        }
+        if (status < 300) {
+            onSuccess(event);
+            return;
+        }
+        if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                && challenges < MAX_CHALLENGES && state != CallState.CANCELLING && state != CallState.ENDED) {
+            challenges++;
+            StringBuilder why = new StringBuilder();
+            var next = env.authorization().answer(invite, r, why);
+            if (next.isPresent()) {
+                try {
+                    invite = next.get();
+                    inviteTransaction = env.endpoint().send(invite, this);
+                    dialog = inviteTransaction.getDialog();
+                    if (dialog != null) {
+                        dialog.setApplicationData(this);
+                    }
+                    return;
+                } catch (SipException e) {
+                    why.append(e.getMessage());
+                }
+            }
+            finish("failed", status, status + " " + r.getReasonPhrase() + ": " + why);
+            return;
+        }
+        if (state == CallState.ENDED) {
+            return;
+        }
+        boolean cancelled = state == CallState.CANCELLING && status == Response.REQUEST_TERMINATED;
+        finish(cancelled ? "cancelled" : "rejected", status,
+                (cancelled ? endReason + ": " : "") + status + " " + r.getReasonPhrase());
+    }
+
+    private void onSuccess(ResponseEvent event) {
+        Dialog d = event.getDialog();
+        Response r = event.getResponse();
+        if (d == null) {
+            LOG.warn("2xx without a dialog ignored");
+            return;
+        }
+        try {
+            long cseq = ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber();
+            if (ackSent) {
+                d.sendAck(d.createAck(cseq)); // retransmitted 2xx: our ACK was lost
+                return;
+            }
+            dialog = d;
+            dialog.setApplicationData(this);
+            tAnswered = System.currentTimeMillis();
+            Request ack = d.createAck(cseq);
+            env.endpoint().wire("send", ack);
+            d.sendAck(ack);
+            ackSent = true;
+            tAck = System.currentTimeMillis();
+        } catch (SipException | InvalidArgumentException e) {
+            finish("failed", r.getStatusCode(), "ACK not sent: " + e.getMessage());
+            return;
+        }
+        if (state == CallState.CANCELLING || state == CallState.ENDED) {
+            state = state == CallState.ENDED ? state : state.moveTo(CallState.ENDING);
+            sendBye("answered after cancel");
+            return;
+        }
+        state = state.moveTo(CallState.ESTABLISHED);
+        try {
+            media.acceptAnswer(body(r));
+        } catch (SdpProblem e) {
+            state = state.moveTo(CallState.ENDING);
+            endReason = "unusable SDP answer: " + e.getMessage();
+            sendBye(endReason);
+            return;
+        }
+        LOG.info("answered: {} {}", r.getStatusCode(), r.getReasonPhrase());
+        startMedia();
+        Duration duration = options.duration() != null ? options.duration() : Duration.ofSeconds(10);
+        schedule(() -> hangup("duration reached"), duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void inviteTimedOut() {
+        synchronized (this) {
+            if (state == CallState.CALLING || state == CallState.PROCEEDING) {
+                hangup("no answer within " + env.config().timeouts().invite() + " s");
+                schedule(() -> finishLater("failed", "no answer within " + env.config().timeouts().invite() + " s"),
+                        env.config().timeouts().shutdown());
+            }
+        }
+    }
+
+    private void sendCancel() {
+        cancelWanted = false;
+        try {
+            ClientTransaction ct = env.endpoint().provider().getNewClientTransaction(inviteTransaction.createCancel());
+            ct.setApplicationData(this);
+            ct.sendRequest();
+        } catch (SipException e) {
+            finish("failed", null, "CANCEL not sent: " + e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- callee
+
+    /** Handles the initial INVITE: policy, answer, 200 OK, media. */
+    synchronized void onInvite(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
+        Request r = event.getRequest();
+        inviteServerTransaction = st;
+        callId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
+        from = ((FromHeader) r.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
+        to = ((ToHeader) r.getHeader(ToHeader.NAME)).getAddress().getURI().toString();
+        tInvite = System.currentTimeMillis();
+        state = state.moveTo(CallState.INCOMING);
+        CallPolicy.Decision decision = env.policy().decide(from);
+        if (!decision.accept()) {
+            env.endpoint().respond(st, env.endpoint().newResponse(decision.status(), r));
+            LOG.info("refused {} with {} ({})", from, decision.status(), decision.because());
+            finish("refused", decision.status(), "refused by policy (" + decision.because() + ") with "
+                    + decision.status());
+            return;
+        }
+        String answer;
+        try {
+            port = env.ports().bind();
+            media = env.negotiations().create(port, false);
+            String offer = body(r);
+            if (offer == null || offer.isBlank()) {
+                lateOffer = true;
+                answer = media.offer();
+            } else {
+                answer = media.answer(offer);
+            }
+        } catch (SdpProblem e) {
+            Response notAcceptable = env.endpoint().newResponse(Response.NOT_ACCEPTABLE_HERE, r);
+            env.endpoint().respond(st, notAcceptable);
+            finish("failed", Response.NOT_ACCEPTABLE_HERE, "offer not acceptable: " + e.getMessage());
+            return;
+        } catch (IOException e) {
+            env.endpoint().respond(st, env.endpoint().newResponse(Response.SERVICE_UNAVAILABLE, r));
+            finish("failed", Response.SERVICE_UNAVAILABLE, e.getMessage());
+            return;
+        }
+        Response ok = env.endpoint().newResponse(Response.OK, r);
+        ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(Utils.getInstance().generateTag());
+        ok.addHeader(env.endpoint().contact(env.config().account().user()));
+        ok.setContent(answer, sdpType());
+        dialog = st.getDialog();
+        if (dialog != null) {
+            dialog.setApplicationData(this);
+        }
+        env.endpoint().respond(st, ok);
+        tAnswered = System.currentTimeMillis();
+        state = state.moveTo(CallState.ANSWERED);
+        if (!lateOffer) {
+            startMedia();
+        }
+        schedule(() -> hangup("maximum call time reached"), env.config().timeouts().maxCall());
+    }
+
+    /** The ACK of our 200 OK. */
+    synchronized void onAck(Request ack) {
+        if (state != CallState.ANSWERED) {
+            return;
+        }
+        tAck = System.currentTimeMillis();
+        state = state.moveTo(CallState.ESTABLISHED);
+        if (lateOffer) {
+            try {
+                media.acceptAnswer(body(ack));
+                startMedia();
+            } catch (SdpProblem e) {
+                hangup("unusable SDP answer in ACK: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A CANCEL for our INVITE: 487 when it is still unanswered. */
+    synchronized void onCancel(ServerTransaction cancel) throws SipException, ParseException {
+        env.endpoint().respond(cancel, env.endpoint().newResponse(Response.OK, cancel.getRequest()));
+        if (state == CallState.INCOMING && inviteServerTransaction != null) {
+            env.endpoint().respond(inviteServerTransaction,
+                    env.endpoint().newResponse(Response.REQUEST_TERMINATED, inviteServerTransaction.getRequest()));
+            finish("cancelled", Response.REQUEST_TERMINATED, "cancelled by the caller");
+        }
+    }
+
+    // ---------------------------------------------------------------- both
+
+    /** A BYE from the peer. */
+    synchronized void onBye(ServerTransaction st) throws SipException, ParseException {
+        env.endpoint().respond(st, env.endpoint().newResponse(Response.OK, st.getRequest()));
+        finish("completed", null, "BYE from the peer");
+    }
+
+    private String endReason = "BYE sent";
+
+    /** Ends the call from our side: CANCEL before an answer, BYE after it. */
+    public synchronized void hangup(String reason) {
+        ThreadContext.put("call", callId == null ? "" : callId);
+        try {
+            switch (state) {
+                case IDLE -> finish("failed", null, reason);
+                case CALLING, PROCEEDING -> {
+                    state = state.moveTo(CallState.CANCELLING);
+                    endReason = reason;
+                    if (provisionalSeen) {
+                        sendCancel();
+                    } else {
+                        cancelWanted = true; // RFC 3261 9.1: no CANCEL before a provisional response
+                    }
+                    schedule(() -> finishLater("cancelled", reason), env.config().timeouts().shutdown());
+                }
+                case ANSWERED, ESTABLISHED -> {
+                    state = state.moveTo(CallState.ENDING);
+                    endReason = reason;
+                    sendBye(reason);
+                }
+                case INCOMING, CANCELLING, ENDING, ENDED -> {
+                    // already on its way out
+                }
+            }
+        } finally {
+            ThreadContext.remove("call");
+        }
+    }
+
+    private void sendBye(String reason) {
+        try {
+            Request bye = dialog.createRequest(Request.BYE);
+            env.endpoint().sendInDialog(dialog, bye, this);
+            schedule(() -> finishLater("completed", reason), env.config().timeouts().shutdown());
+        } catch (SipException | RuntimeException e) {
+            finish("completed", null, reason + "; BYE not sent: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void onTimeout(String reason) {
+        if (state == CallState.ENDING) {
+            finish("completed", null, endReason + "; " + reason);
+        } else if (state != CallState.ENDED) {
+            finish("failed", null, reason);
+        }
+    }
+
+    @Override
+    public synchronized void onDialogTerminated() {
+        if (state == CallState.ANSWERED) {
+            finish("failed", null, "no ACK for the 200 OK");
+        } else if (state == CallState.ESTABLISHED) {
+            finish("completed", null, "dialog ended by the SIP stack");
+        }
+    }
+
+    private synchronized void finishLater(String outcome, String reason) {
+        finish(outcome, null, reason);
+    }
+
+    private void startMedia() {
+        media.start().whenComplete((p, error) -> {
+            synchronized (Call.this) {
+                ThreadContext.put("call", callId);
+                try {
+                    if (state == CallState.ENDED || state == CallState.ENDING) {
+                        return;
+                    }
+                    if (error != null) {
+                        hangup("no media path: " + error.getMessage());
+                        return;
+                    }
+                    path = p;
+                    short[] audio = options.audio() != null ? options.audio() : env.audio();
+                    rtp = new RtpSession(env.mediaLoop(), port, p, audio, recordFile(), media, env.random(), callId);
+                    LOG.info("media: {} to {}", p.codec(), p.remote());
+                    schedule(this::checkFirstMedia, env.config().timeouts().firstMedia());
+                } finally {
+                    ThreadContext.remove("call");
+                }
+            }
+        });
+    }
+
+    private synchronized void checkFirstMedia() {
+        if (rtp != null && state != CallState.ENDED && rtp.firstRtpReceivedMillis() == null) {
+            mediaNote = "no RTP from the peer within " + env.config().timeouts().firstMedia() + " s of the answer";
+            LOG.warn("{} (expected from {})", mediaNote, path.remote());
+        }
+    }
+
+    private Path recordFile() {
+        if (options.recordFile() != null) {
+            return options.recordFile();
+        }
+        if (env.recordDir() == null) {
+            return null;
+        }
+        return env.recordDir().resolve((caller ? "out-" : "in-") + callId.replaceAll("[^A-Za-z0-9._-]", "_") + ".wav");
+    }
+
+    private void finish(String outcome, Integer status, String reason) {
+        if (state == CallState.ENDED) {
+            return;
+        }
+        state = CallState.ENDED;
+        for (ScheduledFuture<?> t : timers) {
+            t.cancel(false);
+        }
+        MediaCounters counters = rtp != null ? rtp.stop() : null;
+        TraversalSummary summary = null;
+        if (media != null) {
+            media.stop();
+            summary = media.summary();
+        }
+        if (port != null) {
+            try {
+                port.close();
+            } catch (IOException e) {
+                LOG.debug("closing media port: {}", e.toString());
+            }
+        }
+        if (mediaNote != null) {
+            reason = reason + "; " + mediaNote;
+        }
+        CallReport report = CallReport.of(callId, caller ? "caller" : "callee", from, to, outcome, status, reason,
+                new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck,
+                        counters != null ? counters.firstRtpSentMillis() : null,
+                        counters != null ? counters.firstRtpReceivedMillis() : null, System.currentTimeMillis()),
+                port, path, counters, summary);
+        LOG.info("ended: {} ({})", outcome, reason);
+        env.onEnded().accept(this);
+        done.complete(report);
+    }
+
+    private void schedule(Runnable task, long seconds) {
+        schedule(task, seconds, TimeUnit.SECONDS);
+    }
+
+    private void schedule(Runnable task, long delay, TimeUnit unit) {
+        String id = callId;
+        timers.add(env.timer().schedule(() -> {
+            ThreadContext.put("call", id == null ? "" : id);
+            try {
+                task.run();
+            } finally {
+                ThreadContext.remove("call");
+            }
+        }, delay, unit));
+    }
+
+    private ContentTypeHeader sdpType() throws ParseException {
+        return env.endpoint().headers().createContentTypeHeader("application", "sdp");
+    }
+
+    private static String body(Message m) {
+        byte[] raw = m.getRawContent();
+        return raw == null ? null : new String(raw, StandardCharsets.UTF_8);
+    }
+}

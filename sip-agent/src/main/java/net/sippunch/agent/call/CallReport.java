@@ -1,0 +1,76 @@
+package net.sippunch.agent.call;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import net.sippunch.agent.media.MediaCounters;
+import net.sippunch.agent.media.MediaPath;
+import net.sippunch.agent.media.MediaPort;
+import net.sippunch.agent.media.TraversalSummary;
+
+/**
+ * What one call did, written as JSON: who, when, what media flowed, and why it ended. Times are epoch
+ * milliseconds; null means "did not happen".
+ *
+ * @param outcome   completed (answered and ended normally), refused (by our policy), rejected (by the
+ *                  peer: 3xx-6xx), cancelled, or failed (timeouts, bad SDP, transport errors)
+ * @param reason    the status line or the event that ended the call
+ * @param traversal the NAT traversal part: profiles, strategy, probes (null fields in plain mode)
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record CallReport(String callId, String role, String from, String to, String outcome, Integer sipStatus,
+                         String reason, Timings timings, String codec, String localMedia, String remoteMedia,
+                         MediaCounters media, TraversalSummary traversal) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * The call's time line (epoch milliseconds).
+     *
+     * @param invite   INVITE sent (caller) or received (callee)
+     * @param answered 200 OK received (caller) or sent (callee)
+     */
+    public record Timings(Long invite, Long provisional, Long answered, Long ack, Long firstRtpSent,
+                          Long firstRtpReceived, Long ended) {
+
+        /** Milliseconds from INVITE to 200 OK, or null. */
+        @JsonProperty
+        public Long setupMillis() {
+            return invite != null && answered != null ? answered - invite : null;
+        }
+
+        /** Milliseconds from 200 OK until RTP had gone both ways, or null. */
+        @JsonProperty
+        public Long mediaBothWaysMillis() {
+            return answered != null && firstRtpSent != null && firstRtpReceived != null
+                    ? Math.max(firstRtpSent, firstRtpReceived) - answered : null;
+        }
+    }
+
+    /** Assembles a report; the port and path may be null when the call never got that far. */
+    static CallReport of(String callId, String role, String from, String to, String outcome, Integer status,
+                         String reason, Timings timings, MediaPort port, MediaPath path, MediaCounters counters,
+                         TraversalSummary summary) {
+        return new CallReport(callId, role, from, to, outcome, status, reason, timings,
+                path != null ? path.codec().name() : null,
+                port != null ? port.local().getAddress().getHostAddress() + ":" + port.port() : null,
+                path != null ? path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort() : null,
+                counters, summary);
+    }
+
+    /** True when the call was answered and RTP flowed both ways. */
+    public boolean mediaBothWays() {
+        return media != null && media.bothWays();
+    }
+
+    /** The report as indented JSON. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("report not serialisable", e);
+        }
+    }
+}

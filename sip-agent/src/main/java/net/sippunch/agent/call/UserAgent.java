@@ -1,0 +1,323 @@
+package net.sippunch.agent.call;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import net.sippunch.agent.config.AgentConfig;
+import net.sippunch.agent.config.SipHostPort;
+import net.sippunch.agent.media.Codec;
+import net.sippunch.agent.media.MediaLoop;
+import net.sippunch.agent.media.MediaPort;
+import net.sippunch.agent.media.PlainRtpNegotiation;
+import net.sippunch.agent.media.WavFile;
+import net.sippunch.agent.sip.DigestAuthorization;
+import net.sippunch.agent.sip.DigestCredentials;
+import net.sippunch.agent.sip.Registration;
+import net.sippunch.agent.sip.SipEndpoint;
+import net.sippunch.agent.sip.TransactionOwner;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The agent: one SIP endpoint, its registration and keepalives, and its calls. Built from the config
+ * in one place and closed in reverse order: calls hung up, un-REGISTER, timer stopped, stack stopped,
+ * each step bounded by {@code timeouts.shutdown}.
+ */
+public final class UserAgent implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(UserAgent.class);
+
+    private final AgentConfig config;
+    private final SipEndpoint endpoint;
+    private final ScheduledExecutorService timer;
+    private final MediaLoop mediaLoop;
+    private final Registration registration;
+    private final CallEnvironment env;
+    private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final List<Consumer<CallReport>> listeners = new CopyOnWriteArrayList<>();
+    private boolean registered;
+
+    private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer, MediaLoop mediaLoop,
+                      CallEnvironment.Negotiations negotiations, short[] audio) {
+        this.config = config;
+        this.endpoint = endpoint;
+        this.timer = timer;
+        this.mediaLoop = mediaLoop;
+        AgentConfig.Account account = config.account();
+        SplittableRandom random = new SplittableRandom();
+        DigestAuthorization authorization = new DigestAuthorization(endpoint,
+                account.password() == null ? null : new DigestCredentials(account.digestUser(), account.password()),
+                random);
+        this.registration = new Registration(endpoint, account, authorization, timer);
+        AgentConfig.Media m = config.media();
+        try {
+            this.env = new CallEnvironment(endpoint, config, timer,
+                    new MediaPort.Range(InetAddress.getByName(m.localAddress()), m.portMin(), m.portMax()),
+                    mediaLoop, negotiations, authorization, new CallPolicy(config.policy()), audio,
+                    m.recordDir() == null ? null : Path.of(m.recordDir()), random, this::ended);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("media.localAddress: " + e.getMessage(), e);
+        }
+        endpoint.handle(Request.INVITE, this::onInvite);
+        endpoint.handle(Request.ACK, this::onAck);
+        endpoint.handle(Request.BYE, this::onBye);
+        endpoint.handle(Request.CANCEL, this::onCancel);
+        endpoint.handle(Request.OPTIONS, this::onOptions);
+    }
+
+    /** Starts the SIP stack and the keepalives of a validated config (plain media mode). */
+    public static UserAgent start(AgentConfig config) throws SipException, IOException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts the agent with another media negotiation (the NAT traversal mode plugs in here).
+     *
+     * @param negotiations creates each call's negotiation on its media port; null: plain SDP and symmetric RTP
+     */
+    public static UserAgent start(AgentConfig config, CallEnvironment.Negotiations negotiations)
+            throws SipException, IOException {
+        AgentConfig.Sip sip = config.sip();
+        AgentConfig.Account account = config.account();
+        AgentConfig.Media m = config.media();
+        // the files and values first, so that a failure leaves nothing running
+        short[] audio = m.play() != null ? WavFile.read(Path.of(m.play()))
+                : WavFile.tone(m.tone().frequency(), 1.0, m.tone().amplitude());
+        List<Codec> codecs = m.codecs().stream().map(c -> Codec.valueOf(c.toUpperCase())).toList();
+        String proxyText = account.proxy() != null ? account.proxy() : account.registrar();
+        SipHostPort proxy = proxyText == null ? null : SipHostPort.parse(proxyText).orElseThrow();
+        SipEndpoint endpoint = new SipEndpoint(sip.listenAddress(), sip.listenPort(), proxy, sip.contactAddress(),
+                sip.userAgent());
+        MediaLoop mediaLoop;
+        try {
+            mediaLoop = new MediaLoop(m.threads(), "media");
+        } catch (IOException e) {
+            endpoint.close();
+            throw e;
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        String advertised = m.publicAddress() != null ? m.publicAddress()
+                : InetAddress.getByName(m.localAddress()).isAnyLocalAddress() ? endpoint.contactHost() : m.localAddress();
+        SplittableRandom ids = new SplittableRandom();
+        CallEnvironment.Negotiations plain = (port, caller) ->
+                new PlainRtpNegotiation(advertised, port.port(), codecs, ids.nextLong());
+        UserAgent agent = new UserAgent(config, endpoint, timer, mediaLoop, negotiations != null ? negotiations : plain,
+                audio);
+        agent.startKeepalive();
+        return agent;
+    }
+
+    private void startKeepalive() {
+        AgentConfig.Sip sip = config.sip();
+        if (endpoint.outboundProxy() == null || "none".equals(sip.keepalive())) {
+            return;
+        }
+        TransactionOwner ignore = new TransactionOwner() {
+            @Override
+            public void onResponse(ResponseEvent event) {
+                // any answer keeps the NAT binding; nothing to do
+            }
+
+            @Override
+            public void onTimeout(String reason) {
+                LOG.debug("keepalive OPTIONS: {}", reason);
+            }
+        };
+        long period = sip.keepaliveSeconds();
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                if ("crlf".equals(sip.keepalive())) {
+                    endpoint.sendCrlfKeepalive();
+                } else {
+                    AgentConfig.Account a = config.account();
+                    var aor = endpoint.addresses().createAddress("sip:" + a.user() + "@" + a.domain());
+                    var target = endpoint.addresses().createAddress("sip:" + endpoint.outboundProxy());
+                    Request options = endpoint.newRequest(Request.OPTIONS, target.getURI(), aor,
+                            gov.nist.javax.sip.Utils.getInstance().generateTag(), target, endpoint.newCallId(), 1);
+                    endpoint.send(options, ignore);
+                }
+            } catch (IOException | ParseException | SipException | RuntimeException e) {
+                LOG.debug("keepalive not sent: {}", e.toString());
+            }
+        }, period, period, TimeUnit.SECONDS);
+    }
+
+    /** Registers (when the config asks for it); completes with the granted expiry. */
+    public CompletableFuture<Integer> register() {
+        if (!config.account().register()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return registration.register().thenApply(granted -> {
+            synchronized (this) {
+                registered = true;
+            }
+            return granted;
+        });
+    }
+
+    /** Places a call; the returned call's {@link Call#done()} completes with its report. */
+    public Call dial(String target, Call.Options options) {
+        Call call = Call.outgoing(env, options);
+        synchronized (call) {
+            String id = call.dial(target);
+            if (call.state() != CallState.ENDED) {
+                calls.put(id, call);
+            }
+        }
+        return call;
+    }
+
+    /** Calls in progress. */
+    public int activeCalls() {
+        return calls.size();
+    }
+
+    /** Adds a listener told about every ended call (after its report is written). */
+    public void onCallEnded(Consumer<CallReport> listener) {
+        listeners.add(listener);
+    }
+
+    public SipEndpoint endpoint() {
+        return endpoint;
+    }
+
+    private void ended(Call call) {
+        if (call.callId() != null) {
+            calls.remove(call.callId(), call);
+        }
+        call.done().thenAccept(report -> {
+            writeReport(report);
+            for (Consumer<CallReport> l : listeners) {
+                l.accept(report);
+            }
+        });
+    }
+
+    private void writeReport(CallReport report) {
+        if (config.report().dir() == null) {
+            return;
+        }
+        try {
+            Path dir = Path.of(config.report().dir());
+            Files.createDirectories(dir);
+            String name = report.role() + "-" + report.timings().invite() + "-"
+                    + report.callId().replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
+            Files.writeString(dir.resolve(name), report.toJson());
+        } catch (IOException e) {
+            LOG.warn("report not written: {}", e.toString());
+        }
+    }
+
+    private void onInvite(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
+        Request r = event.getRequest();
+        String callId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
+        if (((ToHeader) r.getHeader(ToHeader.NAME)).getTag() != null) {
+            // re-INVITE: keep the session as it is (no media change supported)
+            Response notHere = endpoint.newResponse(Response.NOT_ACCEPTABLE_HERE, r);
+            endpoint.respond(st, notHere);
+            return;
+        }
+        Call call = Call.incoming(env);
+        if (calls.putIfAbsent(callId, call) != null) {
+            return; // a retransmission racing the first
+        }
+        call.onInvite(event, st);
+    }
+
+    private void onAck(RequestEvent event, ServerTransaction ignored) {
+        Call call = calls.get(callIdOf(event.getRequest()));
+        if (call != null) {
+            call.onAck(event.getRequest());
+        }
+    }
+
+    private void onBye(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
+        Call call = calls.get(callIdOf(event.getRequest()));
+        if (call == null) {
+            endpoint.respond(st, endpoint.newResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, event.getRequest()));
+            return;
+        }
+        call.onBye(st);
+    }
+
+    private void onCancel(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
+        Call call = calls.get(callIdOf(event.getRequest()));
+        if (call == null) {
+            endpoint.respond(st, endpoint.newResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, event.getRequest()));
+            return;
+        }
+        call.onCancel(st);
+    }
+
+    private void onOptions(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
+        Response ok = endpoint.newResponse(Response.OK, event.getRequest());
+        ok.addHeader(endpoint.headers().createAllowHeader("INVITE, ACK, BYE, CANCEL, OPTIONS"));
+        ok.addHeader(endpoint.headers().createAcceptHeader("application", "sdp"));
+        endpoint.respond(st, ok);
+    }
+
+    private static String callIdOf(Request r) {
+        return ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
+    }
+
+    /** Hangs up every call, un-registers, stops the timer and the stack; each step bounded. */
+    @Override
+    public void close() {
+        long bound = config.timeouts().shutdown();
+        List<CompletableFuture<CallReport>> ending = new ArrayList<>();
+        for (Call call : calls.values()) {
+            call.hangup("agent shutting down");
+            ending.add(call.done());
+        }
+        await(CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new)), bound, "calls to end");
+        boolean unregister;
+        synchronized (this) {
+            unregister = registered;
+        }
+        if (unregister) {
+            await(registration.unregister(), bound, "un-REGISTER");
+        }
+        timer.shutdownNow();
+        mediaLoop.close();
+        endpoint.close();
+    }
+
+    private static void await(CompletableFuture<?> f, long seconds, String what) {
+        try {
+            f.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("shutdown: gave up waiting for {} after {} s", what, seconds);
+        } catch (ExecutionException e) {
+            LOG.warn("shutdown: {} failed: {}", what, e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package net.sippunch.agent.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.sippunch.agent.call.Call;
+import net.sippunch.agent.call.CallReport;
+import net.sippunch.agent.call.UserAgent;
+import net.sippunch.agent.config.AgentConfig;
+import net.sippunch.agent.config.ConfigException;
+import net.sippunch.agent.config.ConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sip-agent run --config FILE}: registers, answers or refuses calls per policy, places the calls
+ * the config lists, writes reports; SIGTERM ends calls, un-registers and exits 0.
+ */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {"Runs the agent from a config file until SIGTERM: registers, answers or refuses",
+                "calls per policy, places the configured calls, writes a JSON report per call."})
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "agent config (YAML)")
+    Path configFile;
+
+    @Option(names = "--exit-after-calls", description = "exit once the configured calls are done")
+    boolean exitAfterCalls;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig config;
+        try {
+            config = ConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        StopSignal stop = StopSignal.install();
+        UserAgent started;
+        try {
+            started = UserAgent.start(config);
+        } catch (javax.sip.SipException | java.io.IOException e) {
+            System.err.println("run: " + e.getMessage());
+            return 1;
+        }
+        try (UserAgent agent = started) {
+            try {
+                Integer granted = agent.register().get(config.timeouts().register(), TimeUnit.SECONDS);
+                if (config.account().register()) {
+                    System.err.println("run: registered " + config.account().user() + "@" + config.account().domain()
+                            + " for " + granted + " s");
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                System.err.println("run: registration failed: "
+                        + (e instanceof ExecutionException ? e.getCause().getMessage() : "no answer in time"));
+                return 1;
+            }
+            System.out.println("ready sip:" + config.account().user() + "@" + agent.endpoint().contactHost() + ":"
+                    + agent.endpoint().port());
+            System.out.flush();
+            Thread caller = new Thread(() -> placeCalls(agent, config, stop), "planned-calls");
+            caller.setDaemon(true);
+            caller.start();
+            stop.await();
+            System.err.println("run: stopping");
+        }
+        return 0;
+    }
+
+    private void placeCalls(UserAgent agent, AgentConfig config, StopSignal stop) {
+        try {
+            for (AgentConfig.PlannedCall planned : config.calls()) {
+                if (stop.await(planned.delaySeconds() * 1000L)) {
+                    return;
+                }
+                for (int i = 0; i < planned.repeat() && !stop.received(); i++) {
+                    Call call = agent.dial(planned.target(),
+                            new Call.Options(Duration.ofSeconds(planned.durationSeconds()), null, null));
+                    CallReport report = call.done().get();
+                    System.out.println(report.toJson());
+                    System.out.flush();
+                }
+            }
+            if (exitAfterCalls) {
+                stop.fire();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            System.err.println("run: call failed: " + e.getCause());
+        }
+    }
+}

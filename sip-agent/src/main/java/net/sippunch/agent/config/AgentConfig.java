@@ -1,0 +1,119 @@
+package net.sippunch.agent.config;
+
+import java.util.List;
+
+/**
+ * The whole agent configuration, bound from one YAML file (see {@code conf/agent.example.yaml}, which
+ * documents every key). Sections left out take their defaults; unknown keys are rejected.
+ */
+public record AgentConfig(Account account, Sip sip, Media media, Discovery discovery, Policy policy,
+                          List<PlannedCall> calls, Report report, Timeouts timeouts) {
+
+    public AgentConfig {
+        sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null);
+        media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null);
+        discovery = discovery != null ? discovery : new Discovery(null, null);
+        policy = policy != null ? policy : new Policy(null, null, null);
+        calls = calls != null ? List.copyOf(calls) : List.of();
+        report = report != null ? report : new Report(null);
+        timeouts = timeouts != null ? timeouts : new Timeouts(null, null, null, null, null);
+    }
+
+    /** The SIP account: address-of-record {@code sip:user@domain} and its credentials. */
+    public record Account(String user, String domain, String displayName, String authUser, String password,
+                          String registrar, String proxy, Boolean register, Integer registerExpires) {
+        public Account {
+            register = register != null ? register : Boolean.TRUE;
+            registerExpires = registerExpires != null ? registerExpires : 600;
+        }
+
+        /** The user name for digest authentication: {@code authUser}, else {@code user}. */
+        public String digestUser() {
+            return authUser != null ? authUser : user;
+        }
+    }
+
+    /** The SIP listening point and keepalives toward the proxy. */
+    public record Sip(String listenAddress, Integer listenPort, String transport, String contactAddress,
+                      String keepalive, Integer keepaliveSeconds, String userAgent) {
+        public Sip {
+            listenAddress = listenAddress != null ? listenAddress : "0.0.0.0";
+            listenPort = listenPort != null ? listenPort : 5060;
+            transport = transport != null ? transport : "udp";
+            keepalive = keepalive != null ? keepalive : "crlf";
+            keepaliveSeconds = keepaliveSeconds != null ? keepaliveSeconds : 25;
+            userAgent = userAgent != null ? userAgent : "sippunch";
+        }
+    }
+
+    /** The media port range, codecs and what to play and record. */
+    public record Media(String localAddress, String publicAddress, Integer portMin, Integer portMax,
+                        List<String> codecs, Integer ptime, String play, Tone tone, String recordDir,
+                        Integer threads) {
+        public Media {
+            localAddress = localAddress != null ? localAddress : "0.0.0.0";
+            portMin = portMin != null ? portMin : 40000;
+            portMax = portMax != null ? portMax : 40999;
+            codecs = codecs != null ? List.copyOf(codecs) : List.of("pcmu", "pcma");
+            ptime = ptime != null ? ptime : 20;
+            tone = tone != null ? tone : new Tone(null, null);
+            threads = threads != null ? threads : 2;
+        }
+    }
+
+    /** The tone played when no WAV file is configured. */
+    public record Tone(Double frequency, Double amplitude) {
+        public Tone {
+            frequency = frequency != null ? frequency : 440.0;
+            amplitude = amplitude != null ? amplitude : 0.3;
+        }
+    }
+
+    /** Discovery (STUN) servers, {@code host:port}; the punch engine uses them. */
+    public record Discovery(List<String> servers, Integer timeoutMillis) {
+        public Discovery {
+            servers = servers != null ? List.copyOf(servers) : List.of();
+            timeoutMillis = timeoutMillis != null ? timeoutMillis : 2000;
+        }
+    }
+
+    /** What the callee does with an incoming call: the first rule whose caller pattern matches decides. */
+    public record Policy(String action, Integer status, List<Rule> rules) {
+        public Policy {
+            action = action != null ? action : "accept";
+            status = status != null ? status : 603;
+            rules = rules != null ? List.copyOf(rules) : List.of();
+        }
+    }
+
+    /** One policy rule: a caller pattern (glob over the caller's URI, {@code *} any run) and its action. */
+    public record Rule(String caller, String action, Integer status) {
+        public Rule {
+            status = status != null ? status : 603;
+        }
+    }
+
+    /** A call the {@code run} command places. */
+    public record PlannedCall(String target, Integer durationSeconds, Integer delaySeconds, Integer repeat) {
+        public PlannedCall {
+            durationSeconds = durationSeconds != null ? durationSeconds : 10;
+            delaySeconds = delaySeconds != null ? delaySeconds : 0;
+            repeat = repeat != null ? repeat : 1;
+        }
+    }
+
+    /** Where per-call JSON reports go (null: none written). */
+    public record Report(String dir) {
+    }
+
+    /** Timeouts, in seconds. */
+    public record Timeouts(Integer register, Integer invite, Integer firstMedia, Integer maxCall, Integer shutdown) {
+        public Timeouts {
+            register = register != null ? register : 10;
+            invite = invite != null ? invite : 32;
+            firstMedia = firstMedia != null ? firstMedia : 5;
+            maxCall = maxCall != null ? maxCall : 3600;
+            shutdown = shutdown != null ? shutdown : 5;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package net.sippunch.agent.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The value checks of a bound {@link AgentConfig}: returns every problem, each naming its key. */
+final class ConfigValidator {
+
+    private static final Set<String> ACTIONS = Set.of("accept", "refuse");
+    private static final Set<String> CODECS = Set.of("pcmu", "pcma");
+    private static final Set<String> KEEPALIVES = Set.of("crlf", "options", "none");
+
+    private ConfigValidator() {
+    }
+
+    static List<String> problems(AgentConfig c) {
+        List<String> p = new ArrayList<>();
+        AgentConfig.Account a = c.account();
+        if (a == null) {
+            p.add("account: missing (user and domain are required)");
+        } else {
+            if (blank(a.user())) {
+                p.add("account.user: missing");
+            } else if (!a.user().matches("[A-Za-z0-9._!~*'()&=+$,;?/%-]+")) {
+                p.add("account.user: not a valid SIP user part: " + a.user());
+            }
+            if (blank(a.domain())) {
+                p.add("account.domain: missing");
+            } else if (SipHostPort.parse(a.domain()).isEmpty()) {
+                p.add("account.domain: not a host name or address: " + a.domain());
+            }
+            if (a.registrar() != null && SipHostPort.parse(a.registrar()).isEmpty()) {
+                p.add("account.registrar: not sip:host[:port]: " + a.registrar());
+            }
+            if (a.proxy() != null && SipHostPort.parse(a.proxy()).isEmpty()) {
+                p.add("account.proxy: not sip:host[:port]: " + a.proxy());
+            }
+            if (a.registerExpires() < 30 || a.registerExpires() > 86400) {
+                p.add("account.registerExpires: must be 30..86400 seconds, is " + a.registerExpires());
+            }
+        }
+        AgentConfig.Sip s = c.sip();
+        ip(p, "sip.listenAddress", s.listenAddress());
+        if (s.contactAddress() != null) {
+            ip(p, "sip.contactAddress", s.contactAddress());
+        }
+        if (s.listenPort() < 0 || s.listenPort() > 65535) {
+            p.add("sip.listenPort: must be 0..65535, is " + s.listenPort());
+        }
+        if (!"udp".equalsIgnoreCase(s.transport())) {
+            p.add("sip.transport: only udp is supported, is " + s.transport());
+        }
+        if (!KEEPALIVES.contains(s.keepalive())) {
+            p.add("sip.keepalive: must be one of " + KEEPALIVES + ", is " + s.keepalive());
+        }
+        if (s.keepaliveSeconds() < 1 || s.keepaliveSeconds() > 3600) {
+            p.add("sip.keepaliveSeconds: must be 1..3600, is " + s.keepaliveSeconds());
+        }
+        AgentConfig.Media m = c.media();
+        ip(p, "media.localAddress", m.localAddress());
+        if (m.publicAddress() != null) {
+            ip(p, "media.publicAddress", m.publicAddress());
+        }
+        if (m.portMin() < 1024 || m.portMax() > 65535 || m.portMin() > m.portMax()) {
+            p.add("media.portMin/portMax: need 1024 <= portMin <= portMax <= 65535, are "
+                    + m.portMin() + ".." + m.portMax());
+        }
+        if (m.codecs().isEmpty()) {
+            p.add("media.codecs: at least one of " + CODECS + " is needed");
+        }
+        for (String codec : m.codecs()) {
+            if (codec == null || !CODECS.contains(codec.toLowerCase())) {
+                p.add("media.codecs: unknown codec " + codec + " (known: " + CODECS + ")");
+            }
+        }
+        if (m.ptime() != 20) {
+            p.add("media.ptime: only 20 ms is supported, is " + m.ptime());
+        }
+        if (m.threads() < 1 || m.threads() > 64) {
+            p.add("media.threads: must be 1..64, is " + m.threads());
+        }
+        if (m.play() != null && !Files.isReadable(Path.of(m.play()))) {
+            p.add("media.play: no readable file " + m.play());
+        }
+        if (m.tone().frequency() < 20 || m.tone().frequency() > 3900) {
+            p.add("media.tone.frequency: must be 20..3900 Hz, is " + m.tone().frequency());
+        }
+        if (m.tone().amplitude() <= 0 || m.tone().amplitude() > 1) {
+            p.add("media.tone.amplitude: must be in (0, 1], is " + m.tone().amplitude());
+        }
+        for (int i = 0; i < c.discovery().servers().size(); i++) {
+            String server = c.discovery().servers().get(i);
+            if (SipHostPort.parse(server).isEmpty()) {
+                p.add("discovery.servers[" + i + "]: not host:port: " + server);
+            }
+        }
+        if (c.discovery().timeoutMillis() < 1) {
+            p.add("discovery.timeoutMillis: must be positive, is " + c.discovery().timeoutMillis());
+        }
+        AgentConfig.Policy pol = c.policy();
+        action(p, "policy.action", pol.action());
+        status(p, "policy.status", pol.status());
+        for (int i = 0; i < pol.rules().size(); i++) {
+            AgentConfig.Rule r = pol.rules().get(i);
+            String key = "policy.rules[" + i + "]";
+            if (blank(r.caller())) {
+                p.add(key + ".caller: missing");
+            }
+            action(p, key + ".action", r.action());
+            status(p, key + ".status", r.status());
+        }
+        for (int i = 0; i < c.calls().size(); i++) {
+            AgentConfig.PlannedCall call = c.calls().get(i);
+            String key = "calls[" + i + "]";
+            if (call.target() == null || !call.target().regionMatches(true, 0, "sip:", 0, 4)
+                    || SipHostPort.parse(call.target()).isEmpty()) {
+                p.add(key + ".target: not a sip: URI: " + call.target());
+            }
+            if (call.durationSeconds() < 1) {
+                p.add(key + ".durationSeconds: must be positive, is " + call.durationSeconds());
+            }
+            if (call.delaySeconds() < 0) {
+                p.add(key + ".delaySeconds: must not be negative, is " + call.delaySeconds());
+            }
+            if (call.repeat() < 1) {
+                p.add(key + ".repeat: must be positive, is " + call.repeat());
+            }
+        }
+        AgentConfig.Timeouts t = c.timeouts();
+        positive(p, "timeouts.register", t.register());
+        positive(p, "timeouts.invite", t.invite());
+        positive(p, "timeouts.firstMedia", t.firstMedia());
+        positive(p, "timeouts.maxCall", t.maxCall());
+        positive(p, "timeouts.shutdown", t.shutdown());
+        return p;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static void ip(List<String> p, String key, String value) {
+        if (value == null || !value.matches("[0-9a-fA-F.:]+")) {
+            p.add(key + ": not an IP address: " + value);
+            return;
+        }
+        try {
+            InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            p.add(key + ": not an IP address: " + value);
+        }
+    }
+
+    private static void action(List<String> p, String key, String value) {
+        if (value == null || !ACTIONS.contains(value)) {
+            p.add(key + ": must be one of " + ACTIONS + ", is " + value);
+        }
+    }
+
+    private static void status(List<String> p, String key, int value) {
+        if (value < 400 || value > 699) {
+            p.add(key + ": a refusal needs a 4xx, 5xx or 6xx status, is " + value);
+        }
+    }
+
+    private static void positive(List<String> p, String key, int value) {
+        if (value < 1) {
+            p.add(key + ": must be positive, is " + value);
+        }
+    }
+}

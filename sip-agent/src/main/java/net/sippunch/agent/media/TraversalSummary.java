@@ -1,0 +1,16 @@
+package net.sippunch.agent.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The NAT traversal part of a call's report: both sides' NAT profiles, the strategy chosen, probes
+ * sent, and the time from the answer to a settled path. Plain mode fills only {@code mode}.
+ */
+public record TraversalSummary(String mode, JsonNode localProfile, JsonNode remoteProfile, String strategy,
+                               Long probesSent, Long settledMillis, String reason) {
+
+    /** The summary of plain mode: standard SDP, symmetric RTP, nothing discovered. */
+    public static TraversalSummary plain() {
+        return new TraversalSummary("plain", null, null, null, null, null, null);
+    }
+}

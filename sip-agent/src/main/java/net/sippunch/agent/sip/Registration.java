@@ -1,0 +1,173 @@
+package net.sippunch.agent.sip;
+
+import java.text.ParseException;
+import java.util.ListIterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ResponseEvent;
+import javax.sip.SipException;
+import javax.sip.address.Address;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import net.sippunch.agent.config.AgentConfig;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The binding of the account's address-of-record to this endpoint (RFC 3261 section 10): REGISTER,
+ * digest challenges, refresh before expiry, and un-REGISTER (Expires 0) at shutdown.
+ */
+public final class Registration implements TransactionOwner {
+
+    private static final Logger LOG = LogManager.getLogger(Registration.class);
+    private static final int MAX_CHALLENGES = 2;
+    private static final int RETRY_SECONDS = 30;
+
+    private final SipEndpoint endpoint;
+    private final AgentConfig.Account account;
+    private final DigestAuthorization authorization;
+    private final ScheduledExecutorService timer;
+    private final CallIdHeader callId;
+    private final String fromTag;
+    private long cseq = 1;
+    private int challenges;
+    private int requestedExpires;
+    private Request lastSent;
+    private CompletableFuture<Integer> pending = CompletableFuture.completedFuture(0);
+    private ScheduledFuture<?> refresh;
+    private boolean closed;
+
+    public Registration(SipEndpoint endpoint, AgentConfig.Account account, DigestAuthorization authorization,
+                        ScheduledExecutorService timer) {
+        this.endpoint = endpoint;
+        this.account = account;
+        this.authorization = authorization;
+        this.timer = timer;
+        this.callId = endpoint.newCallId();
+        this.fromTag = gov.nist.javax.sip.Utils.getInstance().generateTag();
+    }
+
+    /** Sends REGISTER; the future completes with the granted expiry, or exceptionally with the reason. */
+    public synchronized CompletableFuture<Integer> register() {
+        return send(account.registerExpires());
+    }
+
+    /** Removes the binding (Expires 0); the future completes when the registrar answers or gives up. */
+    public synchronized CompletableFuture<Integer> unregister() {
+        closed = true;
+        if (refresh != null) {
+            refresh.cancel(false);
+        }
+        return send(0);
+    }
+
+    private CompletableFuture<Integer> send(int expires) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        pending = f;
+        requestedExpires = expires;
+        challenges = 0;
+        try {
+            Address aor = endpoint.addresses().createAddress(
+                    endpoint.addresses().createSipURI(account.user(), account.domain()));
+            if (account.displayName() != null) {
+                aor.setDisplayName(account.displayName());
+            }
+            javax.sip.address.URI requestUri = endpoint.addresses().createURI("sip:"
+                    + (account.registrar() != null ? account.registrar().replaceFirst("^sip:", "") : account.domain()));
+            Request r = endpoint.newRequest(Request.REGISTER, requestUri, aor, fromTag, aor, callId, cseq++);
+            r.addHeader(endpoint.contact(account.user()));
+            r.addHeader(endpoint.headers().createExpiresHeader(expires));
+            lastSent = r;
+            endpoint.send(r, this);
+        } catch (ParseException | InvalidArgumentException | SipException e) {
+            f.completeExceptionally(new SipException("REGISTER not sent: " + e.getMessage(), e));
+        }
+        return f;
+    }
+
+    @Override
+    public synchronized void onResponse(ResponseEvent event) {
+        Response r = event.getResponse();
+        int status = r.getStatusCode();
+        if (status < 200) {
+            return;
+        }
+        if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                && challenges < MAX_CHALLENGES) {
+            challenges++;
+            StringBuilder why = new StringBuilder();
+            var next = authorization.answer(lastSent, r, why);
+            if (next.isPresent()) {
+                try {
+                    cseq = ((javax.sip.header.CSeqHeader) next.get().getHeader("CSeq")).getSeqNumber() + 1;
+                    lastSent = next.get();
+                    endpoint.send(next.get(), this);
+                    return;
+                } catch (SipException e) {
+                    why.append(e.getMessage());
+                }
+            }
+            fail(status + " " + r.getReasonPhrase() + ": " + why);
+            return;
+        }
+        if (status >= 300) {
+            fail(status + " " + r.getReasonPhrase());
+            return;
+        }
+        int granted = grantedExpires(r);
+        LOG.info("registered {}@{} for {} s", account.user(), account.domain(), granted);
+        pending.complete(granted);
+        if (!closed && granted > 0) {
+            long delay = Math.max(granted / 2, granted - 60L);
+            refresh = timer.schedule(this::refresh, delay, TimeUnit.SECONDS);
+        }
+    }
+
+    private int grantedExpires(Response r) {
+        if (requestedExpires == 0) {
+            return 0;
+        }
+        String ours = endpoint.contactHost() + ":" + endpoint.port();
+        ListIterator<?> it = r.getHeaders(ContactHeader.NAME);
+        while (it.hasNext()) {
+            ContactHeader c = (ContactHeader) it.next();
+            if (c.getAddress().getURI().toString().contains(ours) && c.getExpires() >= 0) {
+                return c.getExpires();
+            }
+        }
+        ExpiresHeader e = (ExpiresHeader) r.getHeader(ExpiresHeader.NAME);
+        return e != null ? e.getExpires() : requestedExpires;
+    }
+
+    private synchronized void refresh() {
+        if (closed) {
+            return;
+        }
+        register().whenComplete((granted, error) -> {
+            if (error != null) {
+                LOG.warn("registration refresh failed: {}; retrying in {} s", error.getMessage(), RETRY_SECONDS);
+                synchronized (this) {
+                    if (!closed) {
+                        refresh = timer.schedule(this::refresh, RETRY_SECONDS, TimeUnit.SECONDS);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void onTimeout(String reason) {
+        fail(reason);
+    }
+
+    private void fail(String reason) {
+        LOG.warn("REGISTER failed: {}", reason);
+        pending.completeExceptionally(new SipException("REGISTER failed: " + reason));
+    }
+}

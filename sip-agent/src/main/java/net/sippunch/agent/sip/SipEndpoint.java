@@ -1,0 +1,375 @@
+package net.sippunch.agent.sip;
+
+import gov.nist.javax.sip.ListeningPointExt;
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.Utils;
+import gov.nist.javax.sip.address.AddressFactoryImpl;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import net.sippunch.agent.config.SipHostPort;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+
+/**
+ * One JAIN-SIP RI stack with one UDP listening point. It is the single {@link SipListener}: requests go
+ * to the handler registered for their method (501 Not Implemented when there is none), responses and
+ * timeouts to the {@link TransactionOwner} stored on the client transaction or the dialog. SIP
+ * messages are logged on {@code sippunch.sip.wire}.
+ */
+public final class SipEndpoint implements SipListener, AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(SipEndpoint.class);
+    private static final Logger WIRE = LogManager.getLogger("sippunch.sip.wire");
+    private static final AtomicLong STACKS = new AtomicLong();
+
+    private final SipStackImpl stack;
+    private final ListeningPoint listeningPoint;
+    private final SipProvider provider;
+    private final HeaderFactory headers = new HeaderFactoryImpl();
+    private final MessageFactory messages = new MessageFactoryImpl();
+    private final AddressFactory addresses = new AddressFactoryImpl();
+    private final Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
+    private final String contactHost;
+    private final String userAgent;
+    private final SipHostPort outboundProxy;
+
+    /**
+     * Starts a stack listening on {@code listenAddress:port} (UDP).
+     *
+     * @param outboundProxy where out-of-dialog requests go (null: to their request URI)
+     * @param contactAddress the address put in Via and Contact (null: the listen address, or the local
+     *                       address toward the proxy when listening on the wildcard)
+     */
+    public SipEndpoint(String listenAddress, int port, SipHostPort outboundProxy, String contactAddress,
+                       String userAgent) throws SipException {
+        this.outboundProxy = outboundProxy;
+        this.userAgent = userAgent;
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "sippunch-" + port + "-" + STACKS.incrementAndGet());
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        if (outboundProxy != null) {
+            p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/udp");
+        }
+        try {
+            stack = new SipStackImpl(p);
+        } catch (javax.sip.PeerUnavailableException e) {
+            throw new SipException("cannot create the SIP stack: " + e.getMessage(), e);
+        }
+        try {
+            listeningPoint = stack.createListeningPoint(listenAddress, port, ListeningPoint.UDP);
+            provider = stack.createSipProvider(listeningPoint);
+            provider.addSipListener(this);
+            stack.start();
+        } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException
+                 | java.util.TooManyListenersException | javax.sip.ObjectInUseException e) {
+            stack.stop(); // its threads would keep the JVM alive
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SipException("cannot listen on " + listenAddress + ":" + port + " (udp): " + cause.getMessage(), e);
+        }
+        this.contactHost = contactAddress != null ? contactAddress : chooseContactHost(listenAddress, outboundProxy);
+    }
+
+    private static String chooseContactHost(String listenAddress, SipHostPort proxy) {
+        try {
+            InetAddress listen = InetAddress.getByName(listenAddress);
+            if (!listen.isAnyLocalAddress()) {
+                return listenAddress;
+            }
+            if (proxy != null) {
+                try (DatagramSocket probe = new DatagramSocket()) {
+                    probe.connect(new InetSocketAddress(proxy.host(), proxy.port()));
+                    return probe.getLocalAddress().getHostAddress();
+                }
+            }
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (IOException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    /** Registers the handler of a request method (replacing any other). */
+    public void handle(String method, RequestHandler handler) {
+        handlers.put(method, handler);
+    }
+
+    public HeaderFactory headers() {
+        return headers;
+    }
+
+    public MessageFactory messages() {
+        return messages;
+    }
+
+    public AddressFactory addresses() {
+        return addresses;
+    }
+
+    public SipProvider provider() {
+        return provider;
+    }
+
+    /** The host put in Via and Contact. */
+    public String contactHost() {
+        return contactHost;
+    }
+
+    public int port() {
+        return listeningPoint.getPort();
+    }
+
+    public SipHostPort outboundProxy() {
+        return outboundProxy;
+    }
+
+    /** A new Call-ID. */
+    public CallIdHeader newCallId() {
+        return provider.getNewCallId();
+    }
+
+    /** A Contact header for {@code user} at this endpoint. */
+    public ContactHeader contact(String user) throws ParseException {
+        SipURI uri = addresses.createSipURI(user, contactHost);
+        uri.setPort(port());
+        Address a = addresses.createAddress(uri);
+        return headers.createContactHeader(a);
+    }
+
+    /** A Via header for this endpoint with {@code rport} and a fresh branch. */
+    public ViaHeader via() throws ParseException {
+        try {
+            ViaHeader via = headers.createViaHeader(contactHost, port(), "udp", Utils.getInstance().generateBranchId());
+            via.setRPort();
+            return via;
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An out-of-dialog request with the usual headers (no Contact, no body). */
+    public Request newRequest(String method, javax.sip.address.URI requestUri, Address from, String fromTag,
+                              Address to, CallIdHeader callId, long cseq) throws ParseException {
+        try {
+            FromHeader fromHeader = headers.createFromHeader(from, fromTag);
+            ToHeader toHeader = headers.createToHeader(to, null);
+            CSeqHeader cseqHeader = headers.createCSeqHeader(cseq, method);
+            MaxForwardsHeader maxForwards = headers.createMaxForwardsHeader(70);
+            Request r = messages.createRequest(requestUri, method, callId, cseqHeader, fromHeader, toHeader,
+                    List.of(via()), maxForwards);
+            r.addHeader(headers.createUserAgentHeader(List.of(userAgent)));
+            return r;
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A response to {@code request} with a User-Agent header (and a To tag added by the caller when needed). */
+    public Response newResponse(int status, Request request) throws ParseException {
+        Response r = messages.createResponse(status, request);
+        r.addHeader(headers.createServerHeader(List.of(userAgent)));
+        return r;
+    }
+
+    /** Sends an out-of-dialog request in a new client transaction owned by {@code owner}. */
+    public ClientTransaction send(Request request, TransactionOwner owner) throws SipException {
+        ClientTransaction ct = provider.getNewClientTransaction(request);
+        ct.setApplicationData(owner);
+        wire("send", request);
+        ct.sendRequest();
+        return ct;
+    }
+
+    /** Sends an in-dialog request (BYE, re-INVITE) through its dialog. */
+    public ClientTransaction sendInDialog(Dialog dialog, Request request, TransactionOwner owner) throws SipException {
+        ClientTransaction ct = provider.getNewClientTransaction(request);
+        ct.setApplicationData(owner);
+        wire("send", request);
+        dialog.sendRequest(ct);
+        return ct;
+    }
+
+    /** Sends a response in a server transaction. */
+    public void respond(ServerTransaction st, Response response) throws SipException {
+        wire("send", response);
+        try {
+            st.sendResponse(response);
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new SipException("cannot send " + response.getStatusCode(), e);
+        }
+    }
+
+    /** Sends a CRLF keepalive ("\r\n\r\n", RFC 5626 section 3.5.1) to the outbound proxy. */
+    public void sendCrlfKeepalive() throws IOException {
+        if (outboundProxy != null) {
+            ((ListeningPointExt) listeningPoint).sendHeartbeat(
+                    InetAddress.getByName(outboundProxy.host()).getHostAddress(), outboundProxy.port());
+        }
+    }
+
+    /** Logs a message on the wire logger. */
+    public void wire(String direction, Object message) {
+        if (WIRE.isDebugEnabled()) {
+            WIRE.debug("{}:\n{}", direction, message);
+        }
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        String method = request.getMethod();
+        ThreadContext.put("call", callIdOf(request));
+        try {
+            wire("received", request);
+            RequestHandler handler = handlers.get(method);
+            ServerTransaction st = event.getServerTransaction();
+            if (Request.ACK.equals(method)) {
+                if (handler != null) {
+                    handler.handle(event, null);
+                }
+                return;
+            }
+            if (st == null) {
+                st = provider.getNewServerTransaction(request);
+            }
+            if (handler == null) {
+                respond(st, newResponse(Response.NOT_IMPLEMENTED, request));
+                return;
+            }
+            handler.handle(event, st);
+        } catch (javax.sip.TransactionAlreadyExistsException e) {
+            LOG.debug("retransmission of {} absorbed", method);
+        } catch (Exception e) {
+            LOG.warn("{} not handled: {}", method, e.toString(), e);
+        } finally {
+            ThreadContext.remove("call");
+        }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        ThreadContext.put("call", callIdOf(response));
+        try {
+            wire("received", response);
+            TransactionOwner owner = ownerOf(event.getClientTransaction(), event.getDialog());
+            if (owner != null) {
+                owner.onResponse(event);
+            } else {
+                LOG.debug("response {} without owner dropped", response.getStatusCode());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("response {} not handled: {}", response.getStatusCode(), e.toString(), e);
+        } finally {
+            ThreadContext.remove("call");
+        }
+    }
+
+    private static TransactionOwner ownerOf(ClientTransaction ct, Dialog dialog) {
+        if (ct != null && ct.getApplicationData() instanceof TransactionOwner o) {
+            return o;
+        }
+        if (dialog != null && dialog.getApplicationData() instanceof TransactionOwner o) {
+            return o;
+        }
+        return null;
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (event.isServerTransaction()) {
+            LOG.debug("server transaction timed out: {}", event.getServerTransaction().getRequest().getMethod());
+            return;
+        }
+        ClientTransaction ct = event.getClientTransaction();
+        ThreadContext.put("call", callIdOf(ct.getRequest()));
+        try {
+            TransactionOwner owner = ownerOf(ct, ct.getDialog());
+            if (owner != null) {
+                owner.onTimeout("no response to " + ct.getRequest().getMethod() + " (timeout)");
+            }
+        } finally {
+            ThreadContext.remove("call");
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        LOG.debug("I/O error toward {}:{}", event.getHost(), event.getPort());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        // nothing held per transaction beyond what the owner keeps
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        Dialog dialog = event.getDialog();
+        if (dialog != null && dialog.getApplicationData() instanceof TransactionOwner owner) {
+            ThreadContext.put("call", dialog.getCallId() == null ? "" : dialog.getCallId().getCallId());
+            try {
+                owner.onDialogTerminated();
+            } finally {
+                ThreadContext.remove("call");
+            }
+        }
+    }
+
+    private static String callIdOf(javax.sip.message.Message m) {
+        CallIdHeader h = (CallIdHeader) m.getHeader(CallIdHeader.NAME);
+        return h == null ? "" : h.getCallId();
+    }
+
+    /** Stops the stack. */
+    @Override
+    public void close() {
+        provider.removeSipListener(this);
+        try {
+            stack.deleteSipProvider(provider);
+            stack.deleteListeningPoint(listeningPoint);
+        } catch (javax.sip.ObjectInUseException e) {
+            LOG.debug("closing: {}", e.toString());
+        }
+        stack.stop();
+    }
+}
