@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -32,6 +33,8 @@ import net.sippunch.agent.media.Codec;
 import net.sippunch.agent.media.MediaLoop;
 import net.sippunch.agent.media.MediaPort;
 import net.sippunch.agent.media.PlainRtpNegotiation;
+import net.sippunch.agent.media.PunchNegotiation;
+import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.agent.media.WavFile;
 import net.sippunch.agent.sip.DigestAuthorization;
 import net.sippunch.agent.sip.DigestCredentials;
@@ -128,8 +131,15 @@ public final class UserAgent implements AutoCloseable {
         SplittableRandom ids = new SplittableRandom();
         CallEnvironment.Negotiations plain = (port, caller) ->
                 new PlainRtpNegotiation(advertised, port.port(), codecs, ids.nextLong());
-        UserAgent agent = new UserAgent(config, endpoint, timer, mediaLoop, negotiations != null ? negotiations : plain,
-                audio);
+        CallEnvironment.Negotiations chosen = negotiations != null ? negotiations : plain;
+        if (negotiations == null && !config.discovery().servers().isEmpty()) {
+            // NAT traversal mode: discovery, the SDP extension and the punch engine on every call
+            PunchNegotiation.Settings settings = new PunchNegotiation.Settings(
+                    config.discovery().servers().stream().map(PunchNegotiation::server).toList(),
+                    Duration.ofMillis(config.discovery().timeoutMillis()), PunchConfig.defaults(), codecs);
+            chosen = (port, caller) -> new PunchNegotiation(settings, mediaLoop, port, caller, new SplittableRandom());
+        }
+        UserAgent agent = new UserAgent(config, endpoint, timer, mediaLoop, chosen, audio);
         agent.startKeepalive();
         return agent;
     }
