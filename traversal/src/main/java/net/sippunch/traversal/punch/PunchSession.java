@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,7 +71,8 @@ public final class PunchSession implements DatagramSession {
     private final Map<PunchPath, String> fixedOrigin = new LinkedHashMap<>();
     private final Set<PunchPath> confirmed = new HashSet<>();
     private final Set<PunchPath> nominatedByPeer = new HashSet<>();
-    private final Set<PunchPath> rebindCandidates = new HashSet<>();
+    /** Sources the peer may have moved to, newest last; a few at most. */
+    private final Set<PunchPath> rebindCandidates = new LinkedHashSet<>();
 
     private State state = State.IDLE;
     private long startedAt;
@@ -276,8 +278,14 @@ public final class PunchSession implements DatagramSession {
                 }
             }
             case SETTLED -> {
-                if (!path.equals(settled) && path.localPort() == settled.localPort() && rebindCandidates.add(path)) {
-                    sendProbe(now, path, false, "rebinding check");
+                // a new source for the peer (NAT rebinding, or a replay): check it with a fresh probe; only
+                // its authenticated answer moves the path. One check per probe received, so a lost one is
+                // retried at the peer's own pace.
+                if (!path.equals(settled) && path.localPort() == settled.localPort()) {
+                    if (rebindCandidates.add(path) && rebindCandidates.size() > 8) {
+                        rebindCandidates.remove(rebindCandidates.iterator().next());
+                    }
+                    sendProbe(now, path, role == PunchRole.CONTROLLING, "rebinding check");
                 }
             }
             case FAILED, CLOSED -> {
