@@ -56,6 +56,16 @@ final class StunLoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return measure();
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.err.println("stun-load: a step did not finish in its time (the machine is too busy to keep the"
+                    + " offered rate); nothing measured");
+            return 1;
+        }
+    }
+
+    private Integer measure() throws Exception {
         if (seconds <= 0 || seconds > 600 || warmupSeconds < 0 || warmupSeconds > 600 || sockets < 1 || sockets > 64
                 || rates.stream().anyMatch(r -> r < 1 || r > 2_000_000)) {
             System.err.println("stun-load: need 0 < seconds <= 600, 1..64 sockets, rates 1..2000000");
