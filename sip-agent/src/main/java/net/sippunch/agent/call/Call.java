@@ -76,6 +76,7 @@ public final class Call implements TransactionOwner {
     private boolean ackSent;
     private boolean lateOffer;
     private String mediaNote;
+    private Integer answerStatus;
     private Long tInvite;
     private Long tProvisional;
     private Long tAnswered;
@@ -226,6 +227,7 @@ public final class Call implements TransactionOwner {
             dialog = d;
             dialog.setApplicationData(this);
             tAnswered = System.currentTimeMillis();
+            answerStatus = r.getStatusCode();
             Request ack = d.createAck(cseq);
             env.endpoint().wire("send", ack);
             d.sendAck(ack);
@@ -326,6 +328,7 @@ public final class Call implements TransactionOwner {
         }
         env.endpoint().respond(st, ok);
         tAnswered = System.currentTimeMillis();
+        answerStatus = Response.OK;
         state = state.moveTo(CallState.ANSWERED);
         if (!lateOffer) {
             startMedia();
@@ -497,7 +500,8 @@ public final class Call implements TransactionOwner {
         if (mediaNote != null) {
             reason = reason + "; " + mediaNote;
         }
-        CallReport report = CallReport.of(callId, caller ? "caller" : "callee", from, to, outcome, status, reason,
+        CallReport report = CallReport.of(callId, caller ? "caller" : "callee", from, to, outcome,
+                status != null ? status : answerStatus, reason,
                 new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck,
                         counters != null ? counters.firstRtpSentMillis() : null,
                         counters != null ? counters.firstRtpReceivedMillis() : null, System.currentTimeMillis()),

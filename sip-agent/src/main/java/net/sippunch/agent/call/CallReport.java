@@ -16,6 +16,7 @@ import net.sippunch.agent.media.TraversalSummary;
  *
  * @param outcome   completed (answered and ended normally), refused (by our policy), rejected (by the
  *                  peer: 3xx-6xx), cancelled, or failed (timeouts, bad SDP, transport errors)
+ * @param sipStatus the final status of the INVITE (200 when answered), or null when there was none
  * @param reason    the status line or the event that ended the call
  * @param traversal the NAT traversal part: profiles, strategy, probes (null fields in plain mode)
  */

@@ -31,6 +31,8 @@ class AgentLoopbackTest {
             assertEquals("completed", caller.outcome(), caller.reason());
             assertTrue(caller.mediaBothWays(), caller.toJson());
             assertEquals("PCMU", caller.codec());
+            assertEquals(200, caller.sipStatus());
+            assertEquals(200, callee.sipStatus());
             assertEquals("plain", caller.traversal().mode());
             assertEquals("completed", callee.outcome(), callee.reason());
             assertEquals("BYE from the peer", callee.reason());

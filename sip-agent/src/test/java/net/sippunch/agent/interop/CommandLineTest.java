@@ -47,6 +47,27 @@ class CommandLineTest {
                 assertEquals(json, new ObjectMapper().readTree(Files.readString(report)));
             }
 
+            // the calls a config lists, placed by run, one report each
+            Path aliceRun = dir.resolve("alice-run.yaml");
+            Files.writeString(aliceRun, Files.readString(aliceYaml) + """
+                    calls:
+                      - {target: "sip:bob@sippunch.test", durationSeconds: 1, repeat: 2}
+                    report: {dir: %s}
+                    """.formatted(dir.resolve("alice-reports")));
+            try (AgentProcess run = AgentProcess.start(dir, List.of("run", "--config", aliceRun.toString(),
+                    "--exit-after-calls"))) {
+                assertEquals(0, run.waitFor(90), run.output());
+                try (var reports = Files.list(dir.resolve("alice-reports"))) {
+                    List<Path> files = reports.toList();
+                    assertEquals(2, files.size(), files.toString());
+                    for (Path f : files) {
+                        JsonNode r = new ObjectMapper().readTree(Files.readString(f));
+                        assertEquals("completed", r.get("outcome").asText(), r.toString());
+                        assertEquals("caller", r.get("role").asText());
+                    }
+                }
+            }
+
             // a long call, ended by SIGTERM to the callee's agent
             try (AgentProcess call = AgentProcess.start(dir, List.of("call", "--config", aliceYaml.toString(),
                     "sip:bob@sippunch.test", "--duration", "60"))) {
@@ -59,7 +80,7 @@ class CommandLineTest {
                 assertEquals("BYE from the peer", json.get("reason").asText());
             }
             try (var reports = Files.list(dir.resolve("bob-reports"))) {
-                assertEquals(2, reports.count());
+                assertEquals(4, reports.count());
             }
             // un-registered: nobody answers for bob any more
             try (AgentProcess call = AgentProcess.start(dir, List.of("call", "--config", aliceYaml.toString(),
