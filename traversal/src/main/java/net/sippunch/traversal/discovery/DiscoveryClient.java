@@ -250,7 +250,7 @@ public final class DiscoveryClient implements DatagramSession {
 
     /**
      * Asks the next target. Requests go out in target order, one at a time while answers come; a target
-     * silent for two initial timeouts (four for the first) no longer holds up the next (its retransmissions go on), since the
+     * silent for two initial timeouts (six for the first) no longer holds up the next (its retransmissions go on), since the
      * NAT allocated its mapping on the first packet anyway.
      */
     private void startNextSample(long nowNanos) {
@@ -262,7 +262,7 @@ public final class DiscoveryClient implements DatagramSession {
         int index = nextTarget++;
         start(nowNanos, index, targets.get(index), StunTransaction.Purpose.MAPPING, List.of(), capAt);
         // the first server gets longer: its OTHER-ADDRESS decides the filtering tests and further targets
-        long hold = (index == 0 ? 4 : 2) * config.initialRto().toNanos();
+        long hold = (index == 0 ? 6 : 2) * config.initialRto().toNanos();
         advanceAt = Math.min(capAt, nowNanos + hold);
     }
 

@@ -208,8 +208,8 @@ class DiscoveryClientTest {
                 Duration.ofMillis(4000), true, Duration.ofMillis(400), 256, "");
         Nat nat = new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
                 PortAllocation.SEQUENTIAL, 1);
-        // 300 ms each way: the first answer comes after the second server was already asked
-        DiscoveryOutcome o = run(config, nat, t -> false, 300 * MS, List.of());
+        // 400 ms each way: the first answer comes after the second server was already asked (hold 600 ms)
+        DiscoveryOutcome o = run(config, nat, t -> false, 400 * MS, List.of());
         NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, o, o.toString()).profile();
         assertEquals(4, p.samples().size());
         assertEquals(FilteringBehavior.UNKNOWN, p.filtering(), "the other address was contacted first");
