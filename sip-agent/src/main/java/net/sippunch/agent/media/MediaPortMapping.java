@@ -212,8 +212,7 @@ public final class MediaPortMapping {
             return;
         }
         if (e instanceof UpnpEvent.Deleted d) {
-            deleted = hostPort(d.external()) + (d.confirmed() ? " deleted" : " not confirmed") + " (" + d.detail()
-                    + ")";
+            deleted = hostPort(d.external()) + (d.confirmed() ? " deleted" : " not confirmed: " + d.detail());
             return;
         }
         if (e instanceof UpnpEvent.UselessAddress u) {
