@@ -3,7 +3,7 @@
 # its Internet Gateway Device, a client on its LAN, a STUN server and a peer on the lab's internet.
 # Needs root, iproute2, nftables, miniupnpd-nftables and coturn (turnserver, used as a STUN server).
 #
-#   upnplab.sh up   --prefix P [--nat symmetric-random|port-restricted] [--no-upnp]
+#   upnplab.sh up   --prefix P [--nat symmetric-random|port-restricted] [--no-upnp | --natpmp-only]
 #                   [--site-b symmetric-random|port-restricted]
 #   upnplab.sh down --prefix P
 #   upnplab.sh exec --prefix P NODE -- COMMAND...
@@ -19,6 +19,8 @@
 #   P-rtr   wan 198.18.1.1/15  --  bridge "lan" 10.0.1.1/24; NAT per --nat; miniupnpd on "lan"
 #      |
 #   P-cli   10.0.1.2/24, default route via 10.0.1.1
+#
+# --no-upnp: no miniupnpd at all; --natpmp-only: miniupnpd speaks only NAT-PMP (enable_upnp=no, no SSDP).
 #
 # With --site-b TYPE, a second site without UPnP on the same internet (for calls between the sites):
 #
@@ -49,6 +51,7 @@ while [ $# -gt 0 ]; do
         --prefix) prefix="$2"; shift 2 ;;
         --nat) nat="$2"; shift 2 ;;
         --no-upnp) upnp=0; shift ;;
+        --natpmp-only) upnp=natpmp; shift ;;
         --site-b) siteb="$2"; shift 2 ;;
         --) shift; break ;;
         *) if [ "$cmd" = exec ] && [ -z "$node" ]; then node="$1"; shift; else die "unknown argument: $1"; fi ;;
@@ -204,7 +207,7 @@ ext_ifname=wan
 listening_ip=lan
 http_port=0
 enable_natpmp=yes
-enable_upnp=yes
+enable_upnp=$([ "$upnp" = natpmp ] && echo no || echo yes)
 secure_mode=yes
 system_uptime=yes
 notify_interval=30
@@ -225,7 +228,11 @@ CONF
     ip netns exec "$(ns rtr)" miniupnpd -f "$state/miniupnpd.conf" -d -P "$state/miniupnpd.pid.own" \
         >"$state/miniupnpd.log" 2>&1 &
     echo $! >"$state/miniupnpd.pid"
-    wait_for 15 "miniupnpd (SSDP on the LAN)" sh -c "ip netns exec $(ns rtr) ss -Hlun | grep -q ':1900'"
+    if [ "$upnp" = natpmp ]; then
+        wait_for 15 "miniupnpd (NAT-PMP on the LAN)" sh -c "ip netns exec $(ns rtr) ss -Hlun | grep -q ':5351'"
+    else
+        wait_for 15 "miniupnpd (SSDP on the LAN)" sh -c "ip netns exec $(ns rtr) ss -Hlun | grep -q ':1900'"
+    fi
     # its STUN check decides whether port forwarding is allowed; wait until it has run
     wait_for 15 "miniupnpd's STUN check" grep -qE "Port forwarding is now (enabled|disabled)" "$state/miniupnpd.log"
     if grep -qi "Port forwarding is now disabled" "$state/miniupnpd.log"; then
@@ -277,7 +284,7 @@ up() {
         site_b
     fi
     start_stun
-    if [ "$upnp" = 1 ]; then
+    if [ "$upnp" != 0 ]; then
         start_miniupnpd
     fi
     trap - ERR

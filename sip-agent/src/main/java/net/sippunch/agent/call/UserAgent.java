@@ -139,7 +139,8 @@ public final class UserAgent implements AutoCloseable {
         if (negotiations == null && !config.discovery().servers().isEmpty()) {
             // NAT traversal mode: discovery, the SDP extension and the punch engine on every call
             AgentConfig.Upnp u = config.upnp();
-            upnp = u.enabled() ? MediaPortMapping.Plan.open(u.leaseSeconds(), Duration.ofMillis(u.timeoutMillis()))
+            upnp = u.enabled() ? MediaPortMapping.Plan.open(u.natPmp(), u.leaseSeconds(),
+                    Duration.ofMillis(u.timeoutMillis()))
                     : null;
             PunchNegotiation.Settings settings = new PunchNegotiation.Settings(
                     config.discovery().servers().stream().map(PunchNegotiation::server).toList(),

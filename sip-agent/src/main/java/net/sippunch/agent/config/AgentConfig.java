@@ -13,7 +13,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null);
         media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null);
         discovery = discovery != null ? discovery : new Discovery(null, null);
-        upnp = upnp != null ? upnp : new Upnp(null, null, null);
+        upnp = upnp != null ? upnp : new Upnp(null, null, null, null);
         policy = policy != null ? policy : new Policy(null, null, null);
         calls = calls != null ? List.copyOf(calls) : List.of();
         report = report != null ? report : new Report(null);
@@ -83,13 +83,15 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
      * the peer can reach it directly. Off by default (the search multicasts on the LAN and takes time).
      *
      * @param enabled       map the media port of every traversal call
+     * @param natPmp        when no UPnP IGD answers the search, ask the default gateway over NAT-PMP
      * @param leaseSeconds  the lease asked for, renewed at half-lease while the call lasts (0: permanent,
      *                      still deleted at call end)
      * @param timeoutMillis the cap of the whole step (search, external address, add, read-back)
      */
-    public record Upnp(Boolean enabled, Integer leaseSeconds, Integer timeoutMillis) {
+    public record Upnp(Boolean enabled, Boolean natPmp, Integer leaseSeconds, Integer timeoutMillis) {
         public Upnp {
             enabled = enabled != null ? enabled : Boolean.FALSE;
+            natPmp = natPmp != null ? natPmp : Boolean.TRUE;
             leaseSeconds = leaseSeconds != null ? leaseSeconds : 3600;
             timeoutMillis = timeoutMillis != null ? timeoutMillis : 2000;
         }

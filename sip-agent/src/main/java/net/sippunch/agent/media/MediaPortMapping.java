@@ -1,5 +1,6 @@
 package net.sippunch.agent.media;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -17,12 +18,14 @@ import net.sippunch.traversal.nat.MappedTuple;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.upnp.IgdControl;
 import net.sippunch.traversal.upnp.IgdExecutor;
+import net.sippunch.traversal.upnp.IgdStep;
 import net.sippunch.traversal.upnp.UpnpConfig;
 import net.sippunch.traversal.upnp.UpnpEvent;
 import net.sippunch.traversal.upnp.UpnpMapping;
 import net.sippunch.traversal.upnp.UpnpMappingDriver;
 import net.sippunch.traversal.upnp.UpnpPortMapping;
 import net.sippunch.traversal.upnp.WeupnpIgdControl;
+import net.sippunch.traversal.upnp.natpmp.DefaultGateway;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -43,29 +46,38 @@ public final class MediaPortMapping {
      * @param control       the IGD operations ({@link WeupnpIgdControl} in production)
      * @param igd           the bounded pool for the blocking IGD calls
      * @param loop          the single thread every call's procedure runs on
+     * @param gateway       the LAN's default gateway, asked over NAT-PMP when no UPnP IGD answered the
+     *                      search (empty supplier result, or a null supplier: no NAT-PMP fallback)
      * @param leaseSeconds  the lease asked for (renewed at half-lease while the call lasts); 0: permanent
-     * @param timeout       the cap of the whole step (search, external address, add, read-back); the
-     *                      search listens half of it
+     *                      (NAT-PMP has no permanent mappings: it then asks for a day)
+     * @param timeout       the cap of the UPnP procedure (search, external address, add, read-back; the
+     *                      search listens a quarter of it), and again of the NAT-PMP fallback
      */
     public record Plan(Supplier<IgdControl> control, IgdExecutor igd, ScheduledExecutorService loop,
-                       int leaseSeconds, Duration timeout) implements AutoCloseable {
+                       Supplier<Optional<InetAddress>> gateway, int leaseSeconds, Duration timeout)
+            implements AutoCloseable {
 
         public Plan {
             Objects.requireNonNull(control, "control");
             Objects.requireNonNull(igd, "igd");
             Objects.requireNonNull(loop, "loop");
             Objects.requireNonNull(timeout, "timeout");
+            gateway = gateway != null ? gateway : Optional::empty;
         }
 
-        /** A plan on weupnp with its own pool (2 threads) and loop thread, both daemon threads. */
-        public static Plan open(int leaseSeconds, Duration timeout) {
+        /**
+         * A plan on weupnp with its own pool (2 threads) and loop thread, both daemon threads; with
+         * {@code natPmp}, the default gateway from the routing table is asked over NAT-PMP when no IGD answers.
+         */
+        public static Plan open(boolean natPmp, int leaseSeconds, Duration timeout) {
             AtomicInteger n = new AtomicInteger();
             ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "upnp-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
-            return new Plan(WeupnpIgdControl::new, new IgdExecutor(2, 32, timeout), loop, leaseSeconds, timeout);
+            return new Plan(WeupnpIgdControl::new, new IgdExecutor(2, 32, timeout), loop,
+                    natPmp ? DefaultGateway::find : null, leaseSeconds, timeout);
         }
 
         @Override
@@ -78,8 +90,9 @@ public final class MediaPortMapping {
     /**
      * The UPnP part of a call's report.
      *
+     * @param protocol     UPnP, or NAT-PMP when no UPnP IGD answered and the gateway speaks NAT-PMP
      * @param outcome      mapped, or why not: absent (no IGD answered), refused, timed out, failed,
-     *                     useless address, no result within the cap
+     *                     useless address, no result within the cap (for NAT-PMP, after UPnP's outcome)
      * @param external     the advertised external tuple ({@code ip:port}), null when none
      * @param leaseSeconds the lease of the mapping (0: permanent), null when none
      * @param verified     whether the read-back showed the mapping pointing at us, null when none
@@ -87,15 +100,20 @@ public final class MediaPortMapping {
      * @param renewals     lease renewals during the call
      * @param deleted      what happened to the mapping at call end, null before
      */
-    public record Report(String outcome, String external, Integer leaseSeconds, Boolean verified, Long millis,
+    public record Report(String protocol, String outcome, String external, Integer leaseSeconds, Boolean verified, Long millis,
                          int renewals, String deleted) {
     }
 
     private final Plan plan;
-    private final UpnpMappingDriver driver;
-    private final CompletableFuture<UpnpEvent> first = new CompletableFuture<>();
+    private final int mediaPort;
+    private final UpnpMappingDriver upnp;
+    private final CompletableFuture<UpnpEvent> upnpFirst = new CompletableFuture<>();
+    private final CompletableFuture<UpnpEvent> natPmpFirst = new CompletableFuture<>();
     private final AtomicInteger renewals = new AtomicInteger();
     private final long startedAt;
+    private volatile NatPmpDriver natPmp;
+    private volatile String protocol = "UPnP";
+    private volatile String upnpOutcome;
     private volatile String deleted;
     private volatile Long millis;
     private volatile String outcome = "not started";
@@ -105,46 +123,83 @@ public final class MediaPortMapping {
     /** Starts mapping {@code mediaPort} at once; {@link #await()} waits for the outcome. */
     public MediaPortMapping(Plan plan, int mediaPort) {
         this.plan = plan;
-        long half = Math.max(1, plan.timeout().toMillis() / 2);
+        this.mediaPort = mediaPort;
+        // weupnp's search blocks well beyond its timeout when no IGD answers (a round per search type), so it
+        // listens a quarter of the cap; an IGD on the LAN answers within milliseconds
+        long cap = plan.timeout().toMillis();
         UpnpConfig config = UpnpConfig.defaults(mediaPort).withLeaseSeconds(plan.leaseSeconds())
-                .withDiscoveryTimeout(Duration.ofMillis(half));
+                .withDiscoveryTimeout(Duration.ofMillis(Math.max(1, cap / 4)));
         config = new UpnpConfig(config.internalPort(), config.leaseSeconds(), config.maxPorts(),
-                config.discoveryTimeout(), Duration.ofMillis(half), config.description(), Optional.empty());
-        this.driver = new UpnpMappingDriver(new UpnpPortMapping(config), plan.control().get(), plan.igd(),
-                plan.loop(), System::nanoTime, this::onEvent);
+                config.discoveryTimeout(), Duration.ofMillis(Math.max(1, cap / 2)), config.description(),
+                Optional.empty());
+        this.upnp = new UpnpMappingDriver(new UpnpPortMapping(config), plan.control().get(), plan.igd(),
+                plan.loop(), System::nanoTime, e -> onEvent(e, upnpFirst));
         this.startedAt = System.nanoTime();
-        driver.start();
+        upnp.start();
     }
 
     /**
-     * Waits, at most the plan's time cap, for the first outcome.
+     * Waits, at most the plan's time cap, for UPnP's outcome; when no IGD answered the search (none, or not
+     * in time) and the plan has a gateway, asks it over NAT-PMP, again within the cap.
      *
      * @return the external tuple when the port is mapped
      */
     public Optional<InetSocketAddress> await() {
-        UpnpEvent e;
-        try {
-            e = first.get(plan.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException ex) {
-            // the cap: later results are only logged (a late mapping is still deleted at call end)
-            e = first.complete(null) ? null : first.getNow(null);
-            if (e == null) {
-                outcome = "no result within " + plan.timeout().toMillis() + " ms";
+        UpnpEvent e = first(upnpFirst);
+        boolean noIgd = e == null || e instanceof UpnpEvent.Absent
+                || e instanceof UpnpEvent.TimedOut t && t.step() == IgdStep.DISCOVER
+                || e instanceof UpnpEvent.Failed f && f.step() == IgdStep.DISCOVER;
+        if (noIgd && !Thread.currentThread().isInterrupted()) {
+            Optional<InetAddress> gateway = plan.gateway().get();
+            if (gateway.isPresent()) {
+                upnpOutcome = outcome;
+                protocol = "NAT-PMP";
+                try {
+                    natPmp = NatPmpDriver.start(gateway.get(), mediaPort,
+                            plan.leaseSeconds() == 0 ? 86400 : plan.leaseSeconds(), attempts(),
+                            plan.loop(), ev -> onEvent(ev, natPmpFirst));
+                    e = first(natPmpFirst);
+                } catch (IOException ex) {
+                    outcome = "failed (NAT-PMP socket: " + ex.getMessage() + ")";
+                    e = null;
+                }
             }
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            first.complete(null);
-            outcome = "interrupted";
-            return Optional.empty();
-        } catch (ExecutionException ex) {
-            outcome = "failed: " + ex.getCause();
-            return Optional.empty();
         }
         if (e instanceof UpnpEvent.Mapped m) {
             advertised = m.mapping();
             return Optional.of(m.mapping().external());
         }
         return Optional.empty();
+    }
+
+    /** NAT-PMP sends at 250 ms, doubling: as many as fit in the cap (1..9). */
+    private int attempts() {
+        long cap = plan.timeout().toMillis();
+        int n = 1;
+        for (long total = 250; n < 9 && total + (250L << n) <= cap; n++) {
+            total += 250L << n;
+        }
+        return n;
+    }
+
+    private UpnpEvent first(CompletableFuture<UpnpEvent> first) {
+        try {
+            return first.get(plan.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException ex) {
+            // the cap: later results are only logged (a late mapping is still deleted at call end)
+            UpnpEvent e = first.complete(null) ? null : first.getNow(null);
+            if (e == null) {
+                outcome = "no result within " + plan.timeout().toMillis() + " ms";
+            }
+            return e;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            first.complete(null);
+            outcome = "interrupted";
+        } catch (ExecutionException ex) {
+            outcome = "failed: " + ex.getCause();
+        }
+        return null;
     }
 
     /**
@@ -164,11 +219,17 @@ public final class MediaPortMapping {
         if (seen.isEmpty()) {
             return Optional.of(m.external()); // discovery saw nothing to compare with: the IGD's word stands
         }
-        driver.checkDiscoveredAddress(seen.get());
+        if (natPmp == null) {
+            upnp.checkDiscoveredAddress(seen.get());
+        }
         if (!seen.get().equals(m.external().getAddress())) {
             advertised = null;
-            outcome = "useless address: the IGD's " + m.external().getAddress().getHostAddress()
+            outcome = "useless address: the gateway's " + m.external().getAddress().getHostAddress()
                     + " differs from the address discovery saw (" + seen.get().getHostAddress() + ")";
+            NatPmpDriver pmp = natPmp;
+            if (pmp != null) {
+                pmp.close();
+            }
             return Optional.empty();
         }
         return Optional.of(m.external());
@@ -185,8 +246,10 @@ public final class MediaPortMapping {
             }
             closed = true;
         }
+        NatPmpDriver pmp = natPmp;
+        CompletableFuture<Void> done = pmp == null ? upnp.close() : CompletableFuture.allOf(upnp.close(), pmp.close());
         try {
-            driver.close().get(plan.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            done.get(plan.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             if (deleted == null) {
                 deleted = "deletion still running after " + plan.timeout().toMillis() + " ms";
@@ -201,12 +264,13 @@ public final class MediaPortMapping {
     /** What the step did, for the call report. */
     public Report report() {
         UpnpMapping m = advertised;
-        return new Report(outcome, m == null ? null : hostPort(m.external()), m == null ? null : m.leaseSeconds(),
-                m == null ? null : m.verified(), millis, renewals.get(), deleted);
+        String text = upnpOutcome == null ? outcome : outcome + " after UPnP: " + upnpOutcome;
+        return new Report(protocol, text, m == null ? null : hostPort(m.external()),
+                m == null ? null : m.leaseSeconds(), m == null ? null : m.verified(), millis, renewals.get(), deleted);
     }
 
-    private void onEvent(UpnpEvent e) {
-        LOG.info("UPnP: {}", e);
+    private void onEvent(UpnpEvent e, CompletableFuture<UpnpEvent> first) {
+        LOG.info("{}: {}", first == upnpFirst ? "UPnP" : "NAT-PMP", e);
         if (e instanceof UpnpEvent.Renewed) {
             renewals.incrementAndGet();
             return;
@@ -222,7 +286,8 @@ public final class MediaPortMapping {
         } else if (e instanceof UpnpEvent.Mapped m) {
             outcome = "mapped" + (m.portsTried() > 1 ? " (" + m.portsTried() + " ports tried)" : "");
         } else if (e instanceof UpnpEvent.Absent) {
-            outcome = "absent (no IGD answered the search)";
+            outcome = first == upnpFirst ? "absent (no IGD answered the search)"
+                    : "absent (the gateway did not answer NAT-PMP)";
         } else if (e instanceof UpnpEvent.TimedOut t) {
             outcome = "timed out (" + t.step() + ")";
         } else if (e instanceof UpnpEvent.Refused r) {

@@ -66,8 +66,8 @@ class ConfigLoaderTest {
         AgentConfig on = ConfigLoader.parse("account: {user: alice, domain: example.org}\n"
                 + "discovery: {servers: [\"198.18.0.21:3478\"]}\n"
                 + "upnp: {enabled: true, leaseSeconds: 600, timeoutMillis: 1500}\n", "test");
-        assertEquals(new AgentConfig.Upnp(true, 600, 1500), on.upnp());
-        assertEquals(new AgentConfig.Upnp(false, 3600, 2000),
+        assertEquals(new AgentConfig.Upnp(true, true, 600, 1500), on.upnp());
+        assertEquals(new AgentConfig.Upnp(false, true, 3600, 2000),
                 ConfigLoader.parse("account: {user: alice, domain: example.org}\n", "test").upnp());
         ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
                 "account: {user: alice, domain: example.org}\n"

@@ -52,7 +52,7 @@ public final class UpnpCallPeer {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
         Optional<MediaPortMapping.Plan> plan = withUpnp
-                ? Optional.of(MediaPortMapping.Plan.open(120, Duration.ofMillis(3000))) : Optional.empty();
+                ? Optional.of(MediaPortMapping.Plan.open(true, 120, Duration.ofMillis(2000))) : Optional.empty();
         PunchNegotiation.Settings settings = new PunchNegotiation.Settings(
                 servers.stream().map(PunchNegotiation::server).toList(), Duration.ofMillis(2000),
                 PunchConfig.defaults(), List.of(Codec.PCMU), plan);

@@ -93,9 +93,13 @@ class MediaPortMappingTest {
     }
 
     private MediaPortMapping start(ScriptedIgd igd, long capMillis) {
+        return start(igd, capMillis, Optional.empty());
+    }
+
+    private MediaPortMapping start(ScriptedIgd igd, long capMillis, Optional<InetAddress> gateway) {
         Duration cap = Duration.ofMillis(capMillis);
         plan = new MediaPortMapping.Plan(() -> igd, new IgdExecutor(2, 8, cap),
-                Executors.newSingleThreadScheduledExecutor(), 600, cap);
+                Executors.newSingleThreadScheduledExecutor(), () -> gateway, 600, cap);
         return new MediaPortMapping(plan, PORT);
     }
 
@@ -124,6 +128,7 @@ class MediaPortMappingTest {
         assertEquals(Optional.of(external), step.await());
         assertEquals(Optional.of(external), step.confirm(seenFrom(EXTERNAL)));
         MediaPortMapping.Report during = step.report();
+        assertEquals("UPnP", during.protocol());
         assertEquals("mapped", during.outcome());
         assertEquals(EXTERNAL + ":" + PORT, during.external());
         assertEquals(600, during.leaseSeconds());
@@ -149,6 +154,22 @@ class MediaPortMappingTest {
         assertNull(step.report().external());
         step.close();
         assertFalse(igd.calls.stream().anyMatch(c -> c.startsWith("add") || c.startsWith("delete")));
+    }
+
+    @Test
+    void withoutAnIgdASilentNatPmpGatewayIsAbsentToo() throws Exception {
+        ScriptedIgd igd = new ScriptedIgd();
+        igd.present = false;
+        // nothing listens on loopback's NAT-PMP port: one request, no answer within 250 ms
+        MediaPortMapping step = start(igd, 600, Optional.of(InetAddress.getLoopbackAddress()));
+
+        assertEquals(Optional.empty(), step.await());
+        MediaPortMapping.Report report = step.report();
+        assertEquals("NAT-PMP", report.protocol());
+        assertEquals("absent (the gateway did not answer NAT-PMP) after UPnP: absent (no IGD answered the search)",
+                report.outcome());
+        assertNull(report.external());
+        step.close();
     }
 
     @Test
