@@ -3,7 +3,8 @@
 # its Internet Gateway Device, a client on its LAN, a STUN server and a peer on the lab's internet.
 # Needs root, iproute2, nftables, miniupnpd-nftables and coturn (turnserver, used as a STUN server).
 #
-#   upnplab.sh up   --prefix P [--nat symmetric-random|port-restricted] [--no-upnp]
+#   upnplab.sh up   --prefix P [--nat symmetric-random|port-restricted] [--no-upnp | --natpmp-only]
+#                   [--site-b symmetric-random|port-restricted]
 #   upnplab.sh down --prefix P
 #   upnplab.sh exec --prefix P NODE -- COMMAND...
 #
@@ -19,6 +20,16 @@
 #      |
 #   P-cli   10.0.1.2/24, default route via 10.0.1.1
 #
+# --no-upnp: no miniupnpd at all; --natpmp-only: miniupnpd speaks only NAT-PMP (enable_upnp=no, no SSDP).
+#
+# With --site-b TYPE, a second site without UPnP on the same internet (for calls between the sites):
+#
+#   P-rtrb  wan 198.18.2.1/15  --  bridge "lan" 10.0.2.1/24; NAT per TYPE, no miniupnpd
+#      |
+#   P-clib  10.0.2.2/24, default route via 10.0.2.1
+#
+# Site b's router drops all unsolicited inbound traffic (counter `unsolicited` as on site a).
+#
 # The router NATs only what comes from the LAN (its own traffic, e.g. miniupnpd's STUN check, keeps
 # its ports). The router drops unsolicited inbound traffic in its filter chains; only what miniupnpd maps (its
 # DNAT rules in `table inet miniupnpd`) is forwarded. miniupnpd only adds rules to chains that exist,
@@ -31,7 +42,7 @@ set -Eeuo pipefail
 
 die() { echo "upnplab: $*" >&2; exit 2; }
 
-prefix=""; nat="symmetric-random"; upnp=1; cmd="${1:-}"
+prefix=""; nat="symmetric-random"; upnp=1; siteb=""; cmd="${1:-}"
 [ -n "$cmd" ] || die "usage: upnplab.sh up|down|exec ..."
 shift
 node=""
@@ -40,6 +51,8 @@ while [ $# -gt 0 ]; do
         --prefix) prefix="$2"; shift 2 ;;
         --nat) nat="$2"; shift 2 ;;
         --no-upnp) upnp=0; shift ;;
+        --natpmp-only) upnp=natpmp; shift ;;
+        --site-b) siteb="$2"; shift 2 ;;
         --) shift; break ;;
         *) if [ "$cmd" = exec ] && [ -z "$node" ]; then node="$1"; shift; else die "unknown argument: $1"; fi ;;
     esac
@@ -48,7 +61,7 @@ done
 
 ns() { echo "${prefix}-$1"; }
 state="/run/upnplab-${prefix}"
-NODES="cli rtr stun peer inet"
+NODES="cli rtr clib rtrb stun peer inet"
 
 stop_pid() {
     local file="$1" pid
@@ -68,6 +81,57 @@ down() {
     for n in $NODES; do
         ip netns del "$(ns $n)" 2>/dev/null || true
     done
+}
+
+masquerade_for() {
+    case "$1" in
+        symmetric-random) echo "masquerade fully-random" ;;
+        port-restricted) echo "masquerade" ;;
+        *) die "unknown NAT type '$1' (symmetric-random or port-restricted)" ;;
+    esac
+}
+
+site_b_rules() {
+    local masq
+    masq="$(masquerade_for "$siteb")"
+    ip netns exec "$(ns rtrb)" nft -f - <<NFT
+table inet filter {
+    counter unsolicited {
+    }
+    chain input { type filter hook input priority filter; policy drop;
+        iifname "lo" accept
+        ct state established,related accept
+        iifname "lan" accept
+        iifname "wan" counter name "unsolicited" drop
+    }
+    chain forward { type filter hook forward priority filter; policy drop;
+        ct state established,related accept
+        iifname "lan" accept
+        iifname "wan" counter name "unsolicited" drop
+    }
+}
+table ip nat {
+    chain post { type nat hook postrouting priority srcnat; ip saddr 10.0.2.0/24 oifname "wan" $masq
+    }
+}
+NFT
+}
+
+site_b() {
+    ip -n "$(ns inet)" link add rtrb type veth peer name wan netns "$(ns rtrb)"
+    ip -n "$(ns inet)" link set rtrb master inet up
+    ip -n "$(ns rtrb)" addr add 198.18.2.1/15 dev wan
+    ip -n "$(ns rtrb)" link set wan up
+    ip -n "$(ns rtrb)" link add lan type bridge
+    ip -n "$(ns rtrb)" addr add 10.0.2.1/24 dev lan
+    ip -n "$(ns rtrb)" link set lan up
+    ip -n "$(ns rtrb)" link add clib type veth peer name eth0 netns "$(ns clib)"
+    ip -n "$(ns rtrb)" link set clib master lan up
+    ip netns exec "$(ns rtrb)" sysctl -qw net.ipv4.ip_forward=1
+    ip -n "$(ns clib)" addr add 10.0.2.2/24 dev eth0
+    ip -n "$(ns clib)" link set eth0 up
+    ip -n "$(ns clib)" route add default via 10.0.2.1
+    site_b_rules
 }
 
 router_rules() {
@@ -143,7 +207,7 @@ ext_ifname=wan
 listening_ip=lan
 http_port=0
 enable_natpmp=yes
-enable_upnp=yes
+enable_upnp=$([ "$upnp" = natpmp ] && echo no || echo yes)
 secure_mode=yes
 system_uptime=yes
 notify_interval=30
@@ -164,7 +228,11 @@ CONF
     ip netns exec "$(ns rtr)" miniupnpd -f "$state/miniupnpd.conf" -d -P "$state/miniupnpd.pid.own" \
         >"$state/miniupnpd.log" 2>&1 &
     echo $! >"$state/miniupnpd.pid"
-    wait_for 15 "miniupnpd (SSDP on the LAN)" sh -c "ip netns exec $(ns rtr) ss -Hlun | grep -q ':1900'"
+    if [ "$upnp" = natpmp ]; then
+        wait_for 15 "miniupnpd (NAT-PMP on the LAN)" sh -c "ip netns exec $(ns rtr) ss -Hlun | grep -q ':5351'"
+    else
+        wait_for 15 "miniupnpd (SSDP on the LAN)" sh -c "ip netns exec $(ns rtr) ss -Hlun | grep -q ':1900'"
+    fi
     # its STUN check decides whether port forwarding is allowed; wait until it has run
     wait_for 15 "miniupnpd's STUN check" grep -qE "Port forwarding is now (enabled|disabled)" "$state/miniupnpd.log"
     if grep -qi "Port forwarding is now disabled" "$state/miniupnpd.log"; then
@@ -184,7 +252,9 @@ up() {
     down
     trap 'echo "upnplab: setup failed, tearing down" >&2; down' ERR
     mkdir -p "$state"
+    [ -z "$siteb" ] || masquerade_for "$siteb" >/dev/null
     for n in $NODES; do
+        if [ -z "$siteb" ] && { [ "$n" = clib ] || [ "$n" = rtrb ]; }; then continue; fi
         ip netns add "$(ns $n)"
         ip -n "$(ns $n)" link set lo up
         ip netns exec "$(ns $n)" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
@@ -210,12 +280,15 @@ up() {
     ip -n "$(ns cli)" link set eth0 up
     ip -n "$(ns cli)" route add default via 10.0.1.1
     router_rules
+    if [ -n "$siteb" ]; then
+        site_b
+    fi
     start_stun
-    if [ "$upnp" = 1 ]; then
+    if [ "$upnp" != 0 ]; then
         start_miniupnpd
     fi
     trap - ERR
-    echo "upnplab: up ($nat, upnp=$upnp) with prefix $prefix; state in $state"
+    echo "upnplab: up ($nat, upnp=$upnp${siteb:+, site b $siteb}) with prefix $prefix; state in $state"
 }
 
 case "$cmd" in

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,7 @@ import net.sippunch.agent.media.Codec;
 import net.sippunch.agent.media.MediaLoop;
 import net.sippunch.agent.media.MediaPort;
 import net.sippunch.agent.media.PlainRtpNegotiation;
+import net.sippunch.agent.media.MediaPortMapping;
 import net.sippunch.agent.media.PunchNegotiation;
 import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.agent.media.WavFile;
@@ -62,6 +64,7 @@ public final class UserAgent implements AutoCloseable {
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final List<Consumer<CallReport>> listeners = new CopyOnWriteArrayList<>();
     private boolean registered;
+    private MediaPortMapping.Plan upnp;
 
     private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer, MediaLoop mediaLoop,
                       CallEnvironment.Negotiations negotiations, short[] audio) {
@@ -132,14 +135,21 @@ public final class UserAgent implements AutoCloseable {
         CallEnvironment.Negotiations plain = (port, caller) ->
                 new PlainRtpNegotiation(advertised, port.port(), codecs, ids.nextLong());
         CallEnvironment.Negotiations chosen = negotiations != null ? negotiations : plain;
+        MediaPortMapping.Plan upnp = null;
         if (negotiations == null && !config.discovery().servers().isEmpty()) {
             // NAT traversal mode: discovery, the SDP extension and the punch engine on every call
+            AgentConfig.Upnp u = config.upnp();
+            upnp = u.enabled() ? MediaPortMapping.Plan.open(u.natPmp(), u.leaseSeconds(),
+                    Duration.ofMillis(u.timeoutMillis()))
+                    : null;
             PunchNegotiation.Settings settings = new PunchNegotiation.Settings(
                     config.discovery().servers().stream().map(PunchNegotiation::server).toList(),
-                    Duration.ofMillis(config.discovery().timeoutMillis()), PunchConfig.defaults(), codecs);
+                    Duration.ofMillis(config.discovery().timeoutMillis()), PunchConfig.defaults(), codecs,
+                    Optional.ofNullable(upnp));
             chosen = (port, caller) -> new PunchNegotiation(settings, mediaLoop, port, caller, new SplittableRandom());
         }
         UserAgent agent = new UserAgent(config, endpoint, timer, mediaLoop, chosen, audio);
+        agent.upnp = upnp;
         agent.startKeepalive();
         return agent;
     }
@@ -315,6 +325,9 @@ public final class UserAgent implements AutoCloseable {
             await(registration.unregister(), bound, "un-REGISTER");
         }
         timer.shutdownNow();
+        if (upnp != null) {
+            upnp.close(); // after the calls, whose ends deleted their mappings
+        }
         mediaLoop.close();
         endpoint.close();
     }

@@ -6,13 +6,14 @@ import java.util.List;
  * The whole agent configuration, bound from one YAML file (see {@code conf/agent.example.yaml}, which
  * documents every key). Sections left out take their defaults; unknown keys are rejected.
  */
-public record AgentConfig(Account account, Sip sip, Media media, Discovery discovery, Policy policy,
+public record AgentConfig(Account account, Sip sip, Media media, Discovery discovery, Upnp upnp, Policy policy,
                           List<PlannedCall> calls, Report report, Timeouts timeouts) {
 
     public AgentConfig {
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null);
         media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null);
         discovery = discovery != null ? discovery : new Discovery(null, null);
+        upnp = upnp != null ? upnp : new Upnp(null, null, null, null);
         policy = policy != null ? policy : new Policy(null, null, null);
         calls = calls != null ? List.copyOf(calls) : List.of();
         report = report != null ? report : new Report(null);
@@ -73,6 +74,25 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
     public record Discovery(List<String> servers, Integer timeoutMillis) {
         public Discovery {
             servers = servers != null ? List.copyOf(servers) : List.of();
+            timeoutMillis = timeoutMillis != null ? timeoutMillis : 2000;
+        }
+    }
+
+    /**
+     * The NAT traversal mode's first step: map the media port on the LAN's UPnP IGD before discovery, so
+     * the peer can reach it directly. Off by default (the search multicasts on the LAN and takes time).
+     *
+     * @param enabled       map the media port of every traversal call
+     * @param natPmp        when no UPnP IGD answers the search, ask the default gateway over NAT-PMP
+     * @param leaseSeconds  the lease asked for, renewed at half-lease while the call lasts (0: permanent,
+     *                      still deleted at call end)
+     * @param timeoutMillis the cap of the whole step (search, external address, add, read-back)
+     */
+    public record Upnp(Boolean enabled, Boolean natPmp, Integer leaseSeconds, Integer timeoutMillis) {
+        public Upnp {
+            enabled = enabled != null ? enabled : Boolean.FALSE;
+            natPmp = natPmp != null ? natPmp : Boolean.TRUE;
+            leaseSeconds = leaseSeconds != null ? leaseSeconds : 3600;
             timeoutMillis = timeoutMillis != null ? timeoutMillis : 2000;
         }
     }

@@ -102,6 +102,16 @@ final class ConfigValidator {
         if (c.discovery().timeoutMillis() < 1) {
             p.add("discovery.timeoutMillis: must be positive, is " + c.discovery().timeoutMillis());
         }
+        AgentConfig.Upnp u = c.upnp();
+        if (u.leaseSeconds() < 0 || u.leaseSeconds() > 604800) {
+            p.add("upnp.leaseSeconds: must be 0..604800 (0: permanent), is " + u.leaseSeconds());
+        }
+        if (u.timeoutMillis() < 100 || u.timeoutMillis() > 30000) {
+            p.add("upnp.timeoutMillis: must be 100..30000, is " + u.timeoutMillis());
+        }
+        if (u.enabled() && c.discovery().servers().isEmpty()) {
+            p.add("upnp.enabled: needs discovery.servers (the UPnP step belongs to the NAT traversal mode)");
+        }
         AgentConfig.Policy pol = c.policy();
         action(p, "policy.action", pol.action());
         status(p, "policy.status", pol.status());

@@ -44,12 +44,22 @@ public final class PunchNegotiation implements MediaNegotiation {
 
     private static final Logger LOG = LogManager.getLogger(PunchNegotiation.class);
 
-    /** What every call of an agent shares: servers, tunables, codecs. */
+    /**
+     * What every call of an agent shares: servers, tunables, codecs, and the UPnP step's plan (empty: the
+     * media port is not mapped).
+     */
     public record Settings(List<InetSocketAddress> discoveryServers, Duration discoveryCap, PunchConfig punch,
-                           List<Codec> codecs) {
+                           List<Codec> codecs, Optional<MediaPortMapping.Plan> upnp) {
         public Settings {
             discoveryServers = List.copyOf(discoveryServers);
             codecs = List.copyOf(codecs);
+            upnp = upnp != null ? upnp : Optional.empty();
+        }
+
+        /** Settings without the UPnP step. */
+        public Settings(List<InetSocketAddress> discoveryServers, Duration discoveryCap, PunchConfig punch,
+                        List<Codec> codecs) {
+            this(discoveryServers, discoveryCap, punch, codecs, Optional.empty());
         }
     }
 
@@ -79,6 +89,8 @@ public final class PunchNegotiation implements MediaNegotiation {
     private PunchEvent outcome;
     private long startedAt;
     private String failure;
+    private MediaPortMapping upnp;
+    private Optional<InetSocketAddress> upnpTuple = Optional.empty();
 
     public PunchNegotiation(Settings settings, MediaLoop loop, MediaPort port, boolean caller, RandomGenerator random) {
         this.settings = settings;
@@ -138,6 +150,11 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (profile != null) {
             return;
         }
+        if (settings.upnp().isPresent() && upnp == null) {
+            // the method's first step: map the media port on the LAN's IGD, before discovery
+            upnp = new MediaPortMapping(settings.upnp().get(), port.port());
+            upnp.await();
+        }
         InetSocketAddress privateTuple = privateTuple();
         DiscoveryConfig config = DiscoveryConfig.defaults(settings.discoveryServers());
         config = new DiscoveryConfig(config.servers(), config.maxSamples(), config.initialRto(),
@@ -162,7 +179,8 @@ public final class PunchNegotiation implements MediaNegotiation {
                 throw new SdpProblem("discovery failed: " + ((DiscoveryOutcome.Failed) outcome).reason());
             }
             profile = profiled.profile();
-            ownAttributes = OfferAnswer.attributes(profile, Optional.empty());
+            upnpTuple = upnp == null ? Optional.empty() : upnp.confirm(profile);
+            ownAttributes = OfferAnswer.attributes(profile, upnpTuple);
             LOG.info("discovery: {} ({} samples, delta {})", profile.type().label(), profile.samples().size(),
                     profile.delta());
         } catch (InterruptedException e) {
@@ -191,7 +209,7 @@ public final class PunchNegotiation implements MediaNegotiation {
 
     /** Standard SDP toward the first mapped tuple, plus the extension (offer, or answer to an extended offer). */
     private String render(List<Integer> payloadTypes, boolean mux, boolean extendedAnswer) throws SdpProblem {
-        InetSocketAddress target = OfferAnswer.signalledTarget(profile, Optional.empty());
+        InetSocketAddress target = OfferAnswer.signalledTarget(profile, upnpTuple);
         String plain = new PlainSdp(target.getAddress().getHostAddress(), target.getPort(), payloadTypes, mux, 20)
                 .render(sessionId, 1);
         if (!caller && !extendedAnswer) {
@@ -226,7 +244,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         // so zero: the prediction then aims low, where the sweeps start anyway
         long lastOffset = peer.attributes().mapped().get(peer.attributes().mapped().size() - 1).offsetMillis();
         PunchEndpoint remote = peer.punchEndpoint(receivedAt - lastOffset * 1_000_000L).orElseThrow();
-        PunchEndpoint own = new PunchEndpoint(credentials, profile, Optional.empty());
+        PunchEndpoint own = new PunchEndpoint(credentials, profile, upnpTuple);
         punch = new PunchSession(settings.punch(), caller ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, own, remote,
                 random);
         if (punch.plan().extraSockets(settings.punch()) > 0) {
@@ -293,6 +311,13 @@ public final class PunchNegotiation implements MediaNegotiation {
     @Override
     public void stop() {
         task.worker().execute(task::stop);
+        if (upnp != null) {
+            upnp.close();
+        }
+    }
+
+    private MediaPortMapping.Report upnpReport() {
+        return upnp == null ? null : upnp.report();
     }
 
     @Override
@@ -305,9 +330,9 @@ public final class PunchNegotiation implements MediaNegotiation {
             Long probes = punch == null ? null : punch.stats().probesSent();
             Long settledMillis = outcome instanceof PunchEvent.Settled s ? s.elapsedNanos() / 1_000_000 : null;
             return new TraversalSummary(peer == null ? "plain (peer without the extension)" : "traversal", local,
-                    remote, strategy, probes, settledMillis, failure);
+                    remote, strategy, probes, settledMillis, failure, upnpReport());
         } catch (IllegalArgumentException e) {
-            return new TraversalSummary("traversal", null, null, null, null, null, e.toString());
+            return new TraversalSummary("traversal", null, null, null, null, null, e.toString(), upnpReport());
         }
     }
 }

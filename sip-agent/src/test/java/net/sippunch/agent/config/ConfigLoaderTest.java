@@ -62,6 +62,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void upnpSectionIsBoundAndChecked() throws Exception {
+        AgentConfig on = ConfigLoader.parse("account: {user: alice, domain: example.org}\n"
+                + "discovery: {servers: [\"198.18.0.21:3478\"]}\n"
+                + "upnp: {enabled: true, leaseSeconds: 600, timeoutMillis: 1500}\n", "test");
+        assertEquals(new AgentConfig.Upnp(true, true, 600, 1500), on.upnp());
+        assertEquals(new AgentConfig.Upnp(false, true, 3600, 2000),
+                ConfigLoader.parse("account: {user: alice, domain: example.org}\n", "test").upnp());
+        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "account: {user: alice, domain: example.org}\n"
+                        + "upnp: {enabled: true, leaseSeconds: -1, timeoutMillis: 50}\n", "test"));
+        for (String key : List.of("upnp.leaseSeconds", "upnp.timeoutMillis", "upnp.enabled")) {
+            assertTrue(bad.problems().stream().anyMatch(p -> p.startsWith(key + ":")), key + " missing in\n"
+                    + bad.getMessage());
+        }
+    }
+
+    @Test
     void wrongTypesAndBrokenYamlGiveAClearError() {
         ConfigException type = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
                 "account: {user: alice, domain: example.org}\nsip: {listenPort: lots}\n", "test"));

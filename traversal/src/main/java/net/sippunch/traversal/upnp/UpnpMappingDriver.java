@@ -1,5 +1,6 @@
 package net.sippunch.traversal.upnp;
 
+import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -74,6 +75,23 @@ public final class UpnpMappingDriver {
             closed.completeExceptionally(e);
         }
         return closed;
+    }
+
+    /**
+     * Tells the procedure the public address discovery saw from the media port (see
+     * {@link UpnpPortMapping#checkDiscoveredAddress}): when the IGD's external address differs, the mapping
+     * is reported useless and deleted.
+     */
+    public void checkDiscoveredAddress(InetAddress publicAddress) {
+        Objects.requireNonNull(publicAddress, "publicAddress");
+        try {
+            loop.execute(() -> {
+                mapping.checkDiscoveredAddress(clock.getAsLong(), publicAddress);
+                pump();
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("loop closed, dropping the discovered address {}", publicAddress);
+        }
     }
 
     /** The mapping to advertise, read on the loop. */
