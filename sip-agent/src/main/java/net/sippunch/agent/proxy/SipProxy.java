@@ -99,12 +99,6 @@ public final class SipProxy implements AutoCloseable {
     @Override
     public void close() {
         provider.removeSipListener(core);
-        try {
-            stack.deleteSipProvider(provider);
-            stack.deleteListeningPoint(listeningPoint);
-        } catch (javax.sip.ObjectInUseException e) {
-            org.apache.logging.log4j.LogManager.getLogger(SipProxy.class).debug("closing: {}", e.toString());
-        }
-        stack.stop();
+        net.sippunch.agent.sip.SipEndpoint.stop(stack, provider); // the socket and every thread of the stack
     }
 }
