@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -54,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
         LoopbackDemo.Result result;
         try {
             result = LoopbackDemo.run(Duration.ofSeconds(durationSeconds), err);
-        } catch (SipException | IOException | ExecutionException | TimeoutException e) {
+        } catch (SipException | IOException | ExecutionException | TimeoutException | UncheckedIOException
+                 | IllegalArgumentException e) {
             err.println("demo: " + (e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e));
             return 1;
         }
