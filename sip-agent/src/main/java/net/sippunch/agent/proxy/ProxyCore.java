@@ -68,6 +68,7 @@ public final class ProxyCore implements SipListener {
     public record Stats(long requestsForwarded, long requestsAnsweredHere, long notFound, long dropped) {
     }
 
+    /** A proxy on {@code provider} (whose stack runs without automatic dialog support) for {@code domain}. */
     public ProxyCore(SipProvider provider, HeaderFactory headers, MessageFactory messages, AddressFactory addresses,
                      ProxyDomain domain, Registrar registrar, BindingTable bindings) {
         this.provider = provider;
@@ -79,6 +80,7 @@ public final class ProxyCore implements SipListener {
         this.bindings = bindings;
     }
 
+    /** Counters so far. */
     public Stats stats() {
         return new Stats(forwarded.sum(), answered.sum(), notFound.sum(), dropped.sum());
     }

@@ -87,10 +87,12 @@ public final class SipProxy implements AutoCloseable {
         return bindings;
     }
 
+    /** What the proxy has forwarded, answered itself and dropped. */
     public ProxyCore.Stats stats() {
         return core.stats();
     }
 
+    /** The UDP port it listens on. */
     public int port() {
         return listeningPoint.getPort();
     }
