@@ -360,16 +360,27 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         return h == null ? "" : h.getCallId();
     }
 
-    /** Stops the stack. */
+    /**
+     * Stops the stack: its sockets and threads. (Stopping alone is enough and takes the RI's one-second pause
+     * once; deleting the provider first stopped the stack twice.)
+     */
     @Override
     public void close() {
         provider.removeSipListener(this);
-        try {
-            stack.deleteSipProvider(provider);
-            stack.deleteListeningPoint(listeningPoint);
-        } catch (javax.sip.ObjectInUseException e) {
-            LOG.debug("closing: {}", e.toString());
-        }
+        stop(stack, provider);
+    }
+
+    /**
+     * Stops a JAIN-SIP RI stack so that none of its threads outlive it. The RI's stop marks its event
+     * scanner stopped but leaves the (non-daemon) scanner thread blocked on its empty queue; one harmless
+     * event queued after the stop wakes it to see the mark and end.
+     */
+    public static void stop(SipStackImpl stack, SipProvider provider) {
+        gov.nist.javax.sip.EventScanner scanner = stack.getEventScanner();
         stack.stop();
+        if (scanner != null) {
+            scanner.addEvent(new gov.nist.javax.sip.EventWrapper(
+                    new IOExceptionEvent(provider, "127.0.0.1", 0, ListeningPoint.UDP), null));
+        }
     }
 }
