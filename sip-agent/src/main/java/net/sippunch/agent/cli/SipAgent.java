@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 NatProbeCommand.class,
                 DemoCommand.class,
                 StunLoadCommand.class,
+                PunchTestCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SipAgent implements Runnable {
