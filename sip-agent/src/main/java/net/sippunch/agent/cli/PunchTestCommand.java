@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.sdp.SdpException;
 import javax.sdp.SdpFactory;
 import javax.sdp.SessionDescription;
@@ -89,21 +90,23 @@ final class PunchTestCommand implements Callable<Integer> {
     private final BufferedReader in;
     private final PrintStream out;
     private final EventLoopGroup sharedGroup;
+    private final Consumer<NettyMediaPort> keeper;
 
     /** Reads standard input, writes standard output, runs its own event loop. */
     PunchTestCommand() {
-        this(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out, null);
+        this(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out, null, null);
     }
 
     /**
      * For a process that runs several trials: lines from {@code in}, lines to {@code out}, sockets on a
-     * loop of {@code group}, which stays the caller's. The sockets close {@code --linger-ms} after the
-     * result without holding up the return.
+     * loop of {@code group}, which stays the caller's. After the result the open media port goes to
+     * {@code keeper}, which closes it when the peer is done too ({@code --linger-ms} does not apply).
      */
-    PunchTestCommand(BufferedReader in, PrintStream out, EventLoopGroup group) {
+    PunchTestCommand(BufferedReader in, PrintStream out, EventLoopGroup group, Consumer<NettyMediaPort> keeper) {
         this.in = in;
         this.out = out;
         this.sharedGroup = group;
+        this.keeper = keeper;
     }
 
     @Override
@@ -137,7 +140,7 @@ final class PunchTestCommand implements Callable<Integer> {
                 }
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
             } else if (port != null) {
-                loop.schedule(port::closeAsync, lingerMs, TimeUnit.MILLISECONDS);
+                keeper.accept(port);
             }
         }
     }

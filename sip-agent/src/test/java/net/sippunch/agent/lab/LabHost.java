@@ -102,6 +102,14 @@ final class LabHost implements AutoCloseable {
         return new EndpointControl(node, p);
     }
 
+    /** Starts {@code mainClass} of the test class path in {@code node}, stdin and stdout piped; it ends with the lab. */
+    Process java(String node, String mainClass) throws IOException {
+        Process p = new ProcessBuilder(javaCommand(node, mainClass, List.of()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        processes.add(p);
+        return p;
+    }
+
     /** Runs the agent's command line in {@code node} to completion; returns stdout, fails on timeout. */
     String agent(String node, List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
         Process p = start(node, args);
