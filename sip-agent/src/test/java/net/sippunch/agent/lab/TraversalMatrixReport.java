@@ -141,14 +141,17 @@ final class TraversalMatrixReport {
             for (int j = 0; j < n; j++) {
                 MatrixCell c = cell(MatrixCell.BEHAVIOURS.get(i), MatrixCell.BEHAVIOURS.get(j));
                 String fill;
+                String ink = "black";
                 String line1;
                 String line2;
                 if (!c.asPredicted()) {
                     fill = "#d32f2f";
+                    ink = "white";
                     line1 = c.direct() ? "direct?" : "no path";
                     line2 = "";
                 } else if (c.direct()) {
                     fill = green(c.callerMs());
+                    ink = c.callerMs() < 300 ? "white" : "black";
                     line1 = String.format(Locale.ROOT, "%.0f ms", c.callerMs());
                     line2 = c.atCaller().path("strategy").asText("");
                 } else {
@@ -161,11 +164,12 @@ final class TraversalMatrixReport {
                 sb.append(String.format(Locale.ROOT,
                         "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"white\"/>%n",
                         x, y, size, size, fill));
-                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                        x + size / 2, y + size / 2 - 2, line1));
                 sb.append(String.format(Locale.ROOT,
-                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"9\">%s</text>%n",
-                        x + size / 2, y + size / 2 + 12, line2));
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">%s</text>%n",
+                        x + size / 2, y + size / 2 - 2, ink, line1));
+                sb.append(String.format(Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"9\" fill=\"%s\">%s</text>%n",
+                        x + size / 2, y + size / 2 + 12, ink, line2));
             }
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\">%s, %d cells in %d s</text>%n",
