@@ -72,7 +72,7 @@ public final class PunchTestWorker {
     }
 
     /** Standard input of one trial: the peer lines the worker was given. */
-    private static final class QueueReader extends BufferedReader {
+    static final class QueueReader extends BufferedReader {
         private final BlockingQueue<String> lines;
 
         QueueReader(BlockingQueue<String> lines) {
