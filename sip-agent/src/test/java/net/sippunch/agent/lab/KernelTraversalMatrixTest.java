@@ -2,81 +2,68 @@ package net.sippunch.agent.lab;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import net.sippunch.agent.cli.PunchTestWorker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The traversal matrix on real kernel NATs: for every pair of the lab's seven behaviours (caller behind site
  * a, callee behind site b), {@code punch-test} runs in both clients against the project's discovery server,
  * its OFFER and ANSWER lines relayed by this test (the signalling server), and the outcome is checked
  * against the simulator's feasibility: direct where feasible, a give-up named "infeasible" where not.
+ * Then the extras: sequential NATs under neighbour load, and double NATs (a second lab).
  * Writes {@code traversal-matrix.md} and {@code traversal-matrix.svg} to {@code target/}, or to the
  * directory of the system property {@code matrix.out} ({@code lab/matrix.sh} regenerates the docs).
  *
- * <p>Each client runs one warm JVM ({@code PunchTestWorker}) for all cells: a JVM per trial would cost
+ * <p>Each client runs one warm JVM ({@code PunchTestWorker}) for all its trials: a JVM per trial would cost
  * more than the trials.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KernelTraversalMatrixTest {
 
-    private static final String PREFIX = "mx1";
-    private static final String SERVERS = "--server 198.18.0.21:3478 --server 198.18.0.31:3479";
-    private static final Duration LINE_WAIT = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private LabHost lab;
-    private TrialControl a;
-    private TrialControl b;
-    /** Every trial gets fresh media ports, so no flow of an earlier cell is reused. */
-    private int nextPort = 20000;
-
-    @BeforeAll
-    void up() throws IOException, InterruptedException {
-        LabHost.requireLab(List.of("conntrack (conntrack)"));
-        lab = new LabHost(PREFIX);
-        lab.upWith(List.of("--nat-a", "open", "--nat-b", "open"));
-        lab.startAgent("disc", List.of("discovery-server", "--listen", "198.18.0.21:3478",
-                "--listen", "198.18.0.31:3479"), "listening on");
-        a = new TrialControl("a-cli", lab.java("a-cli", PunchTestWorker.class.getName()));
-        b = new TrialControl("b-cli", lab.java("b-cli", PunchTestWorker.class.getName()));
-    }
-
-    @AfterAll
-    void down() throws IOException, InterruptedException {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    /** Trials per scenario under neighbour load, and per double-NAT scenario. */
+    private static final int LOAD_TRIALS = 5;
+    private static final int DOUBLE_NAT_TRIALS = 3;
+    /** Neighbour load of the extras, new flows per second, and how long it runs around one trial. */
+    private static final int NEIGHBOUR_RATE = 100;
+    private static final int NEIGHBOUR_SECONDS = 3;
 
     @Test
     void everyPairOfBehaviours() throws IOException, InterruptedException {
-        // warm-up, not recorded: a cold server's or worker's first answers can be late
-        trial("open", "open");
+        LabHost.requireLab(List.of("conntrack (conntrack)"));
         List<MatrixCell> cells = new ArrayList<>();
+        List<ExtraScenario> extras = new ArrayList<>();
         long start = System.nanoTime();
-        int total = MatrixCell.BEHAVIOURS.size() * MatrixCell.BEHAVIOURS.size();
-        for (String caller : MatrixCell.BEHAVIOURS) {
-            for (String callee : MatrixCell.BEHAVIOURS) {
-                MatrixCell cell = trial(caller, callee);
-                cells.add(cell);
-                System.out.printf("matrix %2d/%d %s %s%n", cells.size(), total,
-                        cell.asPredicted() ? "ok  " : "FAIL", cell.summary());
+        try (MatrixLab lab = new MatrixLab("mx1", List.of("--nat-a", "open", "--nat-b", "open"))) {
+            // warm-up, not recorded: a cold server's or worker's first answers can be late
+            lab.trial("open", "open");
+            int total = MatrixCell.BEHAVIOURS.size() * MatrixCell.BEHAVIOURS.size();
+            for (String caller : MatrixCell.BEHAVIOURS) {
+                for (String callee : MatrixCell.BEHAVIOURS) {
+                    MatrixCell cell = lab.trial(caller, List.of("--nat", caller), callee, List.of("--nat", callee));
+                    cells.add(cell);
+                    System.out.printf("matrix %2d/%d %s %s%n", cells.size(), total,
+                            cell.asPredicted() ? "ok  " : "FAIL", cell.summary());
+                }
             }
+            extras.add(underLoad(lab, "symmetric-sequential", "symmetric-sequential", List.of("a", "b")));
+            extras.add(underLoad(lab, "port-restricted", "symmetric-sequential", List.of("b")));
+            extras.add(underLoad(lab, "symmetric-second-priority", "symmetric-sequential", List.of("a", "b")));
+        }
+        Duration matrixTook = Duration.ofNanos(System.nanoTime() - start);
+        try (MatrixLab lab = new MatrixLab("mx2", List.of("--nat-a", "port-restricted",
+                "--outer-a", "symmetric-sequential", "--nat-b", "port-restricted"))) {
+            extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "port-restricted"));
+            extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "symmetric-sequential"));
+            extras.add(doubleNat(lab, "port-restricted", "port-restricted", "symmetric-sequential"));
+            extras.add(doubleNat(lab, "symmetric-sequential", "port-restricted", "port-restricted"));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Path out = Path.of(System.getProperty("matrix.out", "target"));
-        new TraversalMatrixReport(cells, took).write(out);
+        new TraversalMatrixReport(cells, extras, matrixTook, took).write(out);
         System.out.println("matrix: " + took.toSeconds() + " s; written to " + out.toAbsolutePath().normalize());
 
         List<String> wrong = new ArrayList<>();
@@ -86,49 +73,53 @@ class KernelTraversalMatrixTest {
                         + cell.summary() + " " + cell.atCaller() + " " + cell.atCallee());
             }
         }
-        assertTrue(wrong.isEmpty(), wrong.size() + " cells disagree with the simulator:\n" + String.join("\n", wrong));
-    }
-
-    private MatrixCell trial(String caller, String callee) throws IOException, InterruptedException {
-        lab.nat("a", List.of("--nat", caller));
-        lab.nat("b", List.of("--nat", callee));
-        int port = nextPort;
-        nextPort += 2;
-        String args = SERVERS + " --local-port " + port + " --json --role ";
-        a.run(args + "caller");
-        b.run(args + "callee");
-        String offer = a.next(l -> l.startsWith("OFFER ") || l.startsWith("{"), LINE_WAIT);
-        if (!offer.startsWith("OFFER ")) {
-            return abandoned(caller, callee, offer, b, "caller: " + offer);
+        for (ExtraScenario extra : extras) {
+            if (extra.direct() < extra.cells().size()) {
+                wrong.add("extra " + extra.name() + ": " + extra.direct() + " of " + extra.cells().size()
+                        + " direct: " + extra.cells().stream().filter(c -> !c.direct()).map(MatrixCell::summary)
+                        .toList());
+            }
         }
-        b.peer(offer);
-        String answer = b.next(l -> l.startsWith("ANSWER ") || l.startsWith("{"), LINE_WAIT);
-        if (!answer.startsWith("ANSWER ")) {
-            return abandoned(caller, callee, answer, a, "callee: " + answer);
+        assertTrue(wrong.isEmpty(), wrong.size() + " disagree with the simulator:\n" + String.join("\n", wrong));
+    }
+
+    /** A pair with {@value NEIGHBOUR_RATE} new flows/s from the neighbours of {@code loaded} sites. */
+    private static ExtraScenario underLoad(MatrixLab lab, String caller, String callee, List<String> loaded)
+            throws IOException, InterruptedException {
+        String name = caller + " x " + callee + ", neighbour " + NEIGHBOUR_RATE + " flows/s at site "
+                + String.join(" and ", loaded);
+        List<MatrixCell> cells = new ArrayList<>();
+        for (int i = 0; i < LOAD_TRIALS; i++) {
+            lab.host().nat("a", List.of("--nat", caller));
+            lab.host().nat("b", List.of("--nat", callee));
+            List<Process> neighbours = new ArrayList<>();
+            for (String site : loaded) {
+                neighbours.add(lab.host().scriptInBackground("neighbour", List.of("--site", site,
+                        "--rate", Integer.toString(NEIGHBOUR_RATE), "--duration", Integer.toString(NEIGHBOUR_SECONDS))));
+            }
+            MatrixCell cell = lab.trial(caller, callee);
+            for (Process p : neighbours) {
+                if (!p.waitFor(NEIGHBOUR_SECONDS + 10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            cells.add(cell);
+            System.out.printf("extra %s %d/%d %s%n", name, i + 1, LOAD_TRIALS, cell.summary());
         }
-        a.peer(answer);
-        JsonNode atCaller = result(a);
-        JsonNode atCallee = result(b);
-        a.close();
-        b.close();
-        return new MatrixCell(caller, callee, atCaller, atCallee, null);
+        return new ExtraScenario(name, cells);
     }
 
-    /** One side ended before the exchange (discovery failed): ends the other side's trial too. */
-    private MatrixCell abandoned(String caller, String callee, String line, TrialControl other, String problem)
-            throws IOException {
-        other.peer("ABANDONED");
-        other.next(l -> l.startsWith("exit "), LINE_WAIT);
-        a.close();
-        b.close();
-        JsonNode node = JSON.readTree(line);
-        return new MatrixCell(caller, callee, problem.startsWith("caller") ? node : MissingNode.getInstance(),
-                problem.startsWith("callee") ? node : MissingNode.getInstance(), problem);
-    }
-
-    private static JsonNode result(TrialControl side) throws IOException {
-        String line = side.next(l -> l.startsWith("{"), LINE_WAIT);
-        side.next(l -> l.startsWith("exit "), LINE_WAIT);
-        return JSON.readTree(line);
+    /** Site a behind two routers: {@code inner} inside {@code outer}; site b behind {@code callee}. */
+    private static ExtraScenario doubleNat(MatrixLab lab, String inner, String outer, String callee)
+            throws IOException, InterruptedException {
+        String name = "double NAT: " + inner + " inside " + outer + " x " + callee;
+        List<MatrixCell> cells = new ArrayList<>();
+        for (int i = 0; i < DOUBLE_NAT_TRIALS; i++) {
+            MatrixCell cell = lab.trial(inner + " in " + outer, List.of("--nat", inner, "--outer", outer),
+                    callee, List.of("--nat", callee));
+            cells.add(cell);
+            System.out.printf("extra %s %d/%d %s%n", name, i + 1, DOUBLE_NAT_TRIALS, cell.summary());
+        }
+        return new ExtraScenario(name, cells);
     }
 }

@@ -87,6 +87,19 @@ final class LabHost implements AutoCloseable {
         return run(cmd, 60);
     }
 
+    /**
+     * Starts {@code natlab.sh COMMAND --prefix P ARGS...} in the background (a neighbour's load); its output
+     * is discarded. It ends with the lab at the latest.
+     */
+    Process scriptInBackground(String command, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), command, "--prefix", prefix));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(p);
+        return p;
+    }
+
     /** Runs a command in {@code node} to completion; returns its output, fails unless it exits 0. */
     String exec(String node, List<String> command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), "exec", "--prefix", prefix, node, "--"));
@@ -143,7 +156,7 @@ final class LabHost implements AutoCloseable {
                 return false;
             }
         });
-        if (!ready.completeOnTimeout(false, 30, TimeUnit.SECONDS).join()) {
+        if (!ready.completeOnTimeout(false, 60, TimeUnit.SECONDS).join()) {
             fail("sip-agent " + args + " did not print '" + readyLine + "'");
         }
     }

@@ -33,7 +33,7 @@ record MatrixCell(String caller, String callee, JsonNode atCaller, JsonNode atCa
             case "symmetric-sequential" -> "SYMMETRIC_SEQUENTIAL";
             case "symmetric-second-priority" -> "SYMMETRIC_SECOND_PRIORITY";
             case "symmetric-random" -> "SYMMETRIC_RANDOM";
-            default -> throw new IllegalArgumentException(behaviour);
+            default -> "?";
         };
     }
 

@@ -17,11 +17,15 @@ final class TraversalMatrixReport {
     static final String COMMAND = "sudo lab/matrix.sh";
 
     private final List<MatrixCell> cells;
+    private final List<ExtraScenario> extras;
     private final Duration took;
+    private final Duration total;
 
-    TraversalMatrixReport(List<MatrixCell> cells, Duration took) {
+    TraversalMatrixReport(List<MatrixCell> cells, List<ExtraScenario> extras, Duration took, Duration total) {
         this.cells = cells;
+        this.extras = extras;
         this.took = took;
+        this.total = total;
     }
 
     void write(Path dir) throws IOException {
@@ -53,7 +57,8 @@ final class TraversalMatrixReport {
         sb.append("- each cell: `natlab.sh nat` switches both sites (fresh NAT state), then `sip-agent punch-test "
                 + "--role caller` in a-cli and `--role callee` in b-cli, default punch configuration; the test "
                 + "relays the OFFER and ANSWER lines\n");
-        sb.append("- run time of the ").append(cells.size()).append(" cells: ").append(took.toSeconds()).append(" s\n");
+        sb.append("- run time of the ").append(cells.size()).append(" cells: ").append(took.toSeconds())
+                .append(" s (with the extras below and lab set-up: ").append(total.toSeconds()).append(" s)\n");
         sb.append("- result: ").append(direct).append(" of ").append(feasible)
                 .append(" feasible cells direct; ").append(predicted).append(" of ").append(cells.size())
                 .append(" cells as the simulator predicts (direct where feasible, a give-up named "
@@ -95,6 +100,22 @@ final class TraversalMatrixReport {
                     .append(c.atCallee().path("natType").asText("-"))
                     .append(c.classifiedAsNamed() ? "" : " ⚠").append(" | ")
                     .append(c.reason().replace("|", "\\|")).append(" |\n");
+        }
+        sb.append('\n');
+        sb.append("## Extras: neighbour load and double NAT\n\n");
+        sb.append("Neighbour load: `natlab.sh neighbour --rate 100` opens 100 new UDP flows per second from the "
+                + "site's neighbour host through the same NAT while the trial runs, so a sequential NAT's ports "
+                + "drift between discovery and punching. Double NAT: site a's client behind two routers "
+                + "(`natlab.sh up --outer-a ...`, `nat --outer ...`), lab prefix mx2. Every scenario is "
+                + "feasible, so every trial must be direct.\n\n");
+        sb.append("| scenario | trials | direct | median caller ms | max caller ms | median probes | "
+                + "strategies (discovered types) |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (ExtraScenario e : extras) {
+            sb.append("| ").append(e.name()).append(" | ").append(e.cells().size()).append(" | ")
+                    .append(e.direct()).append(" | ").append(ms(e.medianCallerMs())).append(" | ")
+                    .append(ms(e.maxCallerMs())).append(" | ").append(e.medianProbes()).append(" | ")
+                    .append(e.strategies()).append(" |\n");
         }
         sb.append('\n');
         List<MatrixCell> disagree = cells.stream().filter(c -> !c.asPredicted()).toList();

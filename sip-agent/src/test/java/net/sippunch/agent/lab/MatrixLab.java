@@ -1,0 +1,101 @@
+package net.sippunch.agent.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import net.sippunch.agent.cli.PunchTestWorker;
+
+/**
+ * A two-site lab for punch trials: the project's discovery server in {@code disc}, a warm
+ * {@code PunchTestWorker} in each client, and the relay of their OFFER and ANSWER lines.
+ */
+final class MatrixLab implements AutoCloseable {
+
+    private static final String SERVERS = "--server 198.18.0.21:3478 --server 198.18.0.31:3479";
+    private static final Duration LINE_WAIT = Duration.ofSeconds(40);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LabHost lab;
+    private final TrialControl a;
+    private final TrialControl b;
+    /** Every trial gets fresh media ports, so no flow of an earlier trial is reused. */
+    private int nextPort = 20000;
+
+    /** Brings the lab up with {@code natlab.sh up --prefix PREFIX UPARGS...} and starts the server and workers. */
+    MatrixLab(String prefix, List<String> upArgs) throws IOException, InterruptedException {
+        lab = new LabHost(prefix);
+        try {
+            lab.upWith(upArgs);
+            lab.startAgent("disc", List.of("discovery-server", "--listen", "198.18.0.21:3478",
+                    "--listen", "198.18.0.31:3479"), "listening on");
+            a = new TrialControl("a-cli", lab.java("a-cli", PunchTestWorker.class.getName()));
+            b = new TrialControl("b-cli", lab.java("b-cli", PunchTestWorker.class.getName()));
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    LabHost host() {
+        return lab;
+    }
+
+    /** Switches both sites (fresh NAT state) and runs one trial: caller in site a, callee in site b. */
+    MatrixCell trial(String caller, List<String> natA, String callee, List<String> natB)
+            throws IOException, InterruptedException {
+        lab.nat("a", natA);
+        lab.nat("b", natB);
+        return trial(caller, callee);
+    }
+
+    /** Runs one trial on the sites as they are. */
+    MatrixCell trial(String caller, String callee) throws IOException {
+        int port = nextPort;
+        nextPort += 2;
+        String args = SERVERS + " --local-port " + port + " --json --role ";
+        a.run(args + "caller");
+        b.run(args + "callee");
+        String offer = a.next(l -> l.startsWith("OFFER ") || l.startsWith("{"), LINE_WAIT);
+        if (!offer.startsWith("OFFER ")) {
+            return abandoned(caller, callee, offer, true);
+        }
+        b.peer(offer);
+        String answer = b.next(l -> l.startsWith("ANSWER ") || l.startsWith("{"), LINE_WAIT);
+        if (!answer.startsWith("ANSWER ")) {
+            return abandoned(caller, callee, answer, false);
+        }
+        a.peer(answer);
+        JsonNode atCaller = result(a);
+        JsonNode atCallee = result(b);
+        a.close();
+        b.close();
+        return new MatrixCell(caller, callee, atCaller, atCallee, null);
+    }
+
+    /** One side ended before the exchange (discovery failed): ends the other side's trial too. */
+    private MatrixCell abandoned(String caller, String callee, String line, boolean atCaller) throws IOException {
+        TrialControl other = atCaller ? b : a;
+        other.peer("ABANDONED");
+        other.next(l -> l.startsWith("exit "), LINE_WAIT);
+        a.close();
+        b.close();
+        JsonNode node = JSON.readTree(line);
+        String problem = (atCaller ? "caller: " : "callee: ") + node.path("reason").asText(line);
+        return new MatrixCell(caller, callee, atCaller ? node : MissingNode.getInstance(),
+                atCaller ? MissingNode.getInstance() : node, problem);
+    }
+
+    private static JsonNode result(TrialControl side) throws IOException {
+        String line = side.next(l -> l.startsWith("{"), LINE_WAIT);
+        side.next(l -> l.startsWith("exit "), LINE_WAIT);
+        return JSON.readTree(line);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        lab.close();
+    }
+}
