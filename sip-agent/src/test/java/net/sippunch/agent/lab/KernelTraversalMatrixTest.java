@@ -37,6 +37,7 @@ class KernelTraversalMatrixTest {
         List<MatrixCell> cells = new ArrayList<>();
         List<ExtraScenario> extras = new ArrayList<>();
         long start = System.nanoTime();
+        Duration matrixTook;
         try (MatrixLab lab = new MatrixLab("mx1", List.of("--nat-a", "open", "--nat-b", "open"))) {
             // warm-up, not recorded: a cold server's or worker's first answers can be late
             lab.trial("open", "open");
@@ -49,11 +50,11 @@ class KernelTraversalMatrixTest {
                             cell.asPredicted() ? "ok  " : "FAIL", cell.summary());
                 }
             }
+            matrixTook = Duration.ofNanos(System.nanoTime() - start);
             extras.add(underLoad(lab, "symmetric-sequential", "symmetric-sequential", List.of("a", "b")));
             extras.add(underLoad(lab, "port-restricted", "symmetric-sequential", List.of("b")));
             extras.add(underLoad(lab, "symmetric-second-priority", "symmetric-sequential", List.of("a", "b")));
         }
-        Duration matrixTook = Duration.ofNanos(System.nanoTime() - start);
         try (MatrixLab lab = new MatrixLab("mx2", List.of("--nat-a", "port-restricted",
                 "--outer-a", "symmetric-sequential", "--nat-b", "port-restricted"))) {
             extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "port-restricted"));

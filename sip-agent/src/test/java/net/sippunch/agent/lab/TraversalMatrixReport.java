@@ -65,7 +65,10 @@ final class TraversalMatrixReport {
                         + "\"infeasible\" where not)\n\n");
         sb.append("Times are from each side's start of punching to its settled path (the caller starts when the "
                 + "answer arrives, the callee when it sends the answer, so the callee's time includes the relay). "
-                + "Probes are both sides' together.\n\n");
+                + "Probes are both sides' together. One trial per cell on a shared machine, so times vary from run "
+                + "to run: a probe that reaches a NAT before the peer's own probe has opened the mapping there is "
+                + "dropped, and the next goes one probe interval (50 ms) later; the birthday cells depend on "
+                + "where the random ports fall.\n\n");
 
         sb.append("## Summary (rows: caller's site a, columns: callee's site b; caller's time to a direct path)\n\n");
         sb.append("| caller \\ callee |");
