@@ -53,6 +53,7 @@ public final class PunchTestWorker {
                     int code = new CommandLine(command).execute(trialArgs);
                     System.out.println("exit " + code);
                 }, "trial");
+                trial.setDaemon(true); // a trial still waiting for its peer's line must not keep the worker alive
                 trial.start();
             } else if (line.startsWith("peer ")) {
                 peerLines.add(line.substring(5));

@@ -66,6 +66,7 @@ public final class NettyMediaPort implements AutoCloseable {
     /** Runs on the loop after every input to the current session; replaced by each job. */
     private volatile Consumer<DatagramSession> progress = s -> { };
     private volatile List<InetSocketAddress> extra = List.of();
+    private volatile boolean closed;
 
     private NettyMediaPort(EventLoop loop, DatagramSessionDriver<DatagramSession> driver) {
         this.loop = loop;
@@ -121,6 +122,10 @@ public final class NettyMediaPort implements AutoCloseable {
      */
     public CompletableFuture<DiscoveryOutcome> discover(DiscoveryConfig config, RandomGenerator random) {
         CompletableFuture<DiscoveryOutcome> outcome = new CompletableFuture<>();
+        if (closed) {
+            outcome.completeExceptionally(new IllegalStateException("media port closed"));
+            return outcome;
+        }
         InetSocketAddress privateTuple = NettyDiscovery.privateTuple(local, config.servers().get(0));
         loop.execute(() -> {
             DiscoveryClient client = new DiscoveryClient(config, privateTuple, local.getPort(), random,
@@ -142,7 +147,7 @@ public final class NettyMediaPort implements AutoCloseable {
     /**
      * Starts punching from the media port: builds the session, binds the extra sockets its plan needs on
      * the media port's local address, hands it the sockets and starts it. The callee calls this as soon as
-     * its answer is sent, the caller when the answer arrives.
+     * its answer is sent, the caller when the answer arrives. Call it once per port.
      *
      * @param own        this side; its profile's private tuple names the media port
      * @param peer       the peer; its sample times on {@link System#nanoTime()}'s clock
@@ -158,6 +163,10 @@ public final class NettyMediaPort implements AutoCloseable {
         int extraSockets = session.plan().extraSockets(config);
         InetSocketAddress any = new InetSocketAddress(local.getAddress(), 0);
         CompletableFuture<PunchEvent> outcome = new CompletableFuture<>();
+        if (closed) {
+            outcome.completeExceptionally(new IllegalStateException("media port closed"));
+            return outcome;
+        }
         driver.bind(Collections.nCopies(extraSockets, any)).whenComplete((bound, failure) -> {
             if (failure != null) {
                 outcome.completeExceptionally(failure);
@@ -185,11 +194,13 @@ public final class NettyMediaPort implements AutoCloseable {
     /** Closes every socket of the port; waits at most two seconds. Not to be called on the loop. */
     @Override
     public void close() {
+        closed = true;
         driver.close();
     }
 
     /** Closes every socket of the port without waiting; may be called on the loop. */
     public void closeAsync() {
+        closed = true;
         loop.execute(driver::closeAsync);
     }
 }
