@@ -167,6 +167,15 @@ public final class NettyMediaPort implements AutoCloseable {
             outcome.completeExceptionally(new IllegalStateException("media port closed"));
             return outcome;
         }
+        progress = s -> {
+            if (s == session) {
+                onProgress.accept(session);
+                session.outcome().ifPresent(outcome::complete);
+            }
+        };
+        // installed at once, started once its extra sockets are bound: a probe of the peer that comes in
+        // between reaches the session, which answers it and adopts its source when it starts
+        driver.replaceSession(session, s -> { });
         driver.bind(Collections.nCopies(extraSockets, any)).whenComplete((bound, failure) -> {
             if (failure != null) {
                 outcome.completeExceptionally(failure);
@@ -175,13 +184,11 @@ public final class NettyMediaPort implements AutoCloseable {
             extra = List.copyOf(bound);
             List<Integer> ports = new ArrayList<>(bound.size());
             bound.forEach(a -> ports.add(a.getPort()));
-            progress = s -> {
+            driver.execute(s -> {
                 if (s == session) {
-                    onProgress.accept(session);
-                    session.outcome().ifPresent(outcome::complete);
+                    session.start(System.nanoTime(), ports);
                 }
-            };
-            driver.replaceSession(session, s -> ((PunchSession) s).start(System.nanoTime(), ports));
+            });
         });
         return outcome;
     }

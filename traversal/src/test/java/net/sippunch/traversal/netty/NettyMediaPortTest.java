@@ -75,8 +75,6 @@ class NettyMediaPortTest {
 
             PunchEndpoint callerSide = endpoint(callerProfile);
             PunchEndpoint calleeSide = endpoint(calleeProfile);
-            CompletableFuture<byte[]> media = new CompletableFuture<>();
-            caller.onUnhandled((port, source, payload) -> media.complete(payload));
             CompletableFuture<PunchEvent> calleeDone = callee.punch(PunchConfig.defaults(), PunchRole.CONTROLLED,
                     calleeSide, callerSide, random.split(), s -> { });
             CompletableFuture<PunchEvent> callerDone = caller.punch(PunchConfig.defaults(), PunchRole.CONTROLLING,
@@ -93,6 +91,12 @@ class NettyMediaPortTest {
             assertTrue(caller.extraAddresses().isEmpty(), "a direct plan binds no extra socket");
 
             // after settling, a non-STUN datagram (an RTP header) goes to the owner's handler
+            CompletableFuture<byte[]> media = new CompletableFuture<>();
+            caller.onUnhandled((port, source, payload) -> {
+                if (port == caller.localAddress().getPort() && (payload[0] & 0xC0) == 0x80) {
+                    media.complete(payload);
+                }
+            });
             byte[] rtp = {(byte) 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42};
             callee.send(new Transmit(atCallee.path().localPort(), atCallee.path().remote(), rtp));
             assertArrayEquals(rtp, media.get(BOUND_SECONDS, TimeUnit.SECONDS));
