@@ -161,6 +161,13 @@ final class LabHost implements AutoCloseable {
         }
     }
 
+    /** Starts the agent's command line in {@code node}, pipes open; it ends with the lab at the latest. */
+    Process agentProcess(String node, List<String> args) throws IOException {
+        Process p = start(node, args);
+        processes.add(p);
+        return p;
+    }
+
     private Process start(String node, List<String> args) throws IOException {
         return new ProcessBuilder(javaCommand(node, "net.sippunch.agent.cli.SipAgent", args)).start();
     }

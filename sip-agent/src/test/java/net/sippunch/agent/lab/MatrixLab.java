@@ -1,11 +1,19 @@
 package net.sippunch.agent.lab;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import net.sippunch.agent.cli.PunchTestWorker;
 
 /**
@@ -29,13 +37,71 @@ final class MatrixLab implements AutoCloseable {
         lab = new LabHost(prefix);
         try {
             lab.upWith(upArgs);
-            lab.startAgent("disc", List.of("discovery-server", "--listen", "198.18.0.21:3478",
-                    "--listen", "198.18.0.31:3479"), "listening on");
+            startDiscoveryServer();
             a = new TrialControl("a-cli", lab.java("a-cli", PunchTestWorker.class.getName()));
             b = new TrialControl("b-cli", lab.java("b-cli", PunchTestWorker.class.getName()));
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
             lab.close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts the discovery server in {@code disc} and waits for its "listening on" line. A start that stays
+     * silent is retried: seen on this machine under load, once in a few runs, with no line at all.
+     */
+    private void startDiscoveryServer() throws IOException, InterruptedException {
+        List<String> seen = new ArrayList<>();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Process p = lab.agentProcess("disc", List.of("discovery-server", "--listen", "198.18.0.21:3478",
+                    "--listen", "198.18.0.31:3479"));
+            p.getOutputStream().close();
+            // own threads, not the common pool: on two cores it has one thread, which a drain would hold forever
+            daemon(() -> drain(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))));
+            BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+            CompletableFuture<Boolean> ready = new CompletableFuture<>();
+            daemon(() -> {
+                try {
+                    for (String line = err.readLine(); line != null; line = err.readLine()) {
+                        synchronized (seen) {
+                            seen.add(line);
+                        }
+                        if (line.contains("listening on")) {
+                            ready.complete(true);
+                            drain(err);
+                            return;
+                        }
+                    }
+                } catch (IOException e) {
+                    synchronized (seen) {
+                        seen.add(e.toString());
+                    }
+                }
+                ready.complete(false);
+            });
+            if (ready.completeOnTimeout(false, 30, TimeUnit.SECONDS).join()) {
+                return;
+            }
+            System.err.println("discovery server start " + attempt + " failed; its lines: " + seen
+                    + (p.isAlive() ? " (still running: stopped)" : " (exited " + p.exitValue() + ")"));
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        fail("the discovery server did not start in three attempts; its lines: " + seen);
+    }
+
+    private static void daemon(Runnable task) {
+        Thread t = new Thread(task, "disc-output");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void drain(BufferedReader r) {
+        try {
+            while (r.readLine() != null) {
+                // discard
+            }
+        } catch (IOException e) {
+            // the process ended
         }
     }
 
