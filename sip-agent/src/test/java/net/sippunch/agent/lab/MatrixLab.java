@@ -56,7 +56,7 @@ final class MatrixLab implements AutoCloseable {
             Process p = lab.agentProcess("disc", List.of("discovery-server", "--listen", "198.18.0.21:3478",
                     "--listen", "198.18.0.31:3479"));
             p.getOutputStream().close();
-            // own threads, not the common pool: on two cores it has one thread, which a drain would hold forever
+            // daemon threads of its own: a drain never ends while the server runs
             daemon(() -> drain(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))));
             BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
             CompletableFuture<Boolean> ready = new CompletableFuture<>();
