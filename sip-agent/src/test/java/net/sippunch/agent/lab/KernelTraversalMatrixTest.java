@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * against the simulator's feasibility: direct where feasible, a give-up named "infeasible" where not.
  * Then the extras: sequential NATs under neighbour load, and double NATs (a second lab).
  * Writes {@code traversal-matrix.md} and {@code traversal-matrix.svg} to {@code target/}, or to the
- * directory of the system property {@code matrix.out} ({@code lab/matrix.sh} regenerates the docs).
+ * directory of the system property {@code matrix.out} ({@code lab/matrix.sh} regenerates the docs);
+ * {@code matrix.trials} sets the trials per pair (default 1, as in CI).
  *
  * <p>Each client runs one warm JVM ({@code PunchTestWorker}) for all its trials: a JVM per trial would cost
  * more than the trials.
@@ -34,8 +35,9 @@ class KernelTraversalMatrixTest {
     @Test
     void everyPairOfBehaviours() throws IOException, InterruptedException {
         LabHost.requireLab(List.of("conntrack (conntrack)"));
-        List<MatrixCell> cells = new ArrayList<>();
-        List<ExtraScenario> extras = new ArrayList<>();
+        int trials = Integer.getInteger("matrix.trials", 1);
+        List<TrialSet> pairs = new ArrayList<>();
+        List<TrialSet> extras = new ArrayList<>();
         long start = System.nanoTime();
         Duration matrixTook;
         try (MatrixLab lab = new MatrixLab("mx1", List.of("--nat-a", "open", "--nat-b", "open"))) {
@@ -44,10 +46,16 @@ class KernelTraversalMatrixTest {
             int total = MatrixCell.BEHAVIOURS.size() * MatrixCell.BEHAVIOURS.size();
             for (String caller : MatrixCell.BEHAVIOURS) {
                 for (String callee : MatrixCell.BEHAVIOURS) {
-                    MatrixCell cell = lab.trial(caller, List.of("--nat", caller), callee, List.of("--nat", callee));
-                    cells.add(cell);
-                    System.out.printf("matrix %2d/%d %s %s%n", cells.size(), total,
-                            cell.asPredicted() ? "ok  " : "FAIL", cell.summary());
+                    List<MatrixCell> cells = new ArrayList<>();
+                    for (int i = 1; i <= trials; i++) {
+                        MatrixCell cell = lab.trial(caller, List.of("--nat", caller), callee,
+                                List.of("--nat", callee));
+                        cells.add(cell);
+                        System.out.printf("matrix %2d/%d%s %s %s%n", pairs.size() + 1, total,
+                                trials > 1 ? " trial " + i + "/" + trials : "", cell.asPredicted() ? "ok  " : "FAIL",
+                                cell.summary());
+                    }
+                    pairs.add(new TrialSet(caller + " x " + callee, cells));
                 }
             }
             matrixTook = Duration.ofNanos(System.nanoTime() - start);
@@ -64,17 +72,19 @@ class KernelTraversalMatrixTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Path out = Path.of(System.getProperty("matrix.out", "target"));
-        new TraversalMatrixReport(cells, extras, matrixTook, took).write(out);
+        new TraversalMatrixReport(pairs, extras, matrixTook, took).write(out);
         System.out.println("matrix: " + took.toSeconds() + " s; written to " + out.toAbsolutePath().normalize());
 
         List<String> wrong = new ArrayList<>();
-        for (MatrixCell cell : cells) {
-            if (!cell.asPredicted()) {
-                wrong.add((cell.feasible() ? "feasible, no direct path: " : "infeasible, not a named give-up: ")
-                        + cell.summary() + " " + cell.atCaller() + " " + cell.atCallee());
+        for (TrialSet pair : pairs) {
+            for (MatrixCell cell : pair.cells()) {
+                if (!cell.asPredicted()) {
+                    wrong.add((cell.feasible() ? "feasible, no direct path: " : "infeasible, not a named give-up: ")
+                            + cell.summary() + " " + cell.atCaller() + " " + cell.atCallee());
+                }
             }
         }
-        for (ExtraScenario extra : extras) {
+        for (TrialSet extra : extras) {
             if (extra.direct() < extra.cells().size()) {
                 wrong.add("extra " + extra.name() + ": " + extra.direct() + " of " + extra.cells().size()
                         + " direct: " + extra.cells().stream().filter(c -> !c.direct()).map(MatrixCell::summary)
@@ -85,7 +95,7 @@ class KernelTraversalMatrixTest {
     }
 
     /** A pair with {@value NEIGHBOUR_RATE} new flows/s from the neighbours of {@code loaded} sites. */
-    private static ExtraScenario underLoad(MatrixLab lab, String caller, String callee, List<String> loaded)
+    private static TrialSet underLoad(MatrixLab lab, String caller, String callee, List<String> loaded)
             throws IOException, InterruptedException {
         String name = caller + " x " + callee + ", neighbour " + NEIGHBOUR_RATE + " flows/s at site "
                 + String.join(" and ", loaded);
@@ -107,11 +117,11 @@ class KernelTraversalMatrixTest {
             cells.add(cell);
             System.out.printf("extra %s %d/%d %s%n", name, i + 1, LOAD_TRIALS, cell.summary());
         }
-        return new ExtraScenario(name, cells);
+        return new TrialSet(name, cells);
     }
 
     /** Site a behind two routers: {@code inner} inside {@code outer}; site b behind {@code callee}. */
-    private static ExtraScenario doubleNat(MatrixLab lab, String inner, String outer, String callee)
+    private static TrialSet doubleNat(MatrixLab lab, String inner, String outer, String callee)
             throws IOException, InterruptedException {
         String name = "double NAT: " + inner + " inside " + outer + " x " + callee;
         List<MatrixCell> cells = new ArrayList<>();
@@ -121,6 +131,6 @@ class KernelTraversalMatrixTest {
             cells.add(cell);
             System.out.printf("extra %s %d/%d %s%n", name, i + 1, DOUBLE_NAT_TRIALS, cell.summary());
         }
-        return new ExtraScenario(name, cells);
+        return new TrialSet(name, cells);
     }
 }
