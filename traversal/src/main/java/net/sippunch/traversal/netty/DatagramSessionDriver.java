@@ -262,8 +262,8 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            if (closed) {
-                return;
+            if (closed || session == null) {
+                return; // closed, or a datagram on a socket bound before the others and the session
             }
             int port = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
             byte[] payload = ByteBufUtil.getBytes(packet.content());
