@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 CallCommand.class,
                 StunLoadCommand.class,
+                PunchTestCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SipAgent implements Runnable {

@@ -87,6 +87,19 @@ final class LabHost implements AutoCloseable {
         return run(cmd, 60);
     }
 
+    /**
+     * Starts {@code natlab.sh COMMAND --prefix P ARGS...} in the background (a neighbour's load); its output
+     * is discarded. It ends with the lab at the latest.
+     */
+    Process scriptInBackground(String command, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), command, "--prefix", prefix));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(p);
+        return p;
+    }
+
     /** Runs a command in {@code node} to completion; returns its output, fails unless it exits 0. */
     String exec(String node, List<String> command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), "exec", "--prefix", prefix, node, "--"));
@@ -100,6 +113,14 @@ final class LabHost implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         processes.add(p);
         return new EndpointControl(node, p);
+    }
+
+    /** Starts {@code mainClass} of the test class path in {@code node}, stdin and stdout piped; it ends with the lab. */
+    Process java(String node, String mainClass) throws IOException {
+        Process p = new ProcessBuilder(javaCommand(node, mainClass, List.of()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        processes.add(p);
+        return p;
     }
 
     /** Runs the agent's command line in {@code node} to completion; returns stdout, fails on timeout. */
@@ -135,9 +156,16 @@ final class LabHost implements AutoCloseable {
                 return false;
             }
         });
-        if (!ready.completeOnTimeout(false, 30, TimeUnit.SECONDS).join()) {
+        if (!ready.completeOnTimeout(false, 60, TimeUnit.SECONDS).join()) {
             fail("sip-agent " + args + " did not print '" + readyLine + "'");
         }
+    }
+
+    /** Starts the agent's command line in {@code node}, pipes open; it ends with the lab at the latest. */
+    Process agentProcess(String node, List<String> args) throws IOException {
+        Process p = start(node, args);
+        processes.add(p);
+        return p;
     }
 
     private Process start(String node, List<String> args) throws IOException {

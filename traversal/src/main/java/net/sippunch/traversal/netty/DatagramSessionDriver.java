@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,10 @@ import org.apache.logging.log4j.Logger;
  * event loop, so the session needs no locks; one timer is re-armed after every input to the session's
  * next deadline. After every input the owner's {@code onProgress} runs on the loop to pull events.
  *
+ * <p>The owner may bind more sockets later ({@link #bind}) and hand the sockets to the next session of
+ * the same media port ({@link #replaceSession}): discovery, then punching, run on the one port. Datagrams
+ * the session does not consume (RTP, RTCP, late answers) go to the owner's {@link Unhandled} handler.
+ *
  * @param <S> the session type
  */
 public final class DatagramSessionDriver<S extends DatagramSession> implements AutoCloseable {
@@ -42,6 +47,12 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
         S create(List<InetSocketAddress> boundAddresses, long nowNanos);
     }
 
+    /** Receives, on the loop, a datagram the session did not consume. */
+    @FunctionalInterface
+    public interface Unhandled {
+        void datagram(int localPort, InetSocketAddress source, byte[] payload);
+    }
+
     private final EventLoop loop;
     private final Consumer<? super S> onProgress;
     private final Map<Integer, Channel> channels = new LinkedHashMap<>();
@@ -49,6 +60,7 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
     private ScheduledFuture<?> timer;
     private long unsent;
     private boolean closed;
+    private volatile Unhandled unhandled = (port, source, payload) -> { };
 
     private DatagramSessionDriver(EventLoop loop, Consumer<? super S> onProgress) {
         this.loop = loop;
@@ -65,8 +77,66 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
             Consumer<? super S> onProgress) {
         DatagramSessionDriver<S> driver = new DatagramSessionDriver<>(loop, onProgress);
         CompletableFuture<DatagramSessionDriver<S>> result = new CompletableFuture<>();
-        loop.execute(() -> driver.bindAll(localAddresses, factory, result));
+        loop.execute(() -> driver.bindEach(localAddresses, new ArrayList<>(), new CompletableFuture<>())
+                .whenComplete((bound, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                        return;
+                    }
+                    driver.session = factory.create(driver.boundAddresses(), System.nanoTime());
+                    driver.step();
+                    result.complete(driver);
+                }));
         return result;
+    }
+
+    /**
+     * Binds more sockets (port 0 picks one) for the session, without blocking the loop.
+     *
+     * @return the addresses bound, in order, or a failed future when a bind failed (the new sockets are
+     *         closed then; the existing ones stay)
+     */
+    public CompletableFuture<List<InetSocketAddress>> bind(List<InetSocketAddress> localAddresses) {
+        CompletableFuture<List<InetSocketAddress>> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (closed) {
+                result.completeExceptionally(new IllegalStateException("driver closed"));
+            } else {
+                bindEach(localAddresses, new ArrayList<>(), result);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Hands the sockets to another session: on the loop, {@code next} replaces the current session, then
+     * {@code init} runs on it (to start it), then what it produced is sent and the timer re-armed.
+     */
+    public void replaceSession(S next, Consumer<? super S> init) {
+        loop.execute(() -> {
+            if (!closed) {
+                session = next;
+                init.accept(next);
+                step();
+            }
+        });
+    }
+
+    /** Sets the handler of datagrams the session does not consume; by default they are dropped. */
+    public void onUnhandled(Unhandled handler) {
+        this.unhandled = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Sends a datagram from one of the bound sockets, outside the session (RTP once a path is settled).
+     * May be called from any thread.
+     */
+    public void send(Transmit transmit) {
+        loop.execute(() -> {
+            if (!closed) {
+                send(transmit, true);
+            }
+        });
     }
 
     /** Runs {@code action} on the session's loop, then sends what it produced and re-arms the timer. */
@@ -115,34 +185,40 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
         }
     }
 
-    /** Binds the addresses one after another without blocking the loop, then starts the session. */
-    private void bindAll(List<InetSocketAddress> addresses, SessionFactory<S> factory,
-                         CompletableFuture<DatagramSessionDriver<S>> result) {
-        if (channels.size() == addresses.size()) {
-            session = factory.create(boundAddresses(), System.nanoTime());
-            step();
-            result.complete(this);
-            return;
+    /** Binds the addresses one after another without blocking the loop. */
+    private CompletableFuture<List<InetSocketAddress>> bindEach(List<InetSocketAddress> addresses,
+                                                                List<Channel> bound,
+                                                                CompletableFuture<List<InetSocketAddress>> result) {
+        if (bound.size() == addresses.size()) {
+            List<InetSocketAddress> out = new ArrayList<>();
+            for (Channel c : bound) {
+                InetSocketAddress local = (InetSocketAddress) c.localAddress();
+                channels.put(local.getPort(), c);
+                out.add(local);
+            }
+            result.complete(out);
+            return result;
         }
         new Bootstrap()
                 .group(loop)
                 .channel(NettyTransport.datagramChannelClass(loop))
                 .handler(new Inbound())
-                .bind(addresses.get(channels.size()))
+                .bind(addresses.get(bound.size()))
                 .addListener((ChannelFuture f) -> {
                     if (f.isSuccess()) {
-                        channels.put(((InetSocketAddress) f.channel().localAddress()).getPort(), f.channel());
-                        bindAll(addresses, factory, result);
+                        bound.add(f.channel());
+                        bindEach(addresses, bound, result);
                     } else {
-                        channels.values().forEach(Channel::close);
+                        bound.forEach(Channel::close);
                         result.completeExceptionally(NettyTransport.bindFailure(f.cause()));
                     }
                 });
+        return result;
     }
 
     private void step() {
         for (Optional<Transmit> t = session.pollTransmit(); t.isPresent(); t = session.pollTransmit()) {
-            send(t.get());
+            send(t.get(), false);
         }
         for (Channel c : channels.values()) {
             c.flush();
@@ -167,14 +243,15 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
         step();
     }
 
-    private void send(Transmit t) {
+    private void send(Transmit t, boolean flush) {
         Channel c = channels.get(t.localPort());
         if (c == null) {
             unsent++;
             LOG.debug("no socket on local port {} for a datagram to {}", t.localPort(), t.destination());
             return;
         }
-        c.write(new DatagramPacket(Unpooled.wrappedBuffer(t.payload()), t.destination())).addListener(f -> {
+        DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(t.payload()), t.destination());
+        (flush ? c.writeAndFlush(packet) : c.write(packet)).addListener(f -> {
             if (!f.isSuccess()) {
                 unsent++;
                 LOG.debug("send to {} failed: {}", t.destination(), f.cause().toString());
@@ -185,11 +262,18 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            if (closed) {
-                return;
+            if (closed || session == null) {
+                return; // closed, or a datagram on a socket bound before the others and the session
             }
             int port = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
-            session.handleDatagram(System.nanoTime(), port, packet.sender(), ByteBufUtil.getBytes(packet.content()));
+            byte[] payload = ByteBufUtil.getBytes(packet.content());
+            if (!session.handleDatagram(System.nanoTime(), port, packet.sender(), payload)) {
+                try {
+                    unhandled.datagram(port, packet.sender(), payload);
+                } catch (RuntimeException e) {
+                    LOG.warn("handler of a datagram from {} failed: {}", packet.sender(), e.toString());
+                }
+            }
             step();
         }
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Regenerates docs/traversal-matrix.md and docs/traversal-matrix.svg: runs KernelTraversalMatrixTest, the
+# kernel NAT lab's traversal matrix (every pair of natlab.sh's seven behaviours, punch-test on both sides,
+# then the extras: neighbour load and double NAT).
+#
+#   lab/matrix.sh [--trials N] [MAVEN ARGS...]     trials per pair, default 3 (the CI run of the test does 1)
+#
+# Needs root, iproute2, nftables and conntrack; uses the namespace prefixes mx1 and mx2. Takes about
+# 1.5 minutes plus 1.2 s per extra trial of each of the 49 pairs. Maven arguments, for example -o to stay
+# offline, go to ./mvnw.
+set -euo pipefail
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+trials=3
+if [ "${1:-}" = --trials ]; then
+    trials="${2:?--trials needs a number}"
+    shift 2
+fi
+[[ "$trials" =~ ^[1-9][0-9]?$ ]] || { echo "matrix.sh: --trials must be 1..99" >&2; exit 2; }
+cd "$top"
+exec ./mvnw -B -q -pl sip-agent -am verify -Dtest='KernelTraversalMatrixTest' \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dmatrix.out="$top/docs" -Dmatrix.trials="$trials" "$@"

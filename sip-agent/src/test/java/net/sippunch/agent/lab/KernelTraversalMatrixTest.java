@@ -1,0 +1,136 @@
+package net.sippunch.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The traversal matrix on real kernel NATs: for every pair of the lab's seven behaviours (caller behind site
+ * a, callee behind site b), {@code punch-test} runs in both clients against the project's discovery server,
+ * its OFFER and ANSWER lines relayed by this test (the signalling server), and the outcome is checked
+ * against the simulator's feasibility: direct where feasible, a give-up named "infeasible" where not.
+ * Then the extras: sequential NATs under neighbour load, and double NATs (a second lab).
+ * Writes {@code traversal-matrix.md} and {@code traversal-matrix.svg} to {@code target/}, or to the
+ * directory of the system property {@code matrix.out} ({@code lab/matrix.sh} regenerates the docs);
+ * {@code matrix.trials} sets the trials per pair (default 1, as in CI).
+ *
+ * <p>Each client runs one warm JVM ({@code PunchTestWorker}) for all its trials: a JVM per trial would cost
+ * more than the trials.
+ */
+class KernelTraversalMatrixTest {
+
+    /** Trials per scenario under neighbour load, and per double-NAT scenario. */
+    private static final int LOAD_TRIALS = 5;
+    private static final int DOUBLE_NAT_TRIALS = 3;
+    /** Neighbour load of the extras, new flows per second, and how long it runs around one trial. */
+    private static final int NEIGHBOUR_RATE = 100;
+    private static final int NEIGHBOUR_SECONDS = 3;
+
+    @Test
+    void everyPairOfBehaviours() throws IOException, InterruptedException {
+        LabHost.requireLab(List.of("conntrack (conntrack)"));
+        int trials = Integer.getInteger("matrix.trials", 1);
+        List<TrialSet> pairs = new ArrayList<>();
+        List<TrialSet> extras = new ArrayList<>();
+        long start = System.nanoTime();
+        Duration matrixTook;
+        try (MatrixLab lab = new MatrixLab("mx1", List.of("--nat-a", "open", "--nat-b", "open"))) {
+            // warm-up, not recorded: a cold server's or worker's first answers can be late
+            lab.trial("open", "open");
+            int total = MatrixCell.BEHAVIOURS.size() * MatrixCell.BEHAVIOURS.size();
+            for (String caller : MatrixCell.BEHAVIOURS) {
+                for (String callee : MatrixCell.BEHAVIOURS) {
+                    List<MatrixCell> cells = new ArrayList<>();
+                    for (int i = 1; i <= trials; i++) {
+                        MatrixCell cell = lab.trial(caller, List.of("--nat", caller), callee,
+                                List.of("--nat", callee));
+                        cells.add(cell);
+                        System.out.printf("matrix %2d/%d%s %s %s%n", pairs.size() + 1, total,
+                                trials > 1 ? " trial " + i + "/" + trials : "", cell.asPredicted() ? "ok  " : "FAIL",
+                                cell.summary());
+                    }
+                    pairs.add(new TrialSet(caller + " x " + callee, cells));
+                }
+            }
+            matrixTook = Duration.ofNanos(System.nanoTime() - start);
+            extras.add(underLoad(lab, "symmetric-sequential", "symmetric-sequential", List.of("a", "b")));
+            extras.add(underLoad(lab, "port-restricted", "symmetric-sequential", List.of("b")));
+            extras.add(underLoad(lab, "symmetric-second-priority", "symmetric-sequential", List.of("a", "b")));
+        }
+        try (MatrixLab lab = new MatrixLab("mx2", List.of("--nat-a", "port-restricted",
+                "--outer-a", "symmetric-sequential", "--nat-b", "port-restricted"))) {
+            extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "port-restricted"));
+            extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "symmetric-sequential"));
+            extras.add(doubleNat(lab, "port-restricted", "port-restricted", "symmetric-sequential"));
+            extras.add(doubleNat(lab, "symmetric-sequential", "port-restricted", "port-restricted"));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Path out = Path.of(System.getProperty("matrix.out", "target"));
+        new TraversalMatrixReport(pairs, extras, matrixTook, took).write(out);
+        System.out.println("matrix: " + took.toSeconds() + " s; written to " + out.toAbsolutePath().normalize());
+
+        List<String> wrong = new ArrayList<>();
+        for (TrialSet pair : pairs) {
+            for (MatrixCell cell : pair.cells()) {
+                if (!cell.asPredicted()) {
+                    wrong.add((cell.feasible() ? "feasible, no direct path: " : "infeasible, not a named give-up: ")
+                            + cell.summary() + " " + cell.atCaller() + " " + cell.atCallee());
+                }
+            }
+        }
+        for (TrialSet extra : extras) {
+            if (extra.direct() < extra.cells().size()) {
+                wrong.add("extra " + extra.name() + ": " + extra.direct() + " of " + extra.cells().size()
+                        + " direct: " + extra.cells().stream().filter(c -> !c.direct()).map(MatrixCell::summary)
+                        .toList());
+            }
+        }
+        assertTrue(wrong.isEmpty(), wrong.size() + " disagree with the simulator:\n" + String.join("\n", wrong));
+    }
+
+    /** A pair with {@value NEIGHBOUR_RATE} new flows/s from the neighbours of {@code loaded} sites. */
+    private static TrialSet underLoad(MatrixLab lab, String caller, String callee, List<String> loaded)
+            throws IOException, InterruptedException {
+        String name = caller + " x " + callee + ", neighbour " + NEIGHBOUR_RATE + " flows/s at site "
+                + String.join(" and ", loaded);
+        List<MatrixCell> cells = new ArrayList<>();
+        for (int i = 0; i < LOAD_TRIALS; i++) {
+            lab.host().nat("a", List.of("--nat", caller));
+            lab.host().nat("b", List.of("--nat", callee));
+            List<Process> neighbours = new ArrayList<>();
+            for (String site : loaded) {
+                neighbours.add(lab.host().scriptInBackground("neighbour", List.of("--site", site,
+                        "--rate", Integer.toString(NEIGHBOUR_RATE), "--duration", Integer.toString(NEIGHBOUR_SECONDS))));
+            }
+            MatrixCell cell = lab.trial(caller, callee);
+            for (Process p : neighbours) {
+                if (!p.waitFor(NEIGHBOUR_SECONDS + 10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            cells.add(cell);
+            System.out.printf("extra %s %d/%d %s%n", name, i + 1, LOAD_TRIALS, cell.summary());
+        }
+        return new TrialSet(name, cells);
+    }
+
+    /** Site a behind two routers: {@code inner} inside {@code outer}; site b behind {@code callee}. */
+    private static TrialSet doubleNat(MatrixLab lab, String inner, String outer, String callee)
+            throws IOException, InterruptedException {
+        String name = "double NAT: " + inner + " inside " + outer + " x " + callee;
+        List<MatrixCell> cells = new ArrayList<>();
+        for (int i = 0; i < DOUBLE_NAT_TRIALS; i++) {
+            MatrixCell cell = lab.trial(inner + " in " + outer, List.of("--nat", inner, "--outer", outer),
+                    callee, List.of("--nat", callee));
+            cells.add(cell);
+            System.out.printf("extra %s %d/%d %s%n", name, i + 1, DOUBLE_NAT_TRIALS, cell.summary());
+        }
+        return new TrialSet(name, cells);
+    }
+}
