@@ -35,57 +35,75 @@ class KernelNatCallTest {
 
     private final ObjectMapper json = new ObjectMapper();
 
-    @ParameterizedTest(name = "{0} calls {1}")
+    /**
+     * The symmetric pair places a second call in the same lab: the NATs then hold the first call's mappings
+     * and their sequential counters have moved on by its probes.
+     */
+    @ParameterizedTest(name = "{0} calls {1}, {4} call(s)")
     @CsvSource({
-            "symmetric-sequential, symmetric-sequential, SYMMETRIC_SEQUENTIAL, SYMMETRIC_SEQUENTIAL",
-            "port-restricted,      symmetric-sequential, PORT_RESTRICTED_CONE, SYMMETRIC_SEQUENTIAL",
-            "symmetric-sequential, port-restricted,      SYMMETRIC_SEQUENTIAL, PORT_RESTRICTED_CONE",
+            "symmetric-sequential, symmetric-sequential, SYMMETRIC_SEQUENTIAL, SYMMETRIC_SEQUENTIAL, 2",
+            "port-restricted,      symmetric-sequential, PORT_RESTRICTED_CONE, SYMMETRIC_SEQUENTIAL, 1",
+            "symmetric-sequential, port-restricted,      SYMMETRIC_SEQUENTIAL, PORT_RESTRICTED_CONE, 1",
     })
     void callThroughKernelNatsCarriesDirectMediaBothWays(String natA, String natB, String typeA, String typeB,
-                                                         @TempDir Path dir) throws Exception {
+                                                         int calls, @TempDir Path dir) throws Exception {
         LabHost.requireLab(List.of("kamailio (kamailio)", "conntrack (conntrack)"));
         String prefix = "lc" + ProcessHandle.current().pid() % 100000;
         Path reports = Files.createDirectories(dir.resolve("reports"));
         Path recordings = Files.createDirectories(dir.resolve("recordings"));
         Path aliceYaml = writeConfig(dir, "alice", ALICE_HZ, null, null);
         Path bobYaml = writeConfig(dir, "bob", BOB_HZ, recordings, reports);
-        Path heard = dir.resolve("alice-heard.wav");
-        Path aliceReport = dir.resolve("alice.json");
         try (LabHost lab = new LabHost(prefix)) {
             lab.upWith(List.of("--nat-a", natA, "--nat-b", natB));
-            lab.startAgent("disc", List.of("discovery-server", "--listen", "198.18.0.21:3478",
-                    "--listen", "198.18.0.31:3479"), "listening on");
-            // a probe from a host without NAT warms the discovery server up, as a server in service would be
-            lab.agent("disc2", List.of("nat-probe", "--server", "198.18.0.21:3478", "--server", "198.18.0.31:3479",
-                    "--json"), 30);
-            try (LabKamailio kamailio = LabKamailio.start(prefix, dir, Map.of("alice", "alice-pw", "bob", "bob-pw"));
+            // the discovery server, Kamailio and the callee start side by side; the callee's REGISTER is
+            // retransmitted until Kamailio listens
+            try (LabAgent discovery = LabAgent.start(prefix, "disc", dir, "discovery-server", List.of(
+                         "discovery-server", "--listen", "198.18.0.21:3478", "--listen", "198.18.0.31:3479"));
+                 LabKamailio kamailio = LabKamailio.start(prefix, dir, Map.of("alice", "alice-pw", "bob", "bob-pw"));
                  LabAgent bob = LabAgent.start(prefix, "b-cli", dir, "bob", List.of("run", "--config",
                          bobYaml.toString()))) {
-                bob.awaitLine("run: registered", 20);
-                LabAgent caller = LabAgent.start(prefix, "a-cli", dir, "alice", List.of("call", "--config",
-                        aliceYaml.toString(), "--register", "sip:bob@" + DOMAIN, "--duration", "3",
-                        "--record", heard.toString(), "--report", aliceReport.toString()));
-                int callerExit;
-                try (caller) {
-                    callerExit = caller.waitFor(40);
+                assertTrue(discovery.awaitLine("listening on", 60), "discovery server not up:\n" + discovery.output());
+                // a probe from a host without NAT warms the discovery server up, as a server in service would be
+                lab.agent("disc2", List.of("nat-probe", "--server", "198.18.0.21:3478", "--server",
+                        "198.18.0.31:3479", "--json"), 60);
+                assertTrue(bob.awaitLine("run: registered", 60), "the callee did not register through its NAT"
+                        + (kamailio.running() ? "" : " (Kamailio exited)") + ":\n" + bob.output()
+                        + "\n--- kamailio:\n" + tail(kamailio.log(), 40));
+                StringBuilder callers = new StringBuilder();
+                int[] exits = new int[calls];
+                for (int i = 0; i < calls; i++) {
+                    // each call is a new caller process, as `sip-agent call` is used
+                    try (LabAgent caller = LabAgent.start(prefix, "a-cli", dir, "alice", List.of("call", "--config",
+                            aliceYaml.toString(), "--register", "sip:bob@" + DOMAIN, "--duration", "3",
+                            "--record", dir.resolve("alice-heard-" + i + ".wav").toString(),
+                            "--report", dir.resolve("alice-" + i + ".json").toString()))) {
+                        exits[i] = caller.waitFor(60);
+                        callers.append("\n--- caller, call ").append(i + 1).append(":\n").append(caller.output());
+                    }
                 }
                 bob.terminate();
-                int bobExit = bob.waitFor(15);
-                String why = "\n--- caller:\n" + caller.output() + "\n--- callee:\n" + bob.output()
-                        + "\n--- kamailio:\n" + tail(kamailio.log(), 40);
-                assertEquals(0, callerExit, "the caller's call must end with media both ways" + why);
+                int bobExit = bob.waitFor(20);
+                String why = callers + "\n--- callee:\n" + bob.output() + "\n--- kamailio:\n"
+                        + tail(kamailio.log(), 40);
+                for (int i = 0; i < calls; i++) {
+                    assertEquals(0, exits[i], "call " + (i + 1) + " must end with media both ways" + why);
+                }
                 assertEquals(0, bobExit, "the callee must stop cleanly on SIGTERM" + why);
 
-                JsonNode callerReport = json.readTree(aliceReport.toFile());
-                JsonNode calleeReport = json.readTree(only(reports, ".json").toFile());
-                assertDirect(callerReport, typeA, typeB, SITE_B, why);
-                assertDirect(calleeReport, typeB, typeA, SITE_A, why);
-                assertEquals("completed", callerReport.get("outcome").asText(), why);
-                assertEquals("completed", calleeReport.get("outcome").asText(), why);
+                for (int i = 0; i < calls; i++) {
+                    JsonNode callerReport = json.readTree(dir.resolve("alice-" + i + ".json").toFile());
+                    String callId = callerReport.get("callId").asText().replaceAll("[^A-Za-z0-9._-]", "_");
+                    JsonNode calleeReport = json.readTree(only(reports, callId + ".json").toFile());
+                    assertDirect(callerReport, typeA, typeB, SITE_B, why);
+                    assertDirect(calleeReport, typeB, typeA, SITE_A, why);
+                    assertEquals("completed", callerReport.get("outcome").asText(), why);
+                    assertEquals("completed", calleeReport.get("outcome").asText(), why);
 
-                ToneCheck.assertTone(WavFile.read(heard), BOB_HZ, ALICE_HZ);
-                ToneCheck.assertTone(WavFile.read(only(recordings, ".wav")), ALICE_HZ, BOB_HZ);
-                System.out.println(figures(natA + " -> " + natB, callerReport, calleeReport));
+                    ToneCheck.assertTone(WavFile.read(dir.resolve("alice-heard-" + i + ".wav")), BOB_HZ, ALICE_HZ);
+                    ToneCheck.assertTone(WavFile.read(only(recordings, callId + ".wav")), ALICE_HZ, BOB_HZ);
+                    System.out.println(figures(natA + " -> " + natB + ", call " + (i + 1), callerReport,
+                            calleeReport));
+                }
             }
         }
     }
@@ -142,7 +160,7 @@ class KernelNatCallTest {
                 + "  servers: [\"198.18.0.21:3478\", \"198.18.0.31:3479\"]\n"
                 + "  timeoutMillis: 2000\n"
                 + (reportDir == null ? "" : "report:\n  dir: " + reportDir + "\n")
-                + "timeouts: {register: 10, invite: 10, shutdown: 3}\n";
+                + "timeouts: {register: 20, invite: 10, shutdown: 3}\n";
         Path file = dir.resolve(user + ".yaml");
         Files.writeString(file, yaml);
         return file;

@@ -1,9 +1,6 @@
 package net.sippunch.agent.lab;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,9 +25,11 @@ final class LabKamailio implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts Kamailio in the lab {@code prefix} and waits (bounded) until it answers an OPTIONS from disc2. */
-    static LabKamailio start(String prefix, Path workDir, Map<String, String> passwords)
-            throws IOException, InterruptedException {
+    /**
+     * Starts Kamailio in the lab {@code prefix} without waiting: the agents' REGISTER requests, retransmitted
+     * until answered, find it once it listens.
+     */
+    static LabKamailio start(String prefix, Path workDir, Map<String, String> passwords) throws IOException {
         Files.copy(CONFIG, workDir.resolve("kamailio.cfg"));
         StringBuilder pw = new StringBuilder("event_route[htable:mod-init] {\n");
         passwords.forEach((user, password) ->
@@ -47,28 +46,12 @@ final class LabKamailio implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        LabKamailio k = new LabKamailio(p, log);
-        String answer = k.ping(prefix);
-        if (answer != null) {
-            k.close();
-            fail("Kamailio did not answer on " + ADDRESS + ":" + PORT + " (" + answer + "); log:\n" + k.log());
-        }
-        return k;
+        return new LabKamailio(p, log);
     }
 
-    /** Null when an OPTIONS from disc2 got a 200 answer, else what went wrong. */
-    private String ping(String prefix) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(LabHost.LAB_SCRIPT.toString(), "exec", "--prefix", prefix, "disc2", "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), OptionsPing.class.getName(), ADDRESS,
-                Integer.toString(PORT)))
-                .redirectErrorStream(true).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return "the OPTIONS ping did not end";
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        return p.exitValue() == 0 ? null : out;
+    /** True while Kamailio runs (a bad config makes it exit at once). */
+    boolean running() {
+        return process.isAlive();
     }
 
     /** Kamailio's log so far. */
