@@ -89,6 +89,12 @@ class KernelNatCallTest {
                     assertEquals(0, exits[i], "call " + (i + 1) + " must end with media both ways" + why);
                 }
                 assertEquals(0, bobExit, "the callee must stop cleanly on SIGTERM" + why);
+                // signalling through the NATs: both registered from their NAT's public address, and Kamailio sent
+                // the in-dialog ACK to the callee's NAT, not to the private Contact it registered
+                String log = kamailio.log();
+                assertTrue(log.contains("request REGISTER sip:" + DOMAIN + " from " + SITE_A + ":"), why);
+                assertTrue(log.contains("request REGISTER sip:" + DOMAIN + " from " + SITE_B + ":"), why);
+                assertTrue(log.contains("request ACK sip:bob@" + SITE_B + ":"), why);
 
                 for (int i = 0; i < calls; i++) {
                     JsonNode callerReport = json.readTree(dir.resolve("alice-" + i + ".json").toFile());
