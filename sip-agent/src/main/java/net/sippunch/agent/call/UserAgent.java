@@ -81,7 +81,7 @@ public final class UserAgent implements AutoCloseable {
         AgentConfig.Media m = config.media();
         try {
             this.env = new CallEnvironment(endpoint, config, timer,
-                    new MediaPort.Range(InetAddress.getByName(m.localAddress()), m.portMin(), m.portMax()),
+                    new MediaPort.Range(InetAddress.getByName(m.localAddress()), m.portMin(), m.portMax(), random),
                     mediaLoop, negotiations, authorization, new CallPolicy(config.policy()), audio,
                     m.recordDir() == null ? null : Path.of(m.recordDir()), random, this::ended);
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 
 /**
  * The one local UDP port of a media stream: discovery, probes, RTP and RTCP all use it. Bound to an
@@ -28,11 +29,24 @@ public final class MediaPort implements AutoCloseable {
         private final int max;
         private final AtomicInteger next;
 
+        /** A range whose first allocation is its lowest even port. */
         public Range(InetAddress address, int min, int max) {
             this.address = address;
             this.min = min + (min & 1);
             this.max = max;
             this.next = new AtomicInteger(this.min);
+        }
+
+        /**
+         * A range whose first allocation is a random even port of it. An agent started again soon after
+         * (each {@code sip-agent call} is a new process) then rarely reuses the previous run's media port,
+         * whose NAT mappings toward the discovery servers may still exist: discovery would report those old
+         * mappings instead of where a sequential NAT allocates now, and the peer's prediction would miss.
+         */
+        public Range(InetAddress address, int min, int max, RandomGenerator random) {
+            this(address, min, max);
+            int evenPorts = Math.max(1, (max - this.min) / 2 + 1);
+            next.set(this.min + 2 * random.nextInt(evenPorts));
         }
 
         /** Binds the next free even port of the range. */

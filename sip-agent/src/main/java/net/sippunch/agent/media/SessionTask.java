@@ -18,6 +18,10 @@ import org.apache.logging.log4j.Logger;
  * media loop thread: reads feed the session, its transmits are sent from the channel, its deadline is armed
  * as a loop timer. {@link #release()} gives the channel's reads up (so RTP can take them) while the session's
  * timers go on; after that, inbound datagrams reach the session through {@link #deliver}.
+ *
+ * <p>One deadline is armed at a time: each arming is a new {@link Alarm}, and an alarm superseded by an
+ * earlier deadline lapses when it fires. (Re-arming from inside a firing as well as returning the next
+ * deadline to the loop would double the queued deadlines at every firing.)
  */
 final class SessionTask implements MediaLoop.Task {
 
@@ -31,6 +35,7 @@ final class SessionTask implements MediaLoop.Task {
     private DatagramSession session;
     private SelectionKey key;
     private long armed = Long.MAX_VALUE;
+    private long alarm;
     private boolean stopped;
 
     /**
@@ -51,6 +56,7 @@ final class SessionTask implements MediaLoop.Task {
     void drive(DatagramSession next, long nowNanos) throws IOException {
         session = next;
         stopped = false;
+        armed = Long.MAX_VALUE;
         if (key == null) {
             key = worker.register(channel, this);
         }
@@ -101,26 +107,37 @@ final class SessionTask implements MediaLoop.Task {
         }
     }
 
+    /** The armed deadline passed (loop thread): fires it and returns the next one, or -1 for none. */
     @Override
     public long onTimer(long nowNanos) {
+        armed = Long.MAX_VALUE;
         if (stopped || session == null) {
             return -1;
         }
-        armed = Long.MAX_VALUE;
         session.handleTimeout(nowNanos);
-        flush(nowNanos);
+        transmit(nowNanos);
         OptionalLong next = session.pollTimeout();
-        if (next.isEmpty() || stopped) {
-            return -1;
+        if (next.isEmpty() || stopped || armed != Long.MAX_VALUE) {
+            return -1; // nothing more, or the session was driven anew and armed its own alarm meanwhile
         }
         armed = next.getAsLong();
         return armed;
     }
 
+    /** Sends what the session has to send, reports progress, and arms its deadline when that came closer. */
     private void flush(long now) {
         if (session == null) {
             return;
         }
+        transmit(now);
+        OptionalLong next = session.pollTimeout();
+        if (!stopped && next.isPresent() && next.getAsLong() - armed < 0) {
+            armed = next.getAsLong();
+            worker.schedule(armed, new Alarm(++alarm), 0);
+        }
+    }
+
+    private void transmit(long now) {
         for (Optional<Transmit> t = session.pollTransmit(); t.isPresent(); t = session.pollTransmit()) {
             try {
                 channel.send(ByteBuffer.wrap(t.get().payload()), t.get().destination());
@@ -129,10 +146,24 @@ final class SessionTask implements MediaLoop.Task {
             }
         }
         onProgress.accept(now);
-        OptionalLong next = session.pollTimeout();
-        if (!stopped && next.isPresent() && next.getAsLong() - armed < 0) {
-            armed = next.getAsLong();
-            worker.schedule(armed, this, 0);
+    }
+
+    /** One arming of the deadline; it lapses once a later arming replaced it. */
+    private final class Alarm implements MediaLoop.Task {
+        private final long number;
+
+        Alarm(long number) {
+            this.number = number;
+        }
+
+        @Override
+        public void onReadable() {
+            // alarms have no channel
+        }
+
+        @Override
+        public long onTimer(long nowNanos) {
+            return number == alarm ? SessionTask.this.onTimer(nowNanos) : -1;
         }
     }
 }

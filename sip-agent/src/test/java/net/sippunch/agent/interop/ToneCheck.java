@@ -3,12 +3,12 @@ package net.sippunch.agent.interop;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Asserts that a recording holds the tone that was played (G.711 round trip, amplitude 0.3). */
-final class ToneCheck {
+public final class ToneCheck {
 
     private ToneCheck() {
     }
 
-    static void assertTone(short[] recording, double expectedHz, double otherHz) {
+    public static void assertTone(short[] recording, double expectedHz, double otherHz) {
         assertTrue(recording.length >= 8000, "less than a second recorded: " + recording.length + " samples");
         double expectedRms = 0.3 * 32767 / Math.sqrt(2);
         double rms = Audio.rms(recording);

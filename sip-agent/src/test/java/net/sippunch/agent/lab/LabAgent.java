@@ -1,0 +1,120 @@
+package net.sippunch.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's command line (this JVM's class path) running in a node of a lab, logging net.sippunch at INFO
+ * to standard error; its output is kept for failure messages and its lines can be awaited.
+ */
+final class LabAgent implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final StringBuffer all = new StringBuffer();
+
+    private LabAgent(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        pump(process.getInputStream());
+        pump(process.getErrorStream());
+    }
+
+    /** Starts {@code sip-agent args...} in {@code node} of the lab {@code prefix}; {@code dir} holds its log config. */
+    static LabAgent start(String prefix, String node, Path dir, String name, List<String> args) throws IOException {
+        Path log4j = dir.resolve("log4j2-lab-agent.xml");
+        if (!Files.exists(log4j)) {
+            Files.writeString(log4j, """
+                    <Configuration status="warn"><Appenders><Console name="e" target="SYSTEM_ERR">
+                    <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level %c{1} %msg%n"/></Console></Appenders>
+                    <Loggers><Logger name="net.sippunch" level="info"/><Logger name="gov.nist" level="error"/>
+                    <Root level="warn"><AppenderRef ref="e"/></Root></Loggers></Configuration>
+                    """);
+        }
+        List<String> cmd = new ArrayList<>(List.of(LabHost.LAB_SCRIPT.toString(), "exec", "--prefix", prefix, node, "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlog4j2.configurationFile=" + log4j, "-cp", System.getProperty("java.class.path"),
+                "net.sippunch.agent.cli.SipAgent"));
+        cmd.addAll(args);
+        return new LabAgent(name, new ProcessBuilder(cmd).directory(dir.toFile()).start());
+    }
+
+    private void pump(InputStream in) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    all.append(line).append('\n');
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                all.append("(stream closed: ").append(e.getMessage()).append(")\n");
+            }
+        }, "lab-agent-output");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Waits (bounded) for an output line containing {@code text}; false when it did not come in time or the
+     * process ended without printing it.
+     */
+    boolean awaitLine(String text, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            boolean ended = !process.isAlive();
+            String line = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
+            if (line == null && ended) {
+                return false;
+            }
+            if (line != null && line.contains(text)) {
+                return true;
+            }
+        }
+    }
+
+    /** Waits (bounded) for the exit code; fails with the output when it does not come. */
+    int waitFor(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(name + " did not exit in " + seconds + " s; output:\n" + all);
+        }
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM (the agent ends its calls, un-registers and exits). */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Everything it printed so far, both streams. */
+    String output() {
+        return all.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
