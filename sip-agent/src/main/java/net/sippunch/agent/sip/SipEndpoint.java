@@ -269,7 +269,20 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
                 return;
             }
             if (st == null) {
-                st = provider.getNewServerTransaction(request);
+                try {
+                    st = provider.getNewServerTransaction(request);
+                } catch (javax.sip.TransactionUnavailableException e) {
+                    // a request the stack will not make a transaction for (Kamailio's nathelper pings carry no
+                    // Max-Forwards): an OPTIONS still gets its 200, statelessly; anything else is dropped
+                    if (Request.OPTIONS.equals(method)) {
+                        Response ok = newResponse(Response.OK, request);
+                        wire("sent", ok);
+                        provider.sendResponse(ok);
+                    } else {
+                        LOG.debug("{} without a transaction dropped: {}", method, e.getMessage());
+                    }
+                    return;
+                }
             }
             if (handler == null) {
                 respond(st, newResponse(Response.NOT_IMPLEMENTED, request));
