@@ -213,8 +213,9 @@ public final class PunchSession implements DatagramSession {
                 }
             }
         }
-        if (sameNat()) {
-            addFixed(new PunchPath(mediaPort, peer.profile().privateTuple()), nowNanos,
+        InetSocketAddress peerPrivate = peer.profile().privateTuple();
+        if (sameNat() && peerPrivate.getPort() > 0 && !peerPrivate.getAddress().isAnyLocalAddress()) {
+            addFixed(new PunchPath(mediaPort, peerPrivate), nowNanos,
                     "probe to the peer's private tuple behind the same NAT");
         }
         nextShotgunAt = shotgunAt;
