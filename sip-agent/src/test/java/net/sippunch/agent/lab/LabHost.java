@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -20,6 +22,16 @@ import org.junit.jupiter.api.Assumptions;
  * iproute2 and nftables: outside CI they are skipped with the reason printed; in CI (CI=true) they fail.
  */
 final class LabHost implements AutoCloseable {
+
+    /**
+     * Threads that read the lab processes' output. Not the common pool: on two cores it has one thread,
+     * which a drain of a long-running server's output would hold, so the next reader would never run.
+     */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "lab-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     static final Path LAB_SCRIPT = Path.of("..", "lab", "natlab.sh").toAbsolutePath().normalize();
 
@@ -126,7 +138,7 @@ final class LabHost implements AutoCloseable {
     /** Runs the agent's command line in {@code node} to completion; returns stdout, fails on timeout. */
     String agent(String node, List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
         Process p = start(node, args);
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p), READERS);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("sip-agent " + args + " did not finish in " + timeoutSeconds + " s");
@@ -139,26 +151,40 @@ final class LabHost implements AutoCloseable {
      * standard error contains {@code readyLine}.
      */
     void startAgent(String node, List<String> args, String readyLine) throws IOException {
-        Process p = start(node, args);
-        processes.add(p);
-        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    if (line.contains(readyLine)) {
-                        // keep draining so the process never blocks on a full pipe
-                        CompletableFuture.runAsync(() -> drain(r));
-                        return true;
+        StringBuilder seen = new StringBuilder();
+        // a start that stays silent is retried (bounded), and what it printed goes into the failure
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Process p = start(node, args);
+            processes.add(p);
+            List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
+                // no try-with-resources: once the ready line is seen the reader goes on in drain(), and closing
+                // it here would wait for drain's blocked read (the stream's lock) until the process writes again
+                BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+                try {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        lines.add(line);
+                        if (line.contains(readyLine)) {
+                            CompletableFuture.runAsync(() -> drain(r), READERS); // so the pipe never fills
+                            return true;
+                        }
                     }
+                } catch (IOException e) {
+                    // the process ended
                 }
                 return false;
-            } catch (IOException e) {
-                return false;
+            }, READERS);
+            CompletableFuture.runAsync(() -> readAll(p), READERS); // standard output, never read otherwise
+            if (ready.completeOnTimeout(false, 40, TimeUnit.SECONDS).join()) {
+                return;
             }
-        });
-        if (!ready.completeOnTimeout(false, 60, TimeUnit.SECONDS).join()) {
-            fail("sip-agent " + args + " did not print '" + readyLine + "'");
+            p.destroyForcibly();
+            seen.append("attempt ").append(attempt).append(" (alive: ").append(p.isAlive()).append("): ")
+                    .append(lines).append('\n');
+            System.err.println("lab: sip-agent " + args + " did not print '" + readyLine + "', attempt " + attempt
+                    + "; it printed " + lines);
         }
+        fail("sip-agent " + args + " did not print '" + readyLine + "' in 3 attempts:\n" + seen);
     }
 
     /** Starts the agent's command line in {@code node}, pipes open; it ends with the lab at the latest. */
@@ -193,7 +219,7 @@ final class LabHost implements AutoCloseable {
 
     private static String run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p), READERS);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail(cmd + " did not finish");
@@ -213,7 +239,7 @@ final class LabHost implements AutoCloseable {
     }
 
     private static void drain(BufferedReader r) {
-        try {
+        try (r) {
             while (r.readLine() != null) {
                 // discard
             }
