@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The value checks of a bound {@link AgentConfig}: returns every problem, each naming its key. */
@@ -95,7 +96,9 @@ final class ConfigValidator {
         }
         for (int i = 0; i < c.discovery().servers().size(); i++) {
             String server = c.discovery().servers().get(i);
-            if (SipHostPort.parse(server).isEmpty()) {
+            // a STUN server has no SIP default port: the port must be written out
+            Optional<SipHostPort> parsed = SipHostPort.parse(server);
+            if (parsed.isEmpty() || !server.trim().endsWith(":" + parsed.get().port())) {
                 p.add("discovery.servers[" + i + "]: not host:port: " + server);
             }
         }

@@ -16,6 +16,7 @@ import java.util.random.RandomGenerator;
 import javax.sdp.SdpException;
 import javax.sdp.SdpFactory;
 import javax.sdp.SessionDescription;
+import net.sippunch.agent.config.SipHostPort;
 import net.sippunch.agent.report.ProfileJson;
 import net.sippunch.sdp.OfferAnswer;
 import net.sippunch.sdp.PeerExtension;
@@ -63,11 +64,14 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
     }
 
-    /** A discovery server from the config, {@code host:port}; resolved once at start-up. */
+    /**
+     * A discovery server from the config, {@code host:port} as {@code ConfigValidator} accepted it (the same
+     * parser); resolved once at start-up.
+     */
     public static InetSocketAddress server(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon).replace("[", "").replace("]", ""),
-                Integer.parseInt(hostPort.substring(colon + 1)));
+        SipHostPort parsed = SipHostPort.parse(hostPort)
+                .orElseThrow(() -> new IllegalArgumentException("not host:port: " + hostPort));
+        return new InetSocketAddress(parsed.host(), parsed.port());
     }
 
     private final Settings settings;
@@ -79,6 +83,9 @@ public final class PunchNegotiation implements MediaNegotiation {
     private final long sessionId;
     private final CompletableFuture<MediaPath> path = new CompletableFuture<>();
 
+    /** The discovery run and its result, set on the loop thread. */
+    private DiscoveryClient discovery;
+    private CompletableFuture<DiscoveryOutcome> discoveryDone;
     private NatProfile profile;
     private PunchAttributes ownAttributes;
     private PeerExtension peer;
@@ -156,15 +163,12 @@ public final class PunchNegotiation implements MediaNegotiation {
             upnp.await();
         }
         InetSocketAddress privateTuple = privateTuple();
-        DiscoveryConfig config = DiscoveryConfig.defaults(settings.discoveryServers());
-        config = new DiscoveryConfig(config.servers(), config.maxSamples(), config.initialRto(),
-                config.maxRetransmissions(), settings.discoveryCap(), config.testFiltering(), config.filteringWait(),
-                config.sequentialDeltaLimit(), config.software());
+        DiscoveryConfig config = DiscoveryConfig.defaults(settings.discoveryServers())
+                .withTotalCap(settings.discoveryCap());
         CompletableFuture<DiscoveryOutcome> done = new CompletableFuture<>();
-        DiscoveryConfig finalConfig = config;
         task.worker().execute(() -> {
             try {
-                DiscoveryClient client = new DiscoveryClient(finalConfig, privateTuple, port.port(), random,
+                DiscoveryClient client = new DiscoveryClient(config, privateTuple, port.port(), random,
                         System.nanoTime());
                 discovery = client;
                 discoveryDone = done;
@@ -190,9 +194,6 @@ public final class PunchNegotiation implements MediaNegotiation {
             throw new SdpProblem("discovery failed: " + e);
         }
     }
-
-    private DiscoveryClient discovery;
-    private CompletableFuture<DiscoveryOutcome> discoveryDone;
 
     private InetSocketAddress privateTuple() {
         InetAddress local = port.local().getAddress();

@@ -79,6 +79,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void discoveryServersNeedTheirPortWrittenOut() throws Exception {
+        AgentConfig ok = ConfigLoader.parse("account: {user: alice, domain: example.org}\n"
+                + "discovery: {servers: [\"198.18.0.21:3478\", \"[::1]:3479\"]}\n", "test");
+        assertEquals(2, ok.discovery().servers().size());
+        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "account: {user: alice, domain: example.org}\n"
+                        + "discovery: {servers: [\"198.18.0.21\", \"stun.example.org:x\"]}\n", "test"));
+        assertEquals(List.of("discovery.servers[0]: not host:port: 198.18.0.21",
+                "discovery.servers[1]: not host:port: stun.example.org:x"), bad.problems(), bad.getMessage());
+    }
+
+    @Test
     void wrongTypesAndBrokenYamlGiveAClearError() {
         ConfigException type = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
                 "account: {user: alice, domain: example.org}\nsip: {listenPort: lots}\n", "test"));

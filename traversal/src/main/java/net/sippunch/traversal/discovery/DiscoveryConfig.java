@@ -54,6 +54,12 @@ public record DiscoveryConfig(List<InetSocketAddress> servers,
         }
     }
 
+    /** The same configuration with another cap on the whole run. */
+    public DiscoveryConfig withTotalCap(Duration cap) {
+        return new DiscoveryConfig(servers, maxSamples, initialRto, maxRetransmissions, cap, testFiltering,
+                filteringWait, sequentialDeltaLimit, software);
+    }
+
     /** Defaults: 4 samples, RTO 100 ms doubling, 4 retransmissions, 1.5 s cap, filtering tests of 400 ms. */
     public static DiscoveryConfig defaults(List<InetSocketAddress> servers) {
         return new DiscoveryConfig(servers, Math.max(4, servers.size()), Duration.ofMillis(100), 4,
