@@ -3,6 +3,7 @@ package net.sippunch.agent.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,8 +11,6 @@ import net.sippunch.agent.call.Call;
 import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.config.AgentConfig;
-import net.sippunch.agent.config.ConfigException;
-import net.sippunch.agent.config.ConfigLoader;
 import net.sippunch.agent.media.WavFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,13 +49,11 @@ final class CallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig config;
-        try {
-            config = ConfigLoader.load(configFile);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+        Optional<AgentConfig> loaded = AgentLaunch.config(configFile);
+        if (loaded.isEmpty()) {
             return 2;
         }
+        AgentConfig config = loaded.get();
         if (!target.regionMatches(true, 0, "sip:", 0, 4)) {
             System.err.println("call: not a sip: URI: " + target);
             return 2;
@@ -67,14 +64,11 @@ final class CallCommand implements Callable<Integer> {
         }
         short[] audio = play != null ? WavFile.read(play) : null;
         StopSignal stop = StopSignal.install();
-        UserAgent started;
-        try {
-            started = UserAgent.start(config);
-        } catch (javax.sip.SipException | java.io.IOException e) {
-            System.err.println("call: " + e.getMessage());
+        Optional<UserAgent> started = AgentLaunch.start("call", config);
+        if (started.isEmpty()) {
             return 1;
         }
-        try (UserAgent agent = started) {
+        try (UserAgent agent = started.get()) {
             if (register) {
                 agent.register().get(config.timeouts().register(), TimeUnit.SECONDS);
             }

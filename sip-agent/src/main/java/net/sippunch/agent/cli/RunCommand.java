@@ -2,6 +2,7 @@ package net.sippunch.agent.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +11,6 @@ import net.sippunch.agent.call.Call;
 import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.config.AgentConfig;
-import net.sippunch.agent.config.ConfigException;
-import net.sippunch.agent.config.ConfigLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,22 +32,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig config;
-        try {
-            config = ConfigLoader.load(configFile);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+        Optional<AgentConfig> loaded = AgentLaunch.config(configFile);
+        if (loaded.isEmpty()) {
             return 2;
         }
+        AgentConfig config = loaded.get();
         StopSignal stop = StopSignal.install();
-        UserAgent started;
-        try {
-            started = UserAgent.start(config);
-        } catch (javax.sip.SipException | java.io.IOException e) {
-            System.err.println("run: " + e.getMessage());
+        Optional<UserAgent> started = AgentLaunch.start("run", config);
+        if (started.isEmpty()) {
             return 1;
         }
-        try (UserAgent agent = started) {
+        try (UserAgent agent = started.get()) {
             try {
                 Integer granted = agent.register().get(config.timeouts().register(), TimeUnit.SECONDS);
                 if (config.account().register()) {

@@ -1,0 +1,37 @@
+package net.sippunch.agent.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import javax.sip.SipException;
+import net.sippunch.agent.call.UserAgent;
+import net.sippunch.agent.config.AgentConfig;
+import net.sippunch.agent.config.ConfigException;
+import net.sippunch.agent.config.ConfigLoader;
+
+/** What {@code run} and {@code call} share: the config loaded and checked, then the agent started from it. */
+final class AgentLaunch {
+
+    private AgentLaunch() {
+    }
+
+    /** The config, or empty after every problem was printed (the command exits 2). */
+    static Optional<AgentConfig> config(Path file) {
+        try {
+            return Optional.of(ConfigLoader.load(file));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The started agent, or empty after the reason was printed (the command exits 1). */
+    static Optional<UserAgent> start(String command, AgentConfig config) {
+        try {
+            return Optional.of(UserAgent.start(config));
+        } catch (SipException | IOException e) {
+            System.err.println(command + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
