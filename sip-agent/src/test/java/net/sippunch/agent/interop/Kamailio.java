@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A real Kamailio running {@code conf/kamailio/kamailio.cfg} on 127.0.0.1:{@code port}, with the given
  * users and passwords, in the foreground, logging to a file in the work directory.
  */
-final class Kamailio implements AutoCloseable {
+public final class Kamailio implements AutoCloseable {
 
     static final Path CONFIG = Path.of("..", "conf", "kamailio", "kamailio.cfg").toAbsolutePath().normalize();
 
@@ -38,16 +38,8 @@ final class Kamailio implements AutoCloseable {
         } catch (java.net.SocketException e) {
             fail("127.0.0.1:" + port + " is taken (another Kamailio still running?): " + e.getMessage());
         }
-        Files.copy(CONFIG, workDir.resolve("kamailio.cfg"));
-        StringBuilder pw = new StringBuilder("event_route[htable:mod-init] {\n");
-        passwords.forEach((user, password) ->
-                pw.append("\t$sht(passwd=>").append(user).append(") = \"").append(password).append("\";\n"));
-        pw.append("}\n");
-        Files.writeString(workDir.resolve("kamailio-passwords.cfg"), pw);
-        Path run = Files.createDirectories(workDir.resolve("run"));
         Path log = workDir.resolve("kamailio.log");
-        Process p = new ProcessBuilder(List.of(binary, "-DD", "-E", "-f", workDir.resolve("kamailio.cfg").toString(),
-                "-A", "LISTEN=udp:127.0.0.1:" + port, "-A", "WITH_DEBUG", "-Y", run.toString(), "-m", "64", "-M", "8"))
+        Process p = new ProcessBuilder(prepare(workDir, binary, "127.0.0.1:" + port, passwords))
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -58,6 +50,23 @@ final class Kamailio implements AutoCloseable {
             fail("Kamailio did not answer on 127.0.0.1:" + port + "; log:\n" + Files.readString(log));
         }
         return k;
+    }
+
+    /**
+     * Writes {@code conf/kamailio/kamailio.cfg} and a password file for {@code passwords} into {@code workDir}
+     * and gives the command line that runs them in the foreground on UDP {@code listen} (IP:PORT).
+     */
+    public static List<String> prepare(Path workDir, String binary, String listen, Map<String, String> passwords)
+            throws IOException {
+        Files.copy(CONFIG, workDir.resolve("kamailio.cfg"));
+        StringBuilder pw = new StringBuilder("event_route[htable:mod-init] {\n");
+        passwords.forEach((user, password) ->
+                pw.append("\t$sht(passwd=>").append(user).append(") = \"").append(password).append("\";\n"));
+        pw.append("}\n");
+        Files.writeString(workDir.resolve("kamailio-passwords.cfg"), pw);
+        Path run = Files.createDirectories(workDir.resolve("kamailio-run"));
+        return List.of(binary, "-DD", "-E", "-f", workDir.resolve("kamailio.cfg").toString(),
+                "-A", "LISTEN=udp:" + listen, "-A", "WITH_DEBUG", "-Y", run.toString(), "-m", "64", "-M", "8");
     }
 
     private boolean answersOptions(int port) throws IOException {

@@ -3,9 +3,11 @@ package net.sippunch.agent.lab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import net.sippunch.agent.interop.Kamailio;
 
 /**
  * A real Kamailio running {@code conf/kamailio/kamailio.cfg} in the lab's SIP host (node {@code sip},
@@ -13,7 +15,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class LabKamailio implements AutoCloseable {
 
-    static final Path CONFIG = Path.of("..", "conf", "kamailio", "kamailio.cfg").toAbsolutePath().normalize();
     static final String ADDRESS = "198.18.0.40";
     static final int PORT = 5060;
 
@@ -30,18 +31,11 @@ final class LabKamailio implements AutoCloseable {
      * until answered, find it once it listens.
      */
     static LabKamailio start(String prefix, Path workDir, Map<String, String> passwords) throws IOException {
-        Files.copy(CONFIG, workDir.resolve("kamailio.cfg"));
-        StringBuilder pw = new StringBuilder("event_route[htable:mod-init] {\n");
-        passwords.forEach((user, password) ->
-                pw.append("\t$sht(passwd=>").append(user).append(") = \"").append(password).append("\";\n"));
-        pw.append("}\n");
-        Files.writeString(workDir.resolve("kamailio-passwords.cfg"), pw);
-        Path run = Files.createDirectories(workDir.resolve("kamailio-run"));
         Path log = workDir.resolve("kamailio.log");
-        Process p = new ProcessBuilder(List.of(LabHost.LAB_SCRIPT.toString(), "exec", "--prefix", prefix, "sip", "--",
-                "kamailio", "-DD", "-E", "-f", workDir.resolve("kamailio.cfg").toString(),
-                "-A", "LISTEN=udp:" + ADDRESS + ":" + PORT, "-A", "WITH_DEBUG", "-Y", run.toString(),
-                "-m", "64", "-M", "8"))
+        List<String> command = new ArrayList<>(List.of(LabHost.LAB_SCRIPT.toString(), "exec", "--prefix", prefix,
+                "sip", "--"));
+        command.addAll(Kamailio.prepare(workDir, "kamailio", ADDRESS + ":" + PORT, passwords));
+        Process p = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
