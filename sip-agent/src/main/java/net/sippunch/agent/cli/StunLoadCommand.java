@@ -91,11 +91,13 @@ final class StunLoadCommand implements Callable<Integer> {
                 step.put("p50Micros", r.p50Micros());
                 step.put("p99Micros", r.p99Micros());
                 step.put("maxMicros", r.maxMicros());
+                step.put("generatorBusy", Math.round(r.generatorBusy() * 100) / 100.0);
                 steps.add(step);
                 if (!json) {
-                    System.out.printf("rate %8d/s  sent %8d (%8.0f/s)  answered %8d  lost %7d  p50 %6d us  p99 %7d us%n",
+                    System.out.printf("rate %8d/s  sent %8d (%8.0f/s)  answered %8d  lost %7d  p50 %6d us  p99 %7d us"
+                                    + "  generator busy %3.0f %%%n",
                             rate, r.sent(), r.achievedSendRate(), r.answered(), r.lost(), r.p50Micros(),
-                            r.p99Micros());
+                            r.p99Micros(), 100 * r.generatorBusy());
                 }
                 if (r.lossless()) {
                     bestLossless = Math.max(bestLossless, rate);

@@ -1,6 +1,7 @@
 package net.sippunch.traversal.netty;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -10,10 +11,13 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 
 /**
  * The one place that picks Netty's transport: epoll on Linux (SO_REUSEPORT, recvmmsg, sendmmsg), NIO
@@ -45,14 +49,36 @@ public final class NettyTransport {
     }
 
     /**
+     * Datagram channels for addresses of {@code address}'s family: an IPv4 address gets an IPv4 socket
+     * rather than a dual-stack IPv6 one, which spares every datagram the kernel's IPv6-to-IPv4 detour.
+     */
+    static ChannelFactory<DatagramChannel> datagramChannels(EventLoopGroup group, InetAddress address) {
+        InternetProtocolFamily family = address instanceof Inet4Address
+                ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6;
+        return datagramChannelClass(group) == EpollDatagramChannel.class
+                ? () -> new EpollDatagramChannel(family) : () -> new NioDatagramChannel(family);
+    }
+
+    /**
      * Options for a server socket that may share its address with others (one per event loop thread)
      * and read datagrams in batches. Returns whether sharing is possible.
      */
     static boolean configureServer(Bootstrap b, EventLoopGroup group) {
+        if (configureBatchedReads(b, group)) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Large socket buffers, and on epoll reads of up to {@link #BATCH} datagrams per system call (recvmmsg).
+     * Returns whether batched reads are possible.
+     */
+    static boolean configureBatchedReads(Bootstrap b, EventLoopGroup group) {
         b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
         if (datagramChannelClass(group) == EpollDatagramChannel.class) {
-            b.option(EpollChannelOption.SO_REUSEPORT, true)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * BATCH));
             return true;
         }
