@@ -3,7 +3,6 @@ package net.sippunch.traversal.netty;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -58,7 +57,8 @@ public final class NettyDiscoveryServer implements AutoCloseable {
         }
         try {
             for (InetSocketAddress address : addresses.bindAddresses()) {
-                Bootstrap b = new Bootstrap().group(group).channel(NettyTransport.datagramChannelClass(group))
+                Bootstrap b = new Bootstrap().group(group)
+                        .channelFactory(NettyTransport.datagramChannels(group, address.getAddress()))
                         .handler(handler);
                 int sockets = NettyTransport.configureServer(b, group) ? loops : 1;
                 List<Channel> bound = new ArrayList<>(sockets);
@@ -116,7 +116,10 @@ public final class NettyDiscoveryServer implements AutoCloseable {
                 sendFailures.increment();
                 return;
             }
-            DatagramPacket answer = new DatagramPacket(Unpooled.wrappedBuffer(reply.get().payload()), reply.get().to());
+            byte[] payload = reply.get().payload();
+            // straight into a pooled direct buffer: the socket would copy a heap buffer into one anyway
+            ByteBuf bytes = out.alloc().directBuffer(payload.length).writeBytes(payload);
+            DatagramPacket answer = new DatagramPacket(bytes, reply.get().to());
             if (out == ctx.channel()) {
                 // flushed once per read batch (channelReadComplete), which lets epoll use sendmmsg
                 out.write(answer, out.voidPromise());
