@@ -71,6 +71,12 @@ final class StunLoadCommand implements Callable<Integer> {
             System.err.println("stun-load: need 0 < seconds <= 600, 1..64 sockets, rates 1..2000000");
             return 2;
         }
+        double longest = Math.max(seconds, warmupSeconds);
+        if (rates.stream().anyMatch(r -> r * longest > BindingLoadGenerator.MAX_REQUESTS_PER_STEP)) {
+            System.err.println("stun-load: a step may send at most " + BindingLoadGenerator.MAX_REQUESTS_PER_STEP
+                    + " requests (rate times seconds)");
+            return 2;
+        }
         List<Map<String, Object>> steps = new ArrayList<>();
         int bestLossless = 0;
         EventLoopGroup group = NettyTransport.newGroup(1, "stun-load");

@@ -38,8 +38,10 @@ import net.sippunch.traversal.stun.TransactionId;
  */
 public final class BindingLoadGenerator {
 
-    /** Most requests in one segmented send (the kernel allows 64 KiB and, before Linux 5.x, 64 segments). */
+    /** Most requests in one segmented send (every kernel with UDP GSO takes at least 64 segments). */
     private static final int MAX_SEGMENTS = 64;
+    /** Most requests in one step: they are encoded up front, 20 bytes each. */
+    public static final int MAX_REQUESTS_PER_STEP = 50_000_000;
     /** A Binding request without attributes is its header alone. */
     private static final int REQUEST_LENGTH = StunCodec.HEADER_LENGTH;
 
@@ -83,7 +85,11 @@ public final class BindingLoadGenerator {
         this.loop = group.next();
         this.server = server;
         this.rate = rate;
-        this.total = (int) Math.round(rate * seconds);
+        long count = Math.round(rate * seconds);
+        if (count > MAX_REQUESTS_PER_STEP) {
+            throw new IllegalArgumentException("at most " + MAX_REQUESTS_PER_STEP + " requests per step, not " + count);
+        }
+        this.total = (int) count;
         this.requests = encodeAll(total);
         this.sentAt = new long[total];
         this.answeredAt = new long[total];
@@ -108,7 +114,7 @@ public final class BindingLoadGenerator {
     }
 
     /** Whether requests leave in segmented sends (UDP GSO) rather than one send per request. */
-    public static boolean segmentedSends(EventLoopGroup group) {
+    private static boolean segmentedSends(EventLoopGroup group) {
         return NettyTransport.datagramChannelClass(group) == EpollDatagramChannel.class
                 && SegmentedDatagramPacket.isSupported();
     }
