@@ -66,9 +66,8 @@ public final class PunchSession implements DatagramSession {
             return size() > MAX_PENDING;
         }
     };
-    /** Targets probed at the probe interval: predictions, reported tuples, adopted sources; value = next time. */
-    private final Map<PunchPath, Long> fixed = new LinkedHashMap<>();
-    private final Map<PunchPath, String> fixedOrigin = new LinkedHashMap<>();
+    /** Targets probed at the probe interval: predictions, reported tuples, adopted sources. */
+    private final Map<PunchPath, FixedTarget> fixed = new LinkedHashMap<>();
     private final Set<PunchPath> confirmed = new HashSet<>();
     private final Set<PunchPath> nominatedByPeer = new HashSet<>();
     /** Sources the peer may have moved to, newest last; a few at most. */
@@ -229,8 +228,7 @@ public final class PunchSession implements DatagramSession {
     }
 
     private void addFixed(PunchPath path, long at, String origin) {
-        fixed.putIfAbsent(path, at);
-        fixedOrigin.putIfAbsent(path, origin);
+        fixed.putIfAbsent(path, new FixedTarget(at, origin));
     }
 
     @Override
@@ -269,8 +267,13 @@ public final class PunchSession implements DatagramSession {
                     LOG.debug("first authenticated probe from {}: adopting its source", path);
                 }
                 // a triggered probe: at once, even where a periodic one was due later
-                fixed.merge(path, state == State.IDLE ? Long.MIN_VALUE : now, Math::min);
-                fixedOrigin.putIfAbsent(path, "adopted the source of the peer's probe");
+                long at = state == State.IDLE ? Long.MIN_VALUE : now;
+                FixedTarget target = fixed.get(path);
+                if (target == null) {
+                    fixed.put(path, new FixedTarget(at, "adopted the source of the peer's probe"));
+                } else {
+                    target.nextAt = Math.min(target.nextAt, at);
+                }
                 if (probe.nominated() && role == PunchRole.CONTROLLED) {
                     nominatedByPeer.add(path);
                     if (confirmed.contains(path)) {
@@ -380,10 +383,11 @@ public final class PunchSession implements DatagramSession {
     }
 
     private void serviceFixed(long now) {
-        for (Map.Entry<PunchPath, Long> e : fixed.entrySet()) {
-            if (e.getValue() <= now && !capReached()) {
-                sendProbe(now, e.getKey(), false, fixedOrigin.getOrDefault(e.getKey(), "probe"));
-                e.setValue(now + config.probeIntervalNanos());
+        for (Map.Entry<PunchPath, FixedTarget> e : fixed.entrySet()) {
+            FixedTarget target = e.getValue();
+            if (target.nextAt <= now && !capReached()) {
+                sendProbe(now, e.getKey(), false, target.origin);
+                target.nextAt = now + config.probeIntervalNanos();
             }
         }
     }
@@ -479,8 +483,8 @@ public final class PunchSession implements DatagramSession {
             case PUNCHING -> {
                 long next = giveUpAt;
                 if (!capReached) {
-                    for (long at : fixed.values()) {
-                        next = Math.min(next, at);
+                    for (FixedTarget target : fixed.values()) {
+                        next = Math.min(next, target.nextAt);
                     }
                     if (!(shotgun instanceof ProbeSchedule.None) && !(probeArrived && !shotgunRunning
                             && plan.strategy() != Strategy.BIRTHDAY_SOCKETS)) {
@@ -498,5 +502,16 @@ public final class PunchSession implements DatagramSession {
             }
             default -> OptionalLong.empty();
         };
+    }
+
+    /** A target probed at the probe interval: when its next probe is due, and why it is probed. */
+    private static final class FixedTarget {
+        private long nextAt;
+        private final String origin;
+
+        private FixedTarget(long nextAt, String origin) {
+            this.nextAt = nextAt;
+            this.origin = origin;
+        }
     }
 }
