@@ -2,9 +2,6 @@ package net.sippunch.agent.lab;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -15,9 +12,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -42,7 +36,7 @@ final class EndpointControl {
     private final String node;
     private final Process process;
     private final PrintWriter in;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final ProcessLines lines;
     /** Lines read by a wait that timed out, oldest first: the next wait reads them before the queue. */
     private final Deque<String> held = new ArrayDeque<>();
 
@@ -50,9 +44,7 @@ final class EndpointControl {
         this.node = node;
         this.process = process;
         this.in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
-        Thread reader = new Thread(this::read, "endpoint-" + node);
-        reader.setDaemon(true);
-        reader.start();
+        this.lines = new ProcessLines(process, "endpoint-" + node);
         next(line -> line.equals("ready"), LINE_WAIT);
     }
 
@@ -119,7 +111,7 @@ final class EndpointControl {
         try {
             while (true) {
                 String line = held.isEmpty()
-                        ? lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        ? lines.poll(deadline)
                         : held.poll();
                 if (line == null) {
                     held.addAll(seen); // held was empty: it ran dry before the queue was polled
@@ -136,17 +128,6 @@ final class EndpointControl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted");
-        }
-    }
-
-    private void read() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            // the endpoint ended
         }
     }
 }

@@ -2,16 +2,10 @@ package net.sippunch.agent.lab;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** The test side of a {@code PunchTestWorker} in a lab namespace: writes its commands, reads its lines. */
@@ -20,15 +14,13 @@ final class TrialControl {
     private final String node;
     private final Process process;
     private final PrintWriter in;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final ProcessLines lines;
 
     TrialControl(String node, Process process) {
         this.node = node;
         this.process = process;
         this.in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
-        Thread reader = new Thread(this::read, "worker-" + node);
-        reader.setDaemon(true);
-        reader.start();
+        this.lines = new ProcessLines(process, "worker-" + node);
         next(l -> l.equals("ready"), Duration.ofSeconds(30));
     }
 
@@ -53,7 +45,7 @@ final class TrialControl {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             while (true) {
-                String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                String line = lines.poll(deadline);
                 if (line == null) {
                     return fail(node + ": no expected line within " + wait
                             + (process.isAlive() ? "" : " (worker exited)"));
@@ -68,17 +60,6 @@ final class TrialControl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted");
-        }
-    }
-
-    private void read() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            // the worker ended
         }
     }
 }
