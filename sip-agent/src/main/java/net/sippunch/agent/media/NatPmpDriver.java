@@ -8,13 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import net.sippunch.traversal.LoopTimer;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.upnp.UpnpEvent;
 import net.sippunch.traversal.upnp.natpmp.NatPmpCodec;
@@ -37,8 +35,7 @@ final class NatPmpDriver {
     private final ScheduledExecutorService loop;
     private final Consumer<UpnpEvent> listener;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private ScheduledFuture<?> timer;
-    private long timerAt;
+    private final LoopTimer timer;
 
     private NatPmpDriver(NatPmpMapping mapping, DatagramSocket socket, ScheduledExecutorService loop,
                          Consumer<UpnpEvent> listener) {
@@ -46,6 +43,10 @@ final class NatPmpDriver {
         this.socket = socket;
         this.loop = loop;
         this.listener = listener;
+        this.timer = new LoopTimer(loop, System::nanoTime, () -> {
+            mapping.handleTimeout(System.nanoTime());
+            pump();
+        });
     }
 
     /**
@@ -122,21 +123,7 @@ final class NatPmpDriver {
         for (Optional<UpnpEvent> e = mapping.pollEvent(); e.isPresent(); e = mapping.pollEvent()) {
             listener.accept(e.get());
         }
-        OptionalLong next = mapping.pollTimeout();
-        if (next.isPresent() && (timer == null || timerAt != next.getAsLong())) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            timerAt = next.getAsLong();
-            timer = loop.schedule(() -> {
-                timer = null;
-                mapping.handleTimeout(System.nanoTime());
-                pump();
-            }, Math.max(0, timerAt - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } else if (next.isEmpty() && timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.rearm(mapping.pollTimeout());
         if (mapping.isClosed()) {
             socket.close();
             closed.complete(null);

@@ -3,14 +3,12 @@ package net.sippunch.traversal.upnp;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import net.sippunch.traversal.LoopTimer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -31,8 +29,7 @@ public final class UpnpMappingDriver {
     private final LongSupplier clock;
     private final Consumer<UpnpEvent> listener;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private ScheduledFuture<?> timer;
-    private long timerAt;
+    private final LoopTimer timer;
 
     /**
      * @param mapping  the procedure to drive (not yet started)
@@ -50,6 +47,10 @@ public final class UpnpMappingDriver {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.timer = new LoopTimer(loop, clock, () -> {
+            mapping.handleTimeout(clock.getAsLong());
+            pump();
+        });
     }
 
     /** Starts the procedure on the loop. */
@@ -109,22 +110,7 @@ public final class UpnpMappingDriver {
             LOG.debug("UPnP {}", e.get());
             listener.accept(e.get());
         }
-        OptionalLong next = mapping.pollTimeout();
-        if (next.isPresent() && (timer == null || timerAt != next.getAsLong())) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            timerAt = next.getAsLong();
-            long delay = Math.max(0, timerAt - clock.getAsLong());
-            timer = loop.schedule(() -> {
-                timer = null;
-                mapping.handleTimeout(clock.getAsLong());
-                pump();
-            }, delay, TimeUnit.NANOSECONDS);
-        } else if (next.isEmpty() && timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.rearm(mapping.pollTimeout());
         if (mapping.isClosed()) {
             closed.complete(null);
         }
