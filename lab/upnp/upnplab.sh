@@ -117,30 +117,26 @@ table ip nat {
 NFT
 }
 
-site_b() {
-    ip -n "$(ns inet)" link add rtrb type veth peer name wan netns "$(ns rtrb)"
-    ip -n "$(ns inet)" link set rtrb master inet up
-    ip -n "$(ns rtrb)" addr add 198.18.2.1/15 dev wan
-    ip -n "$(ns rtrb)" link set wan up
-    ip -n "$(ns rtrb)" link add lan type bridge
-    ip -n "$(ns rtrb)" addr add 10.0.2.1/24 dev lan
-    ip -n "$(ns rtrb)" link set lan up
-    ip -n "$(ns rtrb)" link add clib type veth peer name eth0 netns "$(ns clib)"
-    ip -n "$(ns rtrb)" link set clib master lan up
-    ip netns exec "$(ns rtrb)" sysctl -qw net.ipv4.ip_forward=1
-    ip -n "$(ns clib)" addr add 10.0.2.2/24 dev eth0
-    ip -n "$(ns clib)" link set eth0 up
-    ip -n "$(ns clib)" route add default via 10.0.2.1
-    site_b_rules
+site() { # router-node client-node N: a router on 198.18.N.1 (wan) and 10.0.N.1 (lan), its client on 10.0.N.2
+    local r="$1" c="$2" n="$3"
+    ip -n "$(ns inet)" link add "$r" type veth peer name wan netns "$(ns "$r")"
+    ip -n "$(ns inet)" link set "$r" master inet up
+    ip -n "$(ns "$r")" addr add "198.18.$n.1/15" dev wan
+    ip -n "$(ns "$r")" link set wan up
+    ip -n "$(ns "$r")" link add lan type bridge
+    ip -n "$(ns "$r")" addr add "10.0.$n.1/24" dev lan
+    ip -n "$(ns "$r")" link set lan up
+    ip -n "$(ns "$r")" link add "$c" type veth peer name eth0 netns "$(ns "$c")"
+    ip -n "$(ns "$r")" link set "$c" master lan up
+    ip netns exec "$(ns "$r")" sysctl -qw net.ipv4.ip_forward=1
+    ip -n "$(ns "$c")" addr add "10.0.$n.2/24" dev eth0
+    ip -n "$(ns "$c")" link set eth0 up
+    ip -n "$(ns "$c")" route add default via "10.0.$n.1"
 }
 
 router_rules() {
     local masq
-    case "$nat" in
-        symmetric-random) masq="masquerade fully-random" ;;
-        port-restricted) masq="masquerade" ;;
-        *) die "unknown NAT type '$nat' (symmetric-random or port-restricted)" ;;
-    esac
+    masq="$(masquerade_for "$nat")"
     ip netns exec "$(ns rtr)" nft -f - <<NFT
 table inet filter {
     counter unsolicited {
@@ -252,6 +248,7 @@ up() {
     down
     trap 'echo "upnplab: setup failed, tearing down" >&2; down' ERR
     mkdir -p "$state"
+    masquerade_for "$nat" >/dev/null # an unknown NAT type fails here, before anything is built
     [ -z "$siteb" ] || masquerade_for "$siteb" >/dev/null
     for n in $NODES; do
         if [ -z "$siteb" ] && { [ "$n" = clib ] || [ "$n" = rtrb ]; }; then continue; fi
@@ -264,24 +261,11 @@ up() {
     host stun 198.18.0.21
     ip -n "$(ns stun)" addr add 198.18.0.31/15 dev eth0
     host peer 198.18.0.41
-    # router
-    ip -n "$(ns inet)" link add rtr type veth peer name wan netns "$(ns rtr)"
-    ip -n "$(ns inet)" link set rtr master inet up
-    ip -n "$(ns rtr)" addr add 198.18.1.1/15 dev wan
-    ip -n "$(ns rtr)" link set wan up
-    ip -n "$(ns rtr)" link add lan type bridge
-    ip -n "$(ns rtr)" addr add 10.0.1.1/24 dev lan
-    ip -n "$(ns rtr)" link set lan up
-    ip -n "$(ns rtr)" link add cli type veth peer name eth0 netns "$(ns cli)"
-    ip -n "$(ns rtr)" link set cli master lan up
-    ip netns exec "$(ns rtr)" sysctl -qw net.ipv4.ip_forward=1
-    # client
-    ip -n "$(ns cli)" addr add 10.0.1.2/24 dev eth0
-    ip -n "$(ns cli)" link set eth0 up
-    ip -n "$(ns cli)" route add default via 10.0.1.1
+    site rtr cli 1
     router_rules
     if [ -n "$siteb" ]; then
-        site_b
+        site rtrb clib 2
+        site_b_rules
     fi
     start_stun
     if [ "$upnp" != 0 ]; then
