@@ -164,67 +164,15 @@ public final class PunchSession implements DatagramSession {
         long cap = plan.strategy() == Strategy.INFEASIBLE
                 ? Math.max(config.initialWaitNanos(), 4 * config.probeIntervalNanos()) : config.giveUpNanos();
         giveUpAt = nowNanos + cap;
-        InetSocketAddress reported = peer.reported();
-        peer.upnp().ifPresent(t -> addFixed(new PunchPath(mediaPort, t), nowNanos, "probe to the peer's UPnP tuple"));
-        switch (plan.strategy()) {
-            case SWEEP, CROSSING -> {
-                firstPrediction = peerPredictor.portAt(nowNanos, config.driftAim());
-                addFixed(new PunchPath(mediaPort, new InetSocketAddress(reported.getAddress(), firstPrediction)),
-                        nowNanos, "probe to the predicted port");
-                // aim low: the sweep only moves up. Against a peer that holds one flow, that flow was made
-                // right after its discovery, so no drift is applied; against a crossing sweep, part of it.
-                long shotgunStart = nowNanos + config.initialWaitNanos();
-                int from = plan.strategy() == Strategy.SWEEP ? peerPredictor.portAt(peerPredictor.lastAtNanos(), 0)
-                        : peerPredictor.portAt(shotgunStart, config.driftAim());
-                // the sweep steps by single ports (times the plan's stride): a stride estimated from samples
-                // that other hosts' flows interleave can be a false common factor, a single port never misses
-                int direction = Integer.signum(peerPredictor.stride());
-                shotgun = new ProbeSchedule.PortSweep(mediaPort, reported.getAddress(),
-                        PortPredictor.wrap(from - (long) config.windowBelow() * direction), plan.stride(), direction);
-                shotgunAt = nowNanos + config.initialWaitNanos();
-            }
-            case METHOD_WINDOW -> {
-                int delta = peer.profile().delta();
-                firstPrediction = PortPredictor.wrap((long) reported.getPort() + delta);
-                addFixed(new PunchPath(mediaPort, new InetSocketAddress(reported.getAddress(), firstPrediction)),
-                        nowNanos, "probe to the reported port + delta");
-                shotgun = new ProbeSchedule.MethodWindow(mediaPort, reported.getAddress(), reported.getPort(), delta,
-                        config.windowBelow(), config.windowAbove());
-                shotgunAt = nowNanos + config.initialWaitNanos();
-            }
-            case BIRTHDAY_SPRAY -> {
-                addFixed(new PunchPath(mediaPort, reported), nowNanos, "probe to the reported tuple");
-                shotgun = new ProbeSchedule.RandomSpray(mediaPort, reported.getAddress(), config.randomPortLow(),
-                        random);
-                shotgunAt = nowNanos + config.initialWaitNanos();
-            }
-            case BIRTHDAY_SOCKETS -> {
-                addFixed(new PunchPath(mediaPort, reported), nowNanos, "probe to the reported tuple");
-                shotgun = new ProbeSchedule.SocketFan(extraPorts, reported, config.birthdayRefreshNanos());
-                shotgunAt = nowNanos;
-            }
-            case DIRECT, HOLD, INFEASIBLE -> {
-                addFixed(new PunchPath(mediaPort, reported), nowNanos, "probe to the reported tuple");
-                if (plan.strategy() == Strategy.DIRECT && plan.peer() == MappingClass.SEQUENTIAL) {
-                    firstPrediction = peerPredictor.portAt(nowNanos, config.driftAim());
-                    addFixed(new PunchPath(mediaPort, new InetSocketAddress(reported.getAddress(), firstPrediction)),
-                            nowNanos, "probe to the predicted port");
-                }
-            }
-        }
-        InetSocketAddress peerPrivate = peer.profile().privateTuple();
-        if (sameNat() && peerPrivate.getPort() > 0 && !peerPrivate.getAddress().isAnyLocalAddress()) {
-            addFixed(new PunchPath(mediaPort, peerPrivate), nowNanos,
-                    "probe to the peer's private tuple behind the same NAT");
-        }
+        PunchOpening opening = PunchOpening.of(plan, own, peer, peerPredictor, config, mediaPort, extraPorts, random,
+                nowNanos);
+        opening.targets().forEach((path, origin) -> addFixed(path, nowNanos, origin));
+        shotgun = opening.shotgun();
+        shotgunAt = opening.shotgunAt();
+        firstPrediction = opening.firstPrediction();
         nextShotgunAt = shotgunAt;
         LOG.debug("punch start: {} ({}), first prediction {}", plan.strategy(), plan.explanation(), firstPrediction);
         handleTimeout(nowNanos);
-    }
-
-    /** True when both sides were seen at the same public address: behind one NAT, the private tuple may work. */
-    private boolean sameNat() {
-        return own.reported().getAddress().equals(peer.reported().getAddress());
     }
 
     private void addFixed(PunchPath path, long at, String origin) {
