@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
@@ -75,6 +76,8 @@ public final class Call implements TransactionOwner {
     private boolean cancelWanted;
     private boolean ackSent;
     private boolean lateOffer;
+    private String toTag;
+    private AnswerPreparation preparation;
     private String mediaNote;
     private Integer answerStatus;
     private Long tInvite;
@@ -280,7 +283,10 @@ public final class Call implements TransactionOwner {
 
     // ---------------------------------------------------------------- callee
 
-    /** Handles the initial INVITE: policy, answer, 200 OK, media. */
+    /**
+     * Handles the initial INVITE: policy, 180 Ringing at once, then the answer prepared off the SIP thread
+     * ({@link AnswerPreparation}); {@link #onPrepared} sends the 200 OK.
+     */
     synchronized void onInvite(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
         Request r = event.getRequest();
         inviteServerTransaction = st;
@@ -297,36 +303,64 @@ public final class Call implements TransactionOwner {
                     + decision.status());
             return;
         }
-        String answer;
+        toTag = Utils.getInstance().generateTag(); // the 180's, kept by the final response
+        respondToInvite(Response.RINGING);
+        tProvisional = System.currentTimeMillis();
         try {
             port = env.ports().bind();
-            media = env.negotiations().create(port, false);
-            String offer = body(r);
-            if (offer == null || offer.isBlank()) {
-                lateOffer = true;
-                answer = media.offer();
-            } else {
-                answer = media.answer(offer);
-            }
-        } catch (SdpProblem e) {
-            Response notAcceptable = env.endpoint().newResponse(Response.NOT_ACCEPTABLE_HERE, r);
-            env.endpoint().respond(st, notAcceptable);
-            finish("failed", Response.NOT_ACCEPTABLE_HERE, "offer not acceptable: " + e.getMessage());
-            return;
         } catch (IOException e) {
-            env.endpoint().respond(st, env.endpoint().newResponse(Response.SERVICE_UNAVAILABLE, r));
+            respondToInvite(Response.SERVICE_UNAVAILABLE);
             finish("failed", Response.SERVICE_UNAVAILABLE, e.getMessage());
             return;
         }
-        Response ok = env.endpoint().newResponse(Response.OK, r);
-        ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(Utils.getInstance().generateTag());
+        media = env.negotiations().create(port, false);
+        String offer = body(r);
+        lateOffer = offer == null || offer.isBlank();
+        try {
+            preparation = AnswerPreparation.start(env.sdpPreparation(), media, lateOffer ? null : offer, callId,
+                    this::onPrepared);
+        } catch (RejectedExecutionException e) {
+            respondToInvite(Response.SERVICE_UNAVAILABLE);
+            finish("failed", Response.SERVICE_UNAVAILABLE, "no room to prepare the answer: " + e.getMessage());
+        }
+    }
+
+    /** The prepared answer (or late offer): 200 OK while the call still rings, otherwise only a release. */
+    private synchronized void onPrepared(AnswerPreparation.Outcome outcome) {
+        ThreadContext.put("call", callId);
+        try {
+            preparation = null;
+            if (state != CallState.INCOMING) {
+                media.stop(); // ended meanwhile: release what the negotiation made since finish stopped it
+                LOG.debug("answer prepared after the call ended: nothing sent");
+                return;
+            }
+            if (outcome instanceof AnswerPreparation.Outcome.Ready ready) {
+                sendOk(ready.sdp());
+            } else if (outcome instanceof AnswerPreparation.Outcome.Unacceptable u) {
+                respondToInvite(Response.NOT_ACCEPTABLE_HERE);
+                finish("failed", Response.NOT_ACCEPTABLE_HERE, "offer not acceptable: " + u.problem().getMessage());
+            } else if (outcome instanceof AnswerPreparation.Outcome.Failed f) {
+                respondToInvite(Response.SERVER_INTERNAL_ERROR);
+                finish("failed", Response.SERVER_INTERNAL_ERROR, "answer not prepared: " + f.error());
+            }
+        } catch (SipException | ParseException e) {
+            finish("failed", null, "final response not sent: " + e.getMessage());
+        } finally {
+            ThreadContext.remove("call");
+        }
+    }
+
+    private void sendOk(String answer) throws SipException, ParseException {
+        Response ok = env.endpoint().newResponse(Response.OK, inviteServerTransaction.getRequest());
+        ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(toTag);
         ok.addHeader(env.endpoint().contact(env.config().account().user()));
         ok.setContent(answer, sdpType());
-        dialog = st.getDialog();
+        dialog = inviteServerTransaction.getDialog();
         if (dialog != null) {
             dialog.setApplicationData(this);
         }
-        env.endpoint().respond(st, ok);
+        env.endpoint().respond(inviteServerTransaction, ok);
         tAnswered = System.currentTimeMillis();
         answerStatus = Response.OK;
         state = state.moveTo(CallState.ANSWERED);
@@ -334,6 +368,13 @@ public final class Call implements TransactionOwner {
             startMedia();
         }
         schedule(() -> hangup("maximum call time reached"), env.config().timeouts().maxCall());
+    }
+
+    /** A response without a body to the INVITE, with our To tag. */
+    private void respondToInvite(int status) throws SipException, ParseException {
+        Response response = env.endpoint().newResponse(status, inviteServerTransaction.getRequest());
+        ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(toTag);
+        env.endpoint().respond(inviteServerTransaction, response);
     }
 
     /** The ACK of our 200 OK. */
@@ -357,8 +398,7 @@ public final class Call implements TransactionOwner {
     synchronized void onCancel(ServerTransaction cancel) throws SipException, ParseException {
         env.endpoint().respond(cancel, env.endpoint().newResponse(Response.OK, cancel.getRequest()));
         if (state == CallState.INCOMING && inviteServerTransaction != null) {
-            env.endpoint().respond(inviteServerTransaction,
-                    env.endpoint().newResponse(Response.REQUEST_TERMINATED, inviteServerTransaction.getRequest()));
+            respondToInvite(Response.REQUEST_TERMINATED);
             finish("cancelled", Response.REQUEST_TERMINATED, "cancelled by the caller");
         }
     }
@@ -394,13 +434,27 @@ public final class Call implements TransactionOwner {
                     endReason = reason;
                     sendBye(reason);
                 }
-                case INCOMING, CANCELLING, ENDING, ENDED -> {
+                case INCOMING -> refuseUnanswered(reason);
+                case CANCELLING, ENDING, ENDED -> {
                     // already on its way out
                 }
             }
         } finally {
             ThreadContext.remove("call");
         }
+    }
+
+    /** Callee, answer still being prepared: 480 to the INVITE instead of the 200 OK. */
+    private void refuseUnanswered(String reason) {
+        if (preparation == null) {
+            return;
+        }
+        try {
+            respondToInvite(Response.TEMPORARILY_UNAVAILABLE);
+        } catch (SipException | ParseException e) {
+            LOG.debug("480 not sent: {}", e.toString());
+        }
+        finish("cancelled", Response.TEMPORARILY_UNAVAILABLE, reason + " before the answer was ready");
     }
 
     private void sendBye(String reason) {
@@ -483,6 +537,9 @@ public final class Call implements TransactionOwner {
         state = CallState.ENDED;
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
+        }
+        if (preparation != null) {
+            preparation.abandon();
         }
         MediaCounters counters = rtp != null ? rtp.stop() : null;
         TraversalSummary summary = null;

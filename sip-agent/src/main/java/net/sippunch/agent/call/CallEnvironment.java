@@ -1,6 +1,7 @@
 package net.sippunch.agent.call;
 
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -12,10 +13,12 @@ import net.sippunch.agent.sip.DigestAuthorization;
 import net.sippunch.agent.sip.SipEndpoint;
 
 /**
- * What every call of one agent shares: the SIP endpoint, the config, a timer, the media port range,
- * digest credentials, the default audio, and where a finished call goes.
+ * What every call of one agent shares: the SIP endpoint, the config, a timer, the bounded pool the callee's
+ * SDP is prepared on (off the SIP thread), the media port range, digest credentials, the default audio, and
+ * where a finished call goes.
  */
 public record CallEnvironment(SipEndpoint endpoint, AgentConfig config, ScheduledExecutorService timer,
+                              Executor sdpPreparation,
                               MediaPort.Range ports, MediaLoop mediaLoop, Negotiations negotiations, DigestAuthorization authorization,
                               CallPolicy policy, short[] audio, Path recordDir, RandomGenerator random,
                               Consumer<Call> onEnded) {

@@ -30,8 +30,9 @@ public record CallReport(String callId, String role, String from, String to, Str
     /**
      * The call's time line (epoch milliseconds).
      *
-     * @param invite   INVITE sent (caller) or received (callee)
-     * @param answered 200 OK received (caller) or sent (callee)
+     * @param invite      INVITE sent (caller) or received (callee)
+     * @param provisional first provisional response above 100 received (caller), or 180 Ringing sent (callee)
+     * @param answered    200 OK received (caller) or sent (callee)
      */
     public record Timings(Long invite, Long provisional, Long answered, Long ack, Long firstRtpSent,
                           Long firstRtpReceived, Long ended) {

@@ -14,11 +14,15 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
@@ -48,16 +52,19 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The agent: one SIP endpoint, its registration and keepalives, and its calls. Built from the config
- * in one place and closed in reverse order: calls hung up, un-REGISTER, timer stopped, stack stopped,
- * each step bounded by {@code timeouts.shutdown}.
+ * in one place and closed in reverse order: calls hung up, un-REGISTER, SDP preparations ended, timer
+ * stopped, stack stopped, each step bounded by {@code timeouts.shutdown}.
  */
 public final class UserAgent implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(UserAgent.class);
+    private static final int SDP_PREPARATION_THREADS = 4;
+    private static final int SDP_PREPARATION_QUEUE = 64;
 
     private final AgentConfig config;
     private final SipEndpoint endpoint;
     private final ScheduledExecutorService timer;
+    private final ExecutorService sdpPreparation = sdpPreparationPool();
     private final MediaLoop mediaLoop;
     private final Registration registration;
     private final CallEnvironment env;
@@ -80,7 +87,7 @@ public final class UserAgent implements AutoCloseable {
         this.registration = new Registration(endpoint, account, authorization, timer);
         AgentConfig.Media m = config.media();
         try {
-            this.env = new CallEnvironment(endpoint, config, timer,
+            this.env = new CallEnvironment(endpoint, config, timer, sdpPreparation,
                     new MediaPort.Range(InetAddress.getByName(m.localAddress()), m.portMin(), m.portMax(), random),
                     mediaLoop, negotiations, authorization, new CallPolicy(config.policy()), audio,
                     m.recordDir() == null ? null : Path.of(m.recordDir()), random, this::ended);
@@ -152,6 +159,22 @@ public final class UserAgent implements AutoCloseable {
         agent.upnp = upnp;
         agent.startKeepalive();
         return agent;
+    }
+
+    /**
+     * The callee's SDP preparation pool: a few daemon threads, started on demand, with a bounded queue (an
+     * INVITE beyond it is answered 503).
+     */
+    private static ExecutorService sdpPreparationPool() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(SDP_PREPARATION_THREADS, SDP_PREPARATION_THREADS,
+                10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SDP_PREPARATION_QUEUE), r -> {
+                    Thread t = new Thread(r, "sdp-preparation-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private void startKeepalive() {
@@ -323,6 +346,14 @@ public final class UserAgent implements AutoCloseable {
         }
         if (unregister) {
             await(registration.unregister(), bound, "un-REGISTER");
+        }
+        sdpPreparation.shutdownNow(); // answers still being prepared belong to calls that have ended
+        try {
+            if (!sdpPreparation.awaitTermination(bound, TimeUnit.SECONDS)) {
+                LOG.warn("shutdown: gave up waiting for SDP preparations after {} s", bound);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
         if (upnp != null) {

@@ -96,7 +96,9 @@ public final class PunchNegotiation implements MediaNegotiation {
     private PunchEvent outcome;
     private long startedAt;
     private String failure;
-    private MediaPortMapping upnp;
+    /** Written by the thread preparing the SDP, read by {@link #stop()} on another. */
+    private volatile MediaPortMapping upnp;
+    private boolean stopped; // guarded by this
     private Optional<InetSocketAddress> upnpTuple = Optional.empty();
 
     public PunchNegotiation(Settings settings, MediaLoop loop, MediaPort port, boolean caller, RandomGenerator random) {
@@ -159,7 +161,12 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
         if (settings.upnp().isPresent() && upnp == null) {
             // the method's first step: map the media port on the LAN's IGD, before discovery
-            upnp = new MediaPortMapping(settings.upnp().get(), port.port());
+            synchronized (this) {
+                if (stopped) {
+                    throw new SdpProblem("stopped before discovery");
+                }
+                upnp = new MediaPortMapping(settings.upnp().get(), port.port());
+            }
             upnp.await();
         }
         InetSocketAddress privateTuple = privateTuple();
@@ -309,11 +316,20 @@ public final class PunchNegotiation implements MediaNegotiation {
         return true;
     }
 
+    /**
+     * Stops discovery, probing and keepalives, and deletes the UPnP mapping; may be called from another thread
+     * than the one preparing the offer or answer (a call cancelled meanwhile), and again.
+     */
     @Override
     public void stop() {
         task.worker().execute(task::stop);
-        if (upnp != null) {
-            upnp.close();
+        MediaPortMapping mapping;
+        synchronized (this) {
+            stopped = true;
+            mapping = upnp;
+        }
+        if (mapping != null) {
+            mapping.close();
         }
     }
 
