@@ -1,0 +1,106 @@
+package net.sippunch.agent.interop;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import net.sippunch.agent.call.CallEnvironment;
+import net.sippunch.agent.media.Codec;
+import net.sippunch.agent.media.MediaNegotiation;
+import net.sippunch.agent.media.MediaPath;
+import net.sippunch.agent.media.PlainRtpNegotiation;
+import net.sippunch.agent.media.SdpProblem;
+import net.sippunch.agent.media.TraversalSummary;
+
+/**
+ * Plain negotiation whose answer waits until the test opens its {@link Gate}, as a NAT traversal answer waits
+ * for discovery. The gate counts answers entered and negotiations stopped.
+ */
+final class HeldNegotiation implements MediaNegotiation {
+
+    /** Shared by every call of one agent. */
+    static final class Gate {
+        final Semaphore entered = new Semaphore(0);
+        final Semaphore stopped = new Semaphore(0);
+        final CountDownLatch open = new CountDownLatch(1);
+        private final boolean interruptible;
+
+        /**
+         * @param interruptible true: an interrupt ends the wait with an SdpProblem (as discovery does); false:
+         *                      the answer ignores it and comes when the gate opens
+         */
+        Gate(boolean interruptible) {
+            this.interruptible = interruptible;
+        }
+
+        /** The agent's negotiation factory. */
+        CallEnvironment.Negotiations negotiations() {
+            SplittableRandom ids = new SplittableRandom(7);
+            return (port, caller) -> new HeldNegotiation(this,
+                    new PlainRtpNegotiation("127.0.0.1", port.port(), List.of(Codec.PCMU, Codec.PCMA), ids.nextLong()));
+        }
+    }
+
+    private final Gate gate;
+    private final PlainRtpNegotiation plain;
+
+    private HeldNegotiation(Gate gate, PlainRtpNegotiation plain) {
+        this.gate = gate;
+        this.plain = plain;
+    }
+
+    @Override
+    public String offer() throws SdpProblem {
+        return plain.offer();
+    }
+
+    @Override
+    public String answer(String offer) throws SdpProblem {
+        gate.entered.release();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                gate.open.await();
+                break;
+            } catch (InterruptedException e) {
+                if (gate.interruptible) {
+                    Thread.currentThread().interrupt();
+                    throw new SdpProblem("interrupted while held");
+                }
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return plain.answer(offer);
+    }
+
+    @Override
+    public void acceptAnswer(String answer) throws SdpProblem {
+        plain.acceptAnswer(answer);
+    }
+
+    @Override
+    public CompletableFuture<MediaPath> start() {
+        return plain.start();
+    }
+
+    @Override
+    public boolean handleOther(InetSocketAddress source, byte[] datagram) {
+        return plain.handleOther(source, datagram);
+    }
+
+    @Override
+    public void stop() {
+        plain.stop();
+        gate.stopped.release();
+    }
+
+    @Override
+    public TraversalSummary summary() {
+        return plain.summary();
+    }
+}
