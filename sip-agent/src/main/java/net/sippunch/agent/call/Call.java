@@ -42,8 +42,8 @@ import org.apache.logging.log4j.ThreadContext;
 
 /**
  * One call, caller or callee side: its signalling state machine ({@link CallState}), its media port,
- * negotiation and RTP session, and its report. Methods are called from the SIP stack's threads and the
- * agent's timer; the object's lock serialises them.
+ * negotiation and RTP session, and its report. Methods are called from the SIP stack's threads, the agent's
+ * timer and (the callee's prepared answer) its SDP preparation pool; the object's lock serialises them.
  */
 public final class Call implements TransactionOwner {
 
@@ -304,7 +304,12 @@ public final class Call implements TransactionOwner {
             return;
         }
         toTag = Utils.getInstance().generateTag(); // the 180's, kept by the final response
-        respondToInvite(Response.RINGING);
+        try {
+            respondToInvite(Response.RINGING);
+        } catch (SipException e) {
+            finish("failed", null, "180 not sent: " + e.getMessage());
+            return;
+        }
         tProvisional = System.currentTimeMillis();
         try {
             port = env.ports().bind();

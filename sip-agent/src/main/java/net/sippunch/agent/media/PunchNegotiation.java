@@ -174,6 +174,12 @@ public final class PunchNegotiation implements MediaNegotiation {
                 .withTotalCap(settings.discoveryCap());
         CompletableFuture<DiscoveryOutcome> done = new CompletableFuture<>();
         task.worker().execute(() -> {
+            synchronized (this) {
+                if (stopped) { // the call ended while the SDP was being prepared: no discovery on its port
+                    done.completeExceptionally(new IOException("stopped before discovery"));
+                    return;
+                }
+            }
             try {
                 DiscoveryClient client = new DiscoveryClient(config, privateTuple, port.port(), random,
                         System.nanoTime());
@@ -322,12 +328,12 @@ public final class PunchNegotiation implements MediaNegotiation {
      */
     @Override
     public void stop() {
-        task.worker().execute(task::stop);
         MediaPortMapping mapping;
         synchronized (this) {
-            stopped = true;
+            stopped = true; // first: a discovery queued on the loop after this does not start
             mapping = upnp;
         }
+        task.worker().execute(task::stop);
         if (mapping != null) {
             mapping.close();
         }
