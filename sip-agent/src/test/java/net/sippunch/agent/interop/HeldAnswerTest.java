@@ -35,6 +35,7 @@ class HeldAnswerTest {
     private static final int ALICE = 42010;
     private static final int BOB = 42020;
     private static final int RAW = 42030;
+    private static final int SILENT = 42040;
     private static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 42990 RTP/AVP 0\r\na=rtcp-mux\r\n";
 
@@ -163,6 +164,77 @@ class HeldAnswerTest {
             for (Thread t : Thread.getAllStackTraces().keySet()) {
                 if (t.getName().startsWith("sdp-preparation-")) {
                     t.join(10_000); // a pool thread may still be on its way out after the pool reported termination
+                    assertFalse(t.isAlive(), "a preparation thread outlived the agent: " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnacceptableOfferGets488AndAFailedPreparation500() throws Exception {
+        HeldNegotiation.Gate gate = new HeldNegotiation.Gate(false);
+        gate.open.countDown();
+        try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, ALICE, 42100, 42199, 440, 0, null, null));
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null, null),
+                     gate.negotiations())) {
+            LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
+            bob.onCallEnded(bobsCalls::add);
+            gate.fault = new net.sippunch.agent.media.SdpProblem("no common codec (test)");
+            CallReport caller = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(2), null, null))
+                    .done().get(15, TimeUnit.SECONDS);
+            CallReport callee = bobsCalls.poll(10, TimeUnit.SECONDS);
+            assertEquals("rejected", caller.outcome(), caller.toJson());
+            assertEquals(Response.NOT_ACCEPTABLE_HERE, caller.sipStatus(), caller.toJson());
+            assertNotNull(callee, "bob's report");
+            assertEquals("failed", callee.outcome(), callee.toJson());
+            assertEquals(Response.NOT_ACCEPTABLE_HERE, callee.sipStatus(), callee.toJson());
+
+            gate.fault = new IllegalStateException("negotiation broke (test)");
+            caller = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(2), null, null))
+                    .done().get(15, TimeUnit.SECONDS);
+            callee = bobsCalls.poll(10, TimeUnit.SECONDS);
+            assertEquals("rejected", caller.outcome(), caller.toJson());
+            assertEquals(Response.SERVER_INTERNAL_ERROR, caller.sipStatus(), caller.toJson());
+            assertNotNull(callee, "bob's report");
+            assertEquals("failed", callee.outcome(), callee.toJson());
+            assertEquals(Response.SERVER_INTERNAL_ERROR, callee.sipStatus(), callee.toJson());
+            assertTrue(callee.reason().contains("negotiation broke (test)"), callee.toJson());
+            assertEquals(0, bob.activeCalls());
+        }
+    }
+
+    /**
+     * NAT traversal mode with a discovery server that never answers: the answer waits for discovery, the caller
+     * still hears the 180 and its CANCEL ends the call at once on both sides.
+     */
+    @Test
+    void cancelDuringDiscoveryEndsTheCallOnBothSides() throws Exception {
+        String discovery = "discovery:\n  servers: [\"127.0.0.1:" + SILENT + "\"]\n  timeoutMillis: 60000\n";
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), SILENT))) {
+            silent.setSoTimeout(10_000);
+            LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
+            try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, ALICE, 42100, 42199, 440, 0, null, null));
+                 UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null,
+                         discovery))) {
+                bob.onCallEnded(bobsCalls::add);
+                Call call = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(2), null, null));
+                DatagramPacket request = new DatagramPacket(new byte[1500], 1500);
+                silent.receive(request); // bob's discovery has started from its media port
+                assertTrue(request.getPort() >= 42200 && request.getPort() <= 42299, "from bob's media port");
+                call.hangup("caller gave up");
+                CallReport caller = call.done().get(15, TimeUnit.SECONDS);
+                assertEquals("cancelled", caller.outcome(), caller.toJson());
+                assertEquals(Response.REQUEST_TERMINATED, caller.sipStatus(), caller.toJson());
+                assertNotNull(caller.timings().provisional(), "the 180 came while bob was discovering");
+                CallReport callee = bobsCalls.poll(10, TimeUnit.SECONDS);
+                assertNotNull(callee, "bob's report");
+                assertEquals("cancelled", callee.outcome(), callee.toJson());
+                assertEquals(Response.REQUEST_TERMINATED, callee.sipStatus(), callee.toJson());
+                assertEquals(null, callee.traversal().localProfile(), "discovery abandoned: " + callee.toJson());
+            }
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().startsWith("sdp-preparation-")) {
+                    t.join(10_000);
                     assertFalse(t.isAlive(), "a preparation thread outlived the agent: " + t);
                 }
             }

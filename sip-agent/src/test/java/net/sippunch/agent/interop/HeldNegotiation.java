@@ -25,6 +25,8 @@ final class HeldNegotiation implements MediaNegotiation {
         final Semaphore entered = new Semaphore(0);
         final Semaphore stopped = new Semaphore(0);
         final CountDownLatch open = new CountDownLatch(1);
+        /** Thrown by the answer once the gate is open (an SdpProblem or a RuntimeException), null: none. */
+        volatile Exception fault;
         private final boolean interruptible;
 
         /**
@@ -74,6 +76,13 @@ final class HeldNegotiation implements MediaNegotiation {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        Exception f = gate.fault;
+        if (f instanceof SdpProblem problem) {
+            throw problem;
+        }
+        if (f instanceof RuntimeException e) {
+            throw e;
         }
         return plain.answer(offer);
     }
