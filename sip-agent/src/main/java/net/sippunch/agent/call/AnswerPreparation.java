@@ -59,6 +59,22 @@ final class AnswerPreparation {
         return p;
     }
 
+    /**
+     * Prepares on the calling thread, for a negotiation that does not wait ({@link
+     * MediaNegotiation#preparationWaits()} false).
+     *
+     * @param offer the INVITE's offer, or null for a late offer
+     */
+    static Outcome prepare(MediaNegotiation media, String offer) {
+        try {
+            return new Outcome.Ready(offer == null ? media.offer() : media.answer(offer));
+        } catch (SdpProblem e) {
+            return new Outcome.Unacceptable(e);
+        } catch (RuntimeException e) {
+            return new Outcome.Failed(e);
+        }
+    }
+
     /** Gives the preparation up: not started yet, it will not start; running, its thread is interrupted. */
     synchronized void abandon() {
         abandoned = true;
@@ -77,11 +93,7 @@ final class AnswerPreparation {
         ThreadContext.put("call", callId);
         Outcome outcome;
         try {
-            outcome = new Outcome.Ready(offer == null ? media.offer() : media.answer(offer));
-        } catch (SdpProblem e) {
-            outcome = new Outcome.Unacceptable(e);
-        } catch (RuntimeException e) {
-            outcome = new Outcome.Failed(e);
+            outcome = prepare(media, offer);
         } finally {
             synchronized (this) {
                 preparing = null;

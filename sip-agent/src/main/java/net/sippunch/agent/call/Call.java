@@ -284,8 +284,9 @@ public final class Call implements TransactionOwner {
     // ---------------------------------------------------------------- callee
 
     /**
-     * Handles the initial INVITE: policy, 180 Ringing at once, then the answer prepared off the SIP thread
-     * ({@link AnswerPreparation}); {@link #onPrepared} sends the 200 OK.
+     * Handles the initial INVITE: policy, then the answer. A negotiation that waits (discovery, UPnP) gets
+     * 180 Ringing at once and its answer prepared off the SIP thread ({@link AnswerPreparation}); one that
+     * does not (plain mode) answers at once. {@link #answerWith} sends the 200 OK.
      */
     synchronized void onInvite(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
         Request r = event.getRequest();
@@ -303,14 +304,7 @@ public final class Call implements TransactionOwner {
                     + decision.status());
             return;
         }
-        toTag = Utils.getInstance().generateTag(); // the 180's, kept by the final response
-        try {
-            respondToInvite(Response.RINGING);
-        } catch (SipException e) {
-            finish("failed", null, "180 not sent: " + e.getMessage());
-            return;
-        }
-        tProvisional = System.currentTimeMillis();
+        toTag = Utils.getInstance().generateTag(); // kept by every response to this INVITE
         try {
             port = env.ports().bind();
         } catch (IOException e) {
@@ -321,6 +315,17 @@ public final class Call implements TransactionOwner {
         media = env.negotiations().create(port, false);
         String offer = body(r);
         lateOffer = offer == null || offer.isBlank();
+        if (!media.preparationWaits()) {
+            answerWith(AnswerPreparation.prepare(media, lateOffer ? null : offer));
+            return;
+        }
+        try {
+            respondToInvite(Response.RINGING);
+        } catch (SipException e) {
+            finish("failed", null, "180 not sent: " + e.getMessage());
+            return;
+        }
+        tProvisional = System.currentTimeMillis();
         try {
             preparation = AnswerPreparation.start(env.sdpPreparation(), media, lateOffer ? null : offer, callId,
                     this::onPrepared);
@@ -330,7 +335,7 @@ public final class Call implements TransactionOwner {
         }
     }
 
-    /** The prepared answer (or late offer): 200 OK while the call still rings, otherwise only a release. */
+    /** The answer prepared off the SIP thread: 200 OK while the call still rings, otherwise only a release. */
     private synchronized void onPrepared(AnswerPreparation.Outcome outcome) {
         ThreadContext.put("call", callId);
         try {
@@ -340,6 +345,15 @@ public final class Call implements TransactionOwner {
                 LOG.debug("answer prepared after the call ended: nothing sent");
                 return;
             }
+            answerWith(outcome);
+        } finally {
+            ThreadContext.remove("call");
+        }
+    }
+
+    /** The final response for a prepared answer (or late offer): 200 OK, 488 or 500. */
+    private void answerWith(AnswerPreparation.Outcome outcome) {
+        try {
             if (outcome instanceof AnswerPreparation.Outcome.Ready ready) {
                 sendOk(ready.sdp());
             } else if (outcome instanceof AnswerPreparation.Outcome.Unacceptable u) {
@@ -351,8 +365,6 @@ public final class Call implements TransactionOwner {
             }
         } catch (SipException | ParseException e) {
             finish("failed", null, "final response not sent: " + e.getMessage());
-        } finally {
-            ThreadContext.remove("call");
         }
     }
 

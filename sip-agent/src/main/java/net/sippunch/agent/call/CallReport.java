@@ -31,7 +31,8 @@ public record CallReport(String callId, String role, String from, String to, Str
      * The call's time line (epoch milliseconds).
      *
      * @param invite      INVITE sent (caller) or received (callee)
-     * @param provisional first provisional response above 100 received (caller), or 180 Ringing sent (callee)
+     * @param provisional first provisional response above 100 received (caller), or 180 Ringing sent (callee in
+     *                    traversal mode; null in plain mode, which answers at once)
      * @param answered    200 OK received (caller) or sent (callee)
      */
     public record Timings(Long invite, Long provisional, Long answered, Long ack, Long firstRtpSent,

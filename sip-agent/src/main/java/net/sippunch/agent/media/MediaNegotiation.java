@@ -20,6 +20,15 @@ public interface MediaNegotiation {
     /** The SDP answer to the peer's offer. */
     String answer(String offer) throws SdpProblem;
 
+    /**
+     * True when {@link #offer()} or {@link #answer(String)} may wait on the network (discovery, the UPnP
+     * step): the callee then rings at once and prepares its answer off the SIP thread. Plain mode answers
+     * at once, with no 180.
+     */
+    default boolean preparationWaits() {
+        return false;
+    }
+
     /** Takes the peer's answer to our offer. */
     void acceptAnswer(String answer) throws SdpProblem;
 

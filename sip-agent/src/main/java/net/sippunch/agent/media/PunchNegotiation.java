@@ -117,6 +117,12 @@ public final class PunchNegotiation implements MediaNegotiation {
         return render(settings.codecs().stream().map(Codec::payloadType).toList(), true, false);
     }
 
+    /** Discovery (and the UPnP step) run before the offer or answer: yes. */
+    @Override
+    public boolean preparationWaits() {
+        return true;
+    }
+
     @Override
     public String answer(String offer) throws SdpProblem {
         PlainSdp remote = PlainSdp.parse(offer);

@@ -54,6 +54,11 @@ final class HeldNegotiation implements MediaNegotiation {
     }
 
     @Override
+    public boolean preparationWaits() {
+        return true;
+    }
+
+    @Override
     public String offer() throws SdpProblem {
         return plain.offer();
     }
