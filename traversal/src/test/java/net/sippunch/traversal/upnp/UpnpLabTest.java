@@ -97,13 +97,7 @@ class UpnpLabTest {
             // a new flow after deletion: the router drops it (its counter says so), so it cannot reach the client
             long before = unsolicited();
             send(50003, "hello-3");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (unsolicited() == before) {
-                if (System.nanoTime() > deadline) {
-                    fail("the router never saw the packet sent after deletion");
-                }
-                Thread.onSpinWait();
-            }
+            awaitUnsolicitedAbove(before);
             reader.join(TimeUnit.SECONDS.toMillis(10));
             lines.drainTo(seen);
             assertTrue(seen.stream().noneMatch(l -> l.contains("hello-3")), String.join("\n", seen));
@@ -137,18 +131,23 @@ class UpnpLabTest {
 
             long before = unsolicited();
             send(port, 50012, "pmp-2");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (unsolicited() == before) {
-                if (System.nanoTime() > deadline) {
-                    fail("the router never saw the packet sent after deletion");
-                }
-                Thread.onSpinWait();
-            }
+            awaitUnsolicitedAbove(before);
             reader.join(TimeUnit.SECONDS.toMillis(10));
             lines.drainTo(seen);
             assertTrue(seen.stream().noneMatch(l -> l.contains("pmp-2")), String.join("\n", seen));
         } finally {
             client.destroyForcibly();
+        }
+    }
+
+    /** Waits (20 s at most) until the router's unsolicited-drop counter passes {@code before}. */
+    private static void awaitUnsolicitedAbove(long before) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (unsolicited() == before) {
+            if (System.nanoTime() > deadline) {
+                fail("the router never saw the packet sent after deletion");
+            }
+            Thread.onSpinWait();
         }
     }
 
