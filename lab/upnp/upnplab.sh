@@ -91,32 +91,6 @@ masquerade_for() {
     esac
 }
 
-site_b_rules() {
-    local masq
-    masq="$(masquerade_for "$siteb")"
-    ip netns exec "$(ns rtrb)" nft -f - <<NFT
-table inet filter {
-    counter unsolicited {
-    }
-    chain input { type filter hook input priority filter; policy drop;
-        iifname "lo" accept
-        ct state established,related accept
-        iifname "lan" accept
-        iifname "wan" counter name "unsolicited" drop
-    }
-    chain forward { type filter hook forward priority filter; policy drop;
-        ct state established,related accept
-        iifname "lan" accept
-        iifname "wan" counter name "unsolicited" drop
-    }
-}
-table ip nat {
-    chain post { type nat hook postrouting priority srcnat; ip saddr 10.0.2.0/24 oifname "wan" $masq
-    }
-}
-NFT
-}
-
 site() { # router-node client-node N: a router on 198.18.N.1 (wan) and 10.0.N.1 (lan), its client on 10.0.N.2
     local r="$1" c="$2" n="$3"
     ip -n "$(ns inet)" link add "$r" type veth peer name wan netns "$(ns "$r")"
@@ -134,10 +108,12 @@ site() { # router-node client-node N: a router on 198.18.N.1 (wan) and 10.0.N.1 
     ip -n "$(ns "$c")" route add default via "10.0.$n.1"
 }
 
-router_rules() {
+nat_rules() { # router-node N nat-type input-rule forward-rule
+    # a stateful filter (what comes in from wan unasked is dropped and counted, plus the two given rules) and
+    # the masquerade of 10.0.N.0/24 for the NAT type
     local masq
-    masq="$(masquerade_for "$nat")"
-    ip netns exec "$(ns rtr)" nft -f - <<NFT
+    masq="$(masquerade_for "$3")"
+    ip netns exec "$(ns "$1")" nft -f - <<NFT
 table inet filter {
     counter unsolicited {
     }
@@ -145,19 +121,24 @@ table inet filter {
         iifname "lo" accept
         ct state established,related accept
         iifname "lan" accept
-        iifname "wan" ip saddr { 198.18.0.21, 198.18.0.31 } udp sport { 3478, 3479 } accept comment "STUN answers for miniupnpd"
+        $4
         iifname "wan" counter name "unsolicited" drop
     }
     chain forward { type filter hook forward priority filter; policy drop;
         ct state established,related accept
         iifname "lan" accept
-        ct status dnat accept comment "what miniupnpd maps"
+        $5
     }
 }
 table ip nat {
-    chain post { type nat hook postrouting priority srcnat; ip saddr 10.0.1.0/24 oifname "wan" $masq
+    chain post { type nat hook postrouting priority srcnat; ip saddr 10.0.$2.0/24 oifname "wan" $masq
     }
 }
+NFT
+}
+
+miniupnpd_chains() { # the table and chains miniupnpd (nftables build) puts its rules in, on site a's router
+    ip netns exec "$(ns rtr)" nft -f - <<NFT
 table inet miniupnpd {
     chain miniupnpd {
     }
@@ -262,10 +243,13 @@ up() {
     ip -n "$(ns stun)" addr add 198.18.0.31/15 dev eth0
     host peer 198.18.0.41
     site rtr cli 1
-    router_rules
+    nat_rules rtr 1 "$nat" \
+        'iifname "wan" ip saddr { 198.18.0.21, 198.18.0.31 } udp sport { 3478, 3479 } accept comment "STUN answers for miniupnpd"' \
+        'ct status dnat accept comment "what miniupnpd maps"'
+    miniupnpd_chains
     if [ -n "$siteb" ]; then
         site rtrb clib 2
-        site_b_rules
+        nat_rules rtrb 2 "$siteb" "" 'iifname "wan" counter name "unsolicited" drop'
     fi
     start_stun
     if [ "$upnp" != 0 ]; then
