@@ -132,6 +132,12 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
      * May be called from any thread.
      */
     public void send(Transmit transmit) {
+        if (loop.inEventLoop()) {
+            if (!closed) {
+                send(transmit, true);
+            }
+            return;
+        }
         loop.execute(() -> {
             if (!closed) {
                 send(transmit, true);

@@ -10,34 +10,30 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
-import net.sippunch.traversal.discovery.DiscoveryClient;
-import net.sippunch.traversal.discovery.DiscoveryConfig;
-import net.sippunch.traversal.discovery.DiscoveryOutcome;
-import net.sippunch.traversal.punch.PunchConfig;
-import net.sippunch.traversal.punch.PunchEndpoint;
-import net.sippunch.traversal.punch.PunchEvent;
-import net.sippunch.traversal.punch.PunchRole;
-import net.sippunch.traversal.punch.PunchSession;
+import net.sippunch.traversal.call.CallTraversal;
+import net.sippunch.traversal.call.TraversalEvent;
+import net.sippunch.traversal.nat.NatProfile;
 
 /**
- * One media port on real sockets, through a call's traversal: discovery from the media port, then the
- * punch engine on the same port (plus the extra sockets its plan needs, bound on the same local address).
- * Both run on one {@link DatagramSessionDriver}, which hands its sockets from the {@link DiscoveryClient}
- * to the {@link PunchSession}. Datagrams neither consumes (RTP, RTCP) go to the owner's handler.
+ * One media port on real sockets, driving a call's {@link CallTraversal}: discovery from the media port,
+ * then the punch engine on the same port, plus the birthday sockets its plan asks for (bound on the same
+ * local address when the traversal reports {@link TraversalEvent.SocketsWanted}). Everything runs on one
+ * event loop, so neither the traversal nor the owner's handlers need locks. Datagrams the traversal does
+ * not consume (RTP, RTCP) go to the owner's handler ({@link #onUnhandled}); RTP leaves through
+ * {@link #send}.
  *
  * <pre>
  * NettyMediaPort port = NettyMediaPort.open(loop, new InetSocketAddress(0)).join();
- * DiscoveryOutcome found = port.discover(discoveryConfig, random).join();
- * // ... offer/answer ...
- * PunchEvent outcome = port.punch(punchConfig, role, own, peer, random, session -> { }).join();
+ * CallTraversal side = new CallTraversal(settings, role, credentials, port.privateTuple(server), upnp, random);
+ * port.run(side, event -> { ... });               // on the loop, after discovery, punching, consent ...
+ * port.execute(() -> side.peer(System.nanoTime(), peerEndpoint));   // when the SDP answer is known
  * </pre>
  */
 public final class NettyMediaPort implements AutoCloseable {
 
-    /** The session of a port between its jobs: it consumes nothing and wants no timer. */
+    /** The session of a port before its traversal starts: it consumes nothing and wants no timer. */
     private static final class Idle implements DatagramSession {
         @Override
         public boolean handleDatagram(long nowNanos, int localPort, InetSocketAddress source, byte[] payload) {
@@ -63,8 +59,8 @@ public final class NettyMediaPort implements AutoCloseable {
     private final EventLoop loop;
     private final DatagramSessionDriver<DatagramSession> driver;
     private final InetSocketAddress local;
-    /** Runs on the loop after every input to the current session; replaced by each job. */
-    private volatile Consumer<DatagramSession> progress = s -> { };
+    /** Runs on the loop after every input to the current session; set by {@link #run}. */
+    private volatile Runnable progress = () -> { };
     private volatile List<InetSocketAddress> extra = List.of();
     private volatile boolean closed;
 
@@ -86,7 +82,7 @@ public final class NettyMediaPort implements AutoCloseable {
         return DatagramSessionDriver.<DatagramSession>start(loop, List.of(local), (bound, now) -> new Idle(),
                         session -> {
                             if (self[0] != null) {
-                                self[0].progress.accept(session);
+                                self[0].progress.run();
                             }
                         })
                 .thenApply(driver -> {
@@ -95,107 +91,90 @@ public final class NettyMediaPort implements AutoCloseable {
                 });
     }
 
+    /** The event loop every socket, timer and handler of this port runs on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
     /** The media port's bound address. */
     public InetSocketAddress localAddress() {
         return local;
     }
 
-    /** The extra sockets the punch plan asked for, once {@link #punch} has bound them. */
+    /** The media port as the host sees it toward {@code server}: the route's local IP for a wildcard bind. */
+    public InetSocketAddress privateTuple(InetSocketAddress server) {
+        return NettyDiscovery.privateTuple(local, server);
+    }
+
+    /** The birthday sockets the punch plan asked for, once bound. */
     public List<InetSocketAddress> extraAddresses() {
         return extra;
     }
 
-    /** Datagrams the current session does not consume go to {@code handler}, on the loop. */
+    /** Datagrams the traversal does not consume go to {@code handler}, on the loop. */
     public void onUnhandled(DatagramSessionDriver.Unhandled handler) {
         driver.onUnhandled(handler);
     }
 
-    /** Sends a datagram from one of this port's sockets, outside the sessions (RTP). Any thread. */
+    /** Sends a datagram from one of this port's sockets, outside the traversal (RTP). Any thread. */
     public void send(Transmit transmit) {
         driver.send(transmit);
     }
 
     /**
-     * Runs discovery from the media port. The socket stays open afterwards, for the punch.
+     * Installs {@code traversal} on the port and starts it. After every input, its events go to
+     * {@code listener} on the loop ({@link TraversalEvent.SocketsWanted} is served here first: the sockets
+     * are bound on the media port's local address and handed to the traversal). Call it once per port.
      *
-     * @return the outcome; never fails except when the port is closed
+     * @param listener consumes every event; it must not block
      */
-    public CompletableFuture<DiscoveryOutcome> discover(DiscoveryConfig config, RandomGenerator random) {
-        CompletableFuture<DiscoveryOutcome> outcome = new CompletableFuture<>();
-        if (closed) {
-            outcome.completeExceptionally(new IllegalStateException("media port closed"));
-            return outcome;
-        }
-        InetSocketAddress privateTuple = NettyDiscovery.privateTuple(local, config.servers().get(0));
-        loop.execute(() -> {
-            DiscoveryClient client = new DiscoveryClient(config, privateTuple, local.getPort(), random,
-                    System.nanoTime());
-            progress = s -> {
-                if (s == client && !outcome.isDone()) {
-                    client.outcome().ifPresent(o -> {
-                        // discovery is over: later answers are unhandled, not fed to a finished client
-                        driver.replaceSession(new Idle(), idle -> { });
-                        outcome.complete(o);
-                    });
-                }
-            };
-            driver.replaceSession(client, c -> { });
-        });
-        return outcome;
+    public void run(CallTraversal traversal, Consumer<TraversalEvent> listener) {
+        install(traversal, listener);
+        driver.replaceSession(traversal, t -> traversal.start(System.nanoTime()));
     }
 
-    /**
-     * Starts punching from the media port: builds the session, binds the extra sockets its plan needs on
-     * the media port's local address, hands it the sockets and starts it. The callee calls this as soon as
-     * its answer is sent, the caller when the answer arrives. Call it once per port.
-     *
-     * @param own        this side; its profile's private tuple names the media port
-     * @param peer       the peer; its sample times on {@link System#nanoTime()}'s clock
-     * @param onProgress runs on the loop after every input to the session, to pull events
-     *                   ({@link PunchSession#pollEvent()}); it must not block
-     * @return the {@link PunchEvent.Settled} or {@link PunchEvent.GaveUp} event; the session keeps running
-     *         (consent checks, keepalives) until the port is closed
-     */
-    public CompletableFuture<PunchEvent> punch(PunchConfig config, PunchRole role, PunchEndpoint own,
-                                               PunchEndpoint peer, RandomGenerator random,
-                                               Consumer<PunchSession> onProgress) {
-        PunchSession session = new PunchSession(config, role, own, peer, random);
-        int extraSockets = session.plan().extraSockets(config);
-        InetSocketAddress any = new InetSocketAddress(local.getAddress(), 0);
-        CompletableFuture<PunchEvent> outcome = new CompletableFuture<>();
-        if (closed) {
-            outcome.completeExceptionally(new IllegalStateException("media port closed"));
-            return outcome;
+    private void install(CallTraversal traversal, Consumer<TraversalEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (traversal.mediaPort() != local.getPort()) {
+            throw new IllegalArgumentException("the traversal's media port " + traversal.mediaPort()
+                    + " is not this port's " + local.getPort());
         }
-        progress = s -> {
-            if (s == session) {
-                onProgress.accept(session);
-                session.outcome().ifPresent(outcome::complete);
+        progress = () -> {
+            for (Optional<TraversalEvent> e = traversal.pollEvent(); e.isPresent(); e = traversal.pollEvent()) {
+                if (e.get() instanceof TraversalEvent.SocketsWanted wanted) {
+                    bindBirthdaySockets(traversal, wanted.count());
+                }
+                listener.accept(e.get());
             }
         };
-        // installed at once, started once its extra sockets are bound: a probe of the peer that comes in
-        // between reaches the session, which answers it and adopts its source when it starts
-        driver.replaceSession(session, s -> { });
-        driver.bind(Collections.nCopies(extraSockets, any)).whenComplete((bound, failure) -> {
+    }
+
+    /** Like {@link #run(CallTraversal, Consumer)}, starting from a profile learned elsewhere. */
+    public void run(CallTraversal traversal, NatProfile known, Consumer<TraversalEvent> listener) {
+        install(traversal, listener);
+        driver.replaceSession(traversal, t -> traversal.start(System.nanoTime(), known));
+    }
+
+    private void bindBirthdaySockets(CallTraversal traversal, int count) {
+        InetSocketAddress any = new InetSocketAddress(local.getAddress(), 0);
+        driver.bind(Collections.nCopies(count, any)).whenComplete((bound, failure) -> {
             if (failure != null) {
-                outcome.completeExceptionally(failure);
+                driver.execute(s -> traversal.socketsFailed(failure.getMessage()));
                 return;
             }
             extra = List.copyOf(bound);
             List<Integer> ports = new ArrayList<>(bound.size());
             bound.forEach(a -> ports.add(a.getPort()));
-            driver.execute(s -> {
-                if (s == session) {
-                    session.start(System.nanoTime(), ports);
-                }
-            });
+            driver.execute(s -> traversal.socketsBound(System.nanoTime(), ports));
         });
-        return outcome;
     }
 
-    /** Runs {@code action} on the loop with the current session, then sends what it produced. */
-    public void execute(Consumer<DatagramSession> action) {
-        driver.execute(action);
+    /**
+     * Runs {@code action} on the loop (to give the traversal an input such as the peer's description), then
+     * sends what the traversal produced, re-arms its timer and hands out its events.
+     */
+    public void execute(Runnable action) {
+        driver.execute(s -> action.run());
     }
 
     /** Closes every socket of the port; waits at most two seconds. Not to be called on the loop. */
@@ -205,9 +184,14 @@ public final class NettyMediaPort implements AutoCloseable {
         driver.close();
     }
 
-    /** Closes every socket of the port without waiting; may be called on the loop. */
+    /** Closes every socket of the port without waiting; may be called on any thread. */
     public void closeAsync() {
         closed = true;
         loop.execute(driver::closeAsync);
+    }
+
+    /** True once closed. */
+    public boolean closed() {
+        return closed;
     }
 }

@@ -18,9 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.call.CallTraversal;
+import net.sippunch.traversal.call.TraversalEvent;
+import net.sippunch.traversal.call.TraversalMilestones;
 import net.sippunch.traversal.discovery.BindingResponder;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
-import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.nat.FilteringBehavior;
 import net.sippunch.traversal.nat.MappedTuple;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Discovery, then the punch engine, on one media port of real loopback sockets. */
+/** A call's traversal (discovery, then the punch engine) on one media port of real loopback sockets. */
 class NettyMediaPortTest {
 
     /** Generous bound on a loopback exchange that takes milliseconds; a hang fails instead of blocking. */
@@ -66,28 +68,33 @@ class NettyMediaPortTest {
     @Test
     void discoveryThenPunchOnTheSamePortSettleOpenToOpen() throws Exception {
         try (NettyMediaPort caller = open(); NettyMediaPort callee = open()) {
-            DiscoveryConfig discovery = DiscoveryConfig.defaults(server.addresses().subList(0, 2));
-            NatProfile callerProfile = profiled(caller.discover(discovery, random.split()));
-            NatProfile calleeProfile = profiled(callee.discover(discovery, random.split()));
+            CallTraversal.Settings settings = new CallTraversal.Settings(
+                    DiscoveryConfig.defaults(server.addresses().subList(0, 2)), PunchConfig.defaults());
+            CallTraversal atCaller = traversal(caller, settings, PunchRole.CONTROLLING);
+            CallTraversal atCallee = traversal(callee, settings, PunchRole.CONTROLLED);
+            TraversalMilestones callerEvents = new TraversalMilestones();
+            TraversalMilestones calleeEvents = new TraversalMilestones();
+            caller.run(atCaller, callerEvents);
+            callee.run(atCallee, calleeEvents);
+            PunchEndpoint callerSide = discovered(callerEvents);
+            PunchEndpoint calleeSide = discovered(calleeEvents);
+            NatProfile callerProfile = callerSide.profile();
             assertEquals(NatType.OPEN, callerProfile.type(), callerProfile.toString());
             assertEquals(caller.localAddress(), callerProfile.privateTuple(), "discovered from the media port");
             assertEquals(caller.localAddress().getPort(), callerProfile.lastMapping().orElseThrow().port());
 
-            PunchEndpoint callerSide = endpoint(callerProfile);
-            PunchEndpoint calleeSide = endpoint(calleeProfile);
-            CompletableFuture<PunchEvent> calleeDone = callee.punch(PunchConfig.defaults(), PunchRole.CONTROLLED,
-                    calleeSide, callerSide, random.split(), s -> { });
-            CompletableFuture<PunchEvent> callerDone = caller.punch(PunchConfig.defaults(), PunchRole.CONTROLLING,
-                    callerSide, calleeSide, random.split(), s -> { });
+            callee.execute(() -> atCallee.peer(System.nanoTime(), callerSide));
+            caller.execute(() -> atCaller.peer(System.nanoTime(), calleeSide));
 
-            PunchEvent.Settled atCaller = assertInstanceOf(PunchEvent.Settled.class,
-                    callerDone.get(BOUND_SECONDS, TimeUnit.SECONDS));
-            PunchEvent.Settled atCallee = assertInstanceOf(PunchEvent.Settled.class,
-                    calleeDone.get(BOUND_SECONDS, TimeUnit.SECONDS));
-            assertEquals(Strategy.DIRECT, atCaller.plan().strategy());
-            assertEquals(caller.localAddress().getPort(), atCaller.path().localPort(), "punched from the media port");
-            assertEquals(callee.localAddress(), atCaller.path().remote());
-            assertEquals(caller.localAddress(), atCallee.path().remote());
+            PunchEvent.Settled settledAtCaller = assertInstanceOf(PunchEvent.Settled.class,
+                    callerEvents.outcome().get(BOUND_SECONDS, TimeUnit.SECONDS));
+            PunchEvent.Settled settledAtCallee = assertInstanceOf(PunchEvent.Settled.class,
+                    calleeEvents.outcome().get(BOUND_SECONDS, TimeUnit.SECONDS));
+            assertEquals(Strategy.DIRECT, settledAtCaller.plan().strategy());
+            assertEquals(caller.localAddress().getPort(), settledAtCaller.path().localPort(),
+                    "punched from the media port");
+            assertEquals(callee.localAddress(), settledAtCaller.path().remote());
+            assertEquals(caller.localAddress(), settledAtCallee.path().remote());
             assertTrue(caller.extraAddresses().isEmpty(), "a direct plan binds no extra socket");
 
             // after settling, a non-STUN datagram (an RTP header) goes to the owner's handler
@@ -98,7 +105,7 @@ class NettyMediaPortTest {
                 }
             });
             byte[] rtp = {(byte) 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42};
-            callee.send(new Transmit(atCallee.path().localPort(), atCallee.path().remote(), rtp));
+            callee.send(new Transmit(settledAtCallee.path().localPort(), settledAtCallee.path().remote(), rtp));
             assertArrayEquals(rtp, media.get(BOUND_SECONDS, TimeUnit.SECONDS));
         }
     }
@@ -111,20 +118,26 @@ class NettyMediaPortTest {
                 defaults.maxProbes(), 12, defaults.birthdayRefreshNanos(), defaults.randomPortLow(),
                 defaults.giveUpNanos(), defaults.driftAim(), defaults.settleLingerNanos(),
                 defaults.consentIntervalNanos(), defaults.consentTimeoutNanos(), defaults.sha256());
+        CallTraversal.Settings settings = new CallTraversal.Settings(
+                DiscoveryConfig.defaults(server.addresses().subList(0, 2)), config);
         try (NettyMediaPort random = open(); NettyMediaPort cone = open()) {
             // no NAT on loopback: the profiles say what the plan is decided from
-            PunchEndpoint randomSide = endpoint(described(random.localAddress(), NatType.SYMMETRIC_RANDOM,
-                    MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, PortAllocation.RANDOM));
-            PunchEndpoint coneSide = endpoint(described(cone.localAddress(), NatType.PORT_RESTRICTED_CONE,
-                    MappingBehavior.ENDPOINT_INDEPENDENT, PortAllocation.PRESERVING));
-            CompletableFuture<PunchEvent> atCone = cone.punch(config, PunchRole.CONTROLLED, coneSide, randomSide,
-                    this.random.split(), s -> { });
-            CompletableFuture<PunchEvent> atRandom = random.punch(config, PunchRole.CONTROLLING, randomSide, coneSide,
-                    this.random.split(), s -> { });
+            CallTraversal atRandom = traversal(random, settings, PunchRole.CONTROLLING);
+            CallTraversal atCone = traversal(cone, settings, PunchRole.CONTROLLED);
+            TraversalMilestones randomEvents = new TraversalMilestones();
+            TraversalMilestones coneEvents = new TraversalMilestones();
+            random.run(atRandom, described(random.localAddress(), NatType.SYMMETRIC_RANDOM,
+                    MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, PortAllocation.RANDOM), randomEvents);
+            cone.run(atCone, described(cone.localAddress(), NatType.PORT_RESTRICTED_CONE,
+                    MappingBehavior.ENDPOINT_INDEPENDENT, PortAllocation.PRESERVING), coneEvents);
+            PunchEndpoint randomSide = discovered(randomEvents);
+            PunchEndpoint coneSide = discovered(coneEvents);
+            cone.execute(() -> atCone.peer(System.nanoTime(), randomSide));
+            random.execute(() -> atRandom.peer(System.nanoTime(), coneSide));
 
             PunchEvent.Settled settled = assertInstanceOf(PunchEvent.Settled.class,
-                    atRandom.get(BOUND_SECONDS, TimeUnit.SECONDS));
-            assertInstanceOf(PunchEvent.Settled.class, atCone.get(BOUND_SECONDS, TimeUnit.SECONDS));
+                    randomEvents.outcome().get(BOUND_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(PunchEvent.Settled.class, coneEvents.outcome().get(BOUND_SECONDS, TimeUnit.SECONDS));
             assertEquals(Strategy.BIRTHDAY_SOCKETS, settled.plan().strategy());
             List<InetSocketAddress> extra = random.extraAddresses();
             assertEquals(12, extra.size(), extra.toString());
@@ -139,18 +152,19 @@ class NettyMediaPortTest {
         }
     }
 
+    private CallTraversal traversal(NettyMediaPort port, CallTraversal.Settings settings, PunchRole role) {
+        return new CallTraversal(settings, role, IceCredentials.random(random),
+                port.privateTuple(server.addresses().get(0)), Optional.empty(), random.split());
+    }
+
+    private static PunchEndpoint discovered(TraversalMilestones events) throws Exception {
+        return assertInstanceOf(TraversalEvent.Discovered.class,
+                events.discovery().get(BOUND_SECONDS, TimeUnit.SECONDS)).local();
+    }
+
     private NettyMediaPort open() throws Exception {
         return NettyMediaPort.open(group.next(), new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))
                 .get(BOUND_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private static NatProfile profiled(CompletableFuture<DiscoveryOutcome> outcome) throws Exception {
-        return assertInstanceOf(DiscoveryOutcome.Profiled.class, outcome.get(BOUND_SECONDS, TimeUnit.SECONDS))
-                .profile();
-    }
-
-    private PunchEndpoint endpoint(NatProfile profile) {
-        return new PunchEndpoint(IceCredentials.random(random), profile, Optional.empty());
     }
 
     private static NatProfile described(InetSocketAddress local, NatType type, MappingBehavior mapping,

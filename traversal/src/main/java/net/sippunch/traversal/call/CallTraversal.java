@@ -1,0 +1,317 @@
+package net.sippunch.traversal.call;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.random.RandomGenerator;
+import net.sippunch.traversal.DatagramSession;
+import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.discovery.DiscoveryClient;
+import net.sippunch.traversal.discovery.DiscoveryConfig;
+import net.sippunch.traversal.discovery.DiscoveryOutcome;
+import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.punch.PunchConfig;
+import net.sippunch.traversal.punch.PunchEndpoint;
+import net.sippunch.traversal.punch.PunchEvent;
+import net.sippunch.traversal.punch.PunchPath;
+import net.sippunch.traversal.punch.PunchPlan;
+import net.sippunch.traversal.punch.PunchRole;
+import net.sippunch.traversal.punch.PunchSession;
+import net.sippunch.traversal.punch.PunchStats;
+
+/**
+ * The traversal of one call side, sans-IO: the method's whole order on one media port. The agent, an
+ * integrator's application, {@code punch-test} and the simulator all drive this one object.
+ * <ol>
+ *   <li>{@link #start}: discovery from the media port (the UPnP tuple, when the router mapped the port,
+ *       comes in as an input: the blocking IGD dialogue runs outside, before);</li>
+ *   <li>{@link TraversalEvent.Discovered}: this side's description for the offer or answer;</li>
+ *   <li>{@link #peer}: the peer's description from its SDP (the callee gives it as its answer leaves, the
+ *       caller when the answer arrives): the punch plan is decided and punching starts, after
+ *       {@link TraversalEvent.SocketsWanted} when the plan needs birthday sockets;</li>
+ *   <li>{@link PunchEvent.Settled} or {@link PunchEvent.GaveUp}; on a settled path consent checks and
+ *       keepalives run until {@link PunchEvent.ConsentLost}, and only an authenticated answer moves the path
+ *       ({@link PunchEvent.PathChanged}).</li>
+ * </ol>
+ * Probes of the peer that arrive before punching starts are answered and their sources adopted. Datagrams
+ * that are not STUN (RTP, RTCP) are left to the caller: {@link #handleDatagram} returns {@code false}.
+ *
+ * <pre>{@code
+ * CallTraversal side = new CallTraversal(settings, PunchRole.CONTROLLING, credentials, privateTuple, upnp, random);
+ * side.start(now);
+ * // drive: handleDatagram / handleTimeout / pollTransmit / pollTimeout; pull pollEvent() after each input
+ * // Discovered -> put local() into the offer; the answer arrives -> side.peer(now, peerEndpoint)
+ * }</pre>
+ */
+public final class CallTraversal implements DatagramSession {
+
+    /**
+     * What every call of an agent shares.
+     *
+     * @param discovery the discovery servers and caps
+     * @param punch     the punch engine's tunables
+     */
+    public record Settings(DiscoveryConfig discovery, PunchConfig punch) {
+        public Settings {
+            Objects.requireNonNull(discovery, "discovery");
+            Objects.requireNonNull(punch, "punch");
+        }
+    }
+
+    private enum Phase { IDLE, DISCOVERING, DISCOVERED, BINDING, PUNCHING, FAILED, CLOSED }
+
+    private final Settings settings;
+    private final PunchRole role;
+    private final IceCredentials credentials;
+    private final InetSocketAddress privateTuple;
+    private final Optional<InetSocketAddress> upnp;
+    private final RandomGenerator random;
+    private final ArrayDeque<TraversalEvent> events = new ArrayDeque<>();
+
+    private Phase phase = Phase.IDLE;
+    private long discoveryStartedAt;
+    private DiscoveryClient discovery;
+    private PunchEndpoint local;
+    private PunchEndpoint remote;
+    private PunchSession punch;
+    private String failure;
+
+    /**
+     * @param role         controlling (the caller) or controlled (the callee)
+     * @param credentials  this side's probe credentials, from a cryptographic generator
+     * @param privateTuple the media port as the host sees it (the IP of the route to the servers, and port)
+     * @param upnp         the tuple the router maps to the media port (UPnP / NAT-PMP), if any
+     * @param random       transaction ids, tie-breaker, spray order: a {@code SecureRandom} in production, a
+     *                     seeded generator in the simulator
+     */
+    public CallTraversal(Settings settings, PunchRole role, IceCredentials credentials, InetSocketAddress privateTuple,
+                         Optional<InetSocketAddress> upnp, RandomGenerator random) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.role = Objects.requireNonNull(role, "role");
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.privateTuple = Objects.requireNonNull(privateTuple, "privateTuple");
+        this.upnp = Objects.requireNonNull(upnp, "upnp");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /** Starts discovery from the media port; the first request is ready to poll at once. */
+    public void start(long nowNanos) {
+        if (phase != Phase.IDLE) {
+            throw new IllegalStateException("already started");
+        }
+        phase = Phase.DISCOVERING;
+        discoveryStartedAt = nowNanos;
+        discovery = new DiscoveryClient(settings.discovery(), privateTuple, mediaPort(), random, nowNanos);
+    }
+
+    /**
+     * Starts with a profile learned elsewhere instead of discovery (a profile still fresh from an earlier
+     * call on this port, or a test that describes the NAT): {@link TraversalEvent.Discovered} at once.
+     */
+    public void start(long nowNanos, NatProfile known) {
+        if (phase != Phase.IDLE) {
+            throw new IllegalStateException("already started");
+        }
+        if (known.privateTuple().getPort() != mediaPort()) {
+            throw new IllegalArgumentException("the profile was learned from port " + known.privateTuple().getPort()
+                    + ", not the media port " + mediaPort());
+        }
+        local = new PunchEndpoint(credentials, known, upnp);
+        phase = Phase.DISCOVERED;
+        events.add(new TraversalEvent.Discovered(local, List.of(), 0));
+    }
+
+    /**
+     * Replaces the UPnP tuple of this side's description after discovery, when a check against the
+     * discovered public address dropped or changed it. Only before {@link #peer}.
+     */
+    public void confirmUpnp(Optional<InetSocketAddress> confirmed) {
+        if (phase != Phase.DISCOVERED) {
+            throw new IllegalStateException("the UPnP tuple is confirmed after discovery, before the peer; phase "
+                    + phase);
+        }
+        local = new PunchEndpoint(credentials, local.profile(), confirmed);
+    }
+
+    /**
+     * The peer's description, from its SDP, with its sample times on this session's clock. Punching starts
+     * now, or once the birthday sockets the plan needs are bound ({@link TraversalEvent.SocketsWanted}).
+     *
+     * @throws IllegalStateException before {@link TraversalEvent.Discovered}, or when given twice
+     */
+    public void peer(long nowNanos, PunchEndpoint peer) {
+        if (phase != Phase.DISCOVERED) {
+            throw new IllegalStateException("the peer's description comes once, after discovery; phase " + phase);
+        }
+        remote = Objects.requireNonNull(peer, "peer");
+        punch = new PunchSession(settings.punch(), role, local, remote, random);
+        int extra = punch.plan().extraSockets(settings.punch());
+        if (extra > 0) {
+            phase = Phase.BINDING;
+            events.add(new TraversalEvent.SocketsWanted(extra));
+        } else {
+            phase = Phase.PUNCHING;
+            punch.start(nowNanos, List.of());
+            drainPunchEvents();
+        }
+    }
+
+    /** The driver bound the sockets of {@link TraversalEvent.SocketsWanted}: punching starts. */
+    public void socketsBound(long nowNanos, List<Integer> localPorts) {
+        if (phase != Phase.BINDING) {
+            throw new IllegalStateException("no sockets were wanted; phase " + phase);
+        }
+        phase = Phase.PUNCHING;
+        punch.start(nowNanos, localPorts);
+        drainPunchEvents();
+    }
+
+    /** The driver could not bind the wanted sockets: the punch gives up with {@code reason}. */
+    public void socketsFailed(String reason) {
+        if (phase == Phase.BINDING) {
+            fail("the birthday sockets could not be bound: " + reason);
+        }
+    }
+
+    /** Ends everything: nothing more is sent, no timer is wanted, datagrams are no longer consumed. */
+    public void close() {
+        phase = Phase.CLOSED;
+    }
+
+    /** The local port of the media stream. */
+    public int mediaPort() {
+        return privateTuple.getPort();
+    }
+
+    /** This side's description, once discovered. */
+    public Optional<PunchEndpoint> local() {
+        return Optional.ofNullable(local);
+    }
+
+    /** The peer's description, once given. */
+    public Optional<PunchEndpoint> remote() {
+        return Optional.ofNullable(remote);
+    }
+
+    /** The punch plan, once the peer's description is known. */
+    public Optional<PunchPlan> plan() {
+        return punch == null ? Optional.empty() : Optional.of(punch.plan());
+    }
+
+    /** The punch engine's counters (zero before it exists). */
+    public PunchStats punchStats() {
+        return punch == null ? new PunchStats(0, 0, 0, 0, 0, 0) : punch.stats();
+    }
+
+    /** {@link PunchEvent.Settled} or {@link PunchEvent.GaveUp} once punching has ended. */
+    public Optional<PunchEvent> punchOutcome() {
+        return punch == null ? Optional.empty() : punch.outcome();
+    }
+
+    /** The path media goes on: the settled path, which only authenticated answers move. */
+    public Optional<PunchPath> settledPath() {
+        return punch == null ? Optional.empty() : punch.settledPath();
+    }
+
+    /** Why the method could not run for this call (discovery failed, sockets not bound), or empty. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** The next event, or empty. */
+    public Optional<TraversalEvent> pollEvent() {
+        return Optional.ofNullable(events.poll());
+    }
+
+    @Override
+    public boolean handleDatagram(long nowNanos, int localPort, InetSocketAddress source, byte[] payload) {
+        switch (phase) {
+            case DISCOVERING -> {
+                boolean used = discovery.handleDatagram(nowNanos, localPort, source, payload);
+                afterDiscoveryInput(nowNanos);
+                return used;
+            }
+            case DISCOVERED, BINDING, PUNCHING -> {
+                if (punch == null) {
+                    return false; // a probe before the peer is known cannot be checked: its key is in the SDP
+                }
+                boolean used = punch.handleDatagram(nowNanos, localPort, source, payload);
+                drainPunchEvents();
+                return used;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public void handleTimeout(long nowNanos) {
+        switch (phase) {
+            case DISCOVERING -> {
+                discovery.handleTimeout(nowNanos);
+                afterDiscoveryInput(nowNanos);
+            }
+            case PUNCHING -> {
+                punch.handleTimeout(nowNanos);
+                drainPunchEvents();
+            }
+            default -> {
+                // nothing is due
+            }
+        }
+    }
+
+    @Override
+    public Optional<Transmit> pollTransmit() {
+        return switch (phase) {
+            case DISCOVERING -> discovery.pollTransmit();
+            case BINDING, PUNCHING -> punch.pollTransmit();
+            default -> Optional.empty();
+        };
+    }
+
+    @Override
+    public OptionalLong pollTimeout() {
+        return switch (phase) {
+            case DISCOVERING -> discovery.pollTimeout();
+            case PUNCHING -> punch.pollTimeout();
+            default -> OptionalLong.empty();
+        };
+    }
+
+    private void afterDiscoveryInput(long nowNanos) {
+        Optional<DiscoveryOutcome> outcome = discovery.outcome();
+        if (outcome.isEmpty()) {
+            return;
+        }
+        long took = nowNanos - discoveryStartedAt;
+        if (outcome.get() instanceof DiscoveryOutcome.Profiled profiled) {
+            local = new PunchEndpoint(credentials, profiled.profile(), upnp);
+            phase = Phase.DISCOVERED;
+            events.add(new TraversalEvent.Discovered(local, profiled.silentServers(), took));
+        } else {
+            DiscoveryOutcome.Failed failed = (DiscoveryOutcome.Failed) outcome.get();
+            failure = "discovery failed: " + failed.reason();
+            phase = Phase.FAILED;
+            events.add(new TraversalEvent.DiscoveryFailed(failed.reason(), failed.silentServers(), took));
+        }
+    }
+
+    private void fail(String reason) {
+        failure = reason;
+        phase = Phase.FAILED;
+        events.add(new TraversalEvent.Punch(new PunchEvent.GaveUp(reason,
+                Optional.of(new PunchPath(mediaPort(), remote.reported())), 0, punch.plan(), punch.stats())));
+    }
+
+    private void drainPunchEvents() {
+        for (Optional<PunchEvent> e = punch.pollEvent(); e.isPresent(); e = punch.pollEvent()) {
+            events.add(new TraversalEvent.Punch(e.get()));
+        }
+    }
+}
