@@ -31,11 +31,11 @@ import javax.sip.message.Response;
 import net.sippunch.agent.media.MediaCounters;
 import net.sippunch.agent.media.MediaNegotiation;
 import net.sippunch.agent.media.MediaPath;
-import net.sippunch.agent.media.MediaPort;
 import net.sippunch.agent.media.RtpSession;
 import net.sippunch.agent.media.SdpProblem;
 import net.sippunch.agent.media.TraversalSummary;
 import net.sippunch.agent.sip.TransactionOwner;
+import net.sippunch.traversal.netty.NettyMediaPort;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -63,7 +63,7 @@ public final class Call implements TransactionOwner {
     private String callId;
     private String from;
     private String to;
-    private MediaPort port;
+    private NettyMediaPort port;
     private MediaNegotiation media;
     private MediaPath path;
     private RtpSession rtp;
@@ -475,6 +475,7 @@ public final class Call implements TransactionOwner {
     }
 
     private void sendBye(String reason) {
+        stopMedia();
         try {
             Request bye = dialog.createRequest(Request.BYE);
             env.endpoint().sendInDialog(dialog, bye, this);
@@ -507,7 +508,8 @@ public final class Call implements TransactionOwner {
     }
 
     private void startMedia() {
-        media.start().whenComplete((p, error) -> {
+        // completes on the media loop: the call's lock is taken on the agent's timer thread instead
+        media.start().whenCompleteAsync((p, error) -> {
             synchronized (Call.this) {
                 ThreadContext.put("call", callId);
                 try {
@@ -520,14 +522,51 @@ public final class Call implements TransactionOwner {
                     }
                     path = p;
                     short[] audio = options.audio() != null ? options.audio() : env.audio();
-                    rtp = new RtpSession(env.mediaLoop(), port, p, audio, recordFile(), media, env.random(), callId);
-                    LOG.info("media: {} to {}", p.codec(), p.remote());
+                    // a punched path has consent checks; other paths end on the peer's silence
+                    long timeout = p.trust() == MediaPath.Trust.PUNCHED ? 0
+                            : TimeUnit.SECONDS.toNanos(env.config().timeouts().media());
+                    rtp = new RtpSession(port, p, audio, recordFile(), env.random(), callId, timeout,
+                            this::hangupLater);
+                    rtp.start();
+                    RtpSession stream = rtp;
+                    media.watch(new MediaNegotiation.PathWatch() {
+                        @Override
+                        public void moved(java.net.InetSocketAddress to) {
+                            stream.retarget(to);
+                        }
+
+                        @Override
+                        public void lost(String reason) {
+                            hangupLater(reason);
+                        }
+                    });
+                    LOG.info("media: {} to {} ({})", p.codec(), p.remote(), p.trust());
                     schedule(this::checkFirstMedia, env.config().timeouts().firstMedia());
                 } finally {
                     ThreadContext.remove("call");
                 }
             }
+        }, env.timer());
+    }
+
+    /** Hangs up from the media loop without taking the call's lock there. */
+    private void hangupLater(String reason) {
+        String id = callId;
+        env.timer().execute(() -> {
+            ThreadContext.put("call", id);
+            try {
+                hangup(reason);
+            } finally {
+                ThreadContext.remove("call");
+            }
         });
+    }
+
+    /** Stops RTP at once (the BYE is on its way, or the call is over) and keeps its counters. */
+    private void stopMedia() {
+        if (rtp != null) {
+            rtp.stopSending();
+        }
     }
 
     private synchronized void checkFirstMedia() {
@@ -547,6 +586,10 @@ public final class Call implements TransactionOwner {
         return env.recordDir().resolve((caller ? "out-" : "in-") + callId.replaceAll("[^A-Za-z0-9._-]", "_") + ".wav");
     }
 
+    /**
+     * Ends the call: under the lock only the state and timers change; stopping RTP, the negotiation (which may
+     * wait for a UPnP deletion) and the port, and the report, run on the agent's call-end executor.
+     */
     private void finish(String outcome, Integer status, String reason) {
         if (state == CallState.ENDED) {
             return;
@@ -558,31 +601,56 @@ public final class Call implements TransactionOwner {
         if (preparation != null) {
             preparation.abandon();
         }
-        MediaCounters counters = rtp != null ? rtp.stop() : null;
+        String why = mediaNote != null ? reason + "; " + mediaNote : reason;
+        Integer finalStatus = status != null ? status : answerStatus;
+        CallReport.Timings partial = new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck, null, null,
+                System.currentTimeMillis());
+        RtpSession stream = rtp;
+        String id = callId;
+        env.cleanup().execute(() -> {
+            ThreadContext.put("call", id == null ? "" : id);
+            try {
+                release(outcome, finalStatus, why, partial, stream);
+            } finally {
+                ThreadContext.remove("call");
+            }
+        });
+    }
+
+    /** The blocking part of {@link #finish}, off the call's lock: media, port, report. */
+    private void release(String outcome, Integer status, String reason, CallReport.Timings partial,
+                         RtpSession stream) {
+        MediaCounters counters = stream != null ? stream.stop() : null;
         TraversalSummary summary = null;
         if (media != null) {
             media.stop();
             summary = media.summary();
         }
         if (port != null) {
-            try {
-                port.close();
-            } catch (IOException e) {
-                LOG.debug("closing media port: {}", e.toString());
-            }
+            port.closeAsync();
         }
-        if (mediaNote != null) {
-            reason = reason + "; " + mediaNote;
+        if (partial.answered() != null && (counters == null || !counters.bothWays())) {
+            reason = reason + "; media never flowed both ways: " + whyNoMedia(counters, summary);
         }
-        CallReport report = CallReport.of(callId, caller ? "caller" : "callee", from, to, outcome,
-                status != null ? status : answerStatus, reason,
-                new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck,
+        CallReport report = CallReport.of(callId, caller ? "caller" : "callee", from, to, outcome, status, reason,
+                new CallReport.Timings(partial.invite(), partial.provisional(), partial.answered(), partial.ack(),
                         counters != null ? counters.firstRtpSentMillis() : null,
-                        counters != null ? counters.firstRtpReceivedMillis() : null, System.currentTimeMillis()),
-                port, path, counters, summary);
+                        counters != null ? counters.firstRtpReceivedMillis() : null, partial.ended()),
+                port != null ? port.localAddress() : null, path, counters, summary);
         LOG.info("ended: {} ({})", outcome, reason);
         env.onEnded().accept(this);
         done.complete(report);
+    }
+
+    private static String whyNoMedia(MediaCounters counters, TraversalSummary summary) {
+        if (counters == null) {
+            return summary != null && summary.reason() != null ? "no media path (" + summary.reason() + ")"
+                    : "RTP never started";
+        }
+        if (counters.rtpSent() == 0) {
+            return "none sent";
+        }
+        return "nothing received from the peer (" + counters.rtpDropped() + " datagrams dropped)";
     }
 
     private void schedule(Runnable task, long seconds) {

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.net.InetSocketAddress;
 import net.sippunch.agent.media.MediaCounters;
 import net.sippunch.agent.media.MediaPath;
-import net.sippunch.agent.media.MediaPort;
 import net.sippunch.agent.media.TraversalSummary;
 
 /**
@@ -54,16 +54,18 @@ public record CallReport(String callId, String role, String from, String to, Str
 
     /** Assembles a report; the port and path may be null when the call never got that far. */
     static CallReport of(String callId, String role, String from, String to, String outcome, Integer status,
-                         String reason, Timings timings, MediaPort port, MediaPath path, MediaCounters counters,
+                         String reason, Timings timings, InetSocketAddress localMedia, MediaPath path,
+                         MediaCounters counters,
                          TraversalSummary summary) {
         return new CallReport(callId, role, from, to, outcome, status, reason, timings,
                 path != null ? path.codec().name() : null,
-                port != null ? port.local().getAddress().getHostAddress() + ":" + port.port() : null,
+                localMedia != null ? localMedia.getAddress().getHostAddress() + ":" + localMedia.getPort() : null,
                 path != null ? path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort() : null,
                 counters, summary);
     }
 
     /** True when the call was answered and RTP flowed both ways. */
+    @JsonProperty
     public boolean mediaBothWays() {
         return media != null && media.bothWays();
     }

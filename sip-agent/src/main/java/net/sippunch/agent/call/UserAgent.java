@@ -1,26 +1,27 @@
 package net.sippunch.agent.call;
 
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.text.ParseException;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -35,18 +36,18 @@ import javax.sip.message.Response;
 import net.sippunch.agent.config.AgentConfig;
 import net.sippunch.agent.config.SipHostPort;
 import net.sippunch.agent.media.Codec;
-import net.sippunch.agent.media.MediaLoop;
-import net.sippunch.agent.media.MediaPort;
-import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.MediaPortMapping;
+import net.sippunch.agent.media.MediaPortRange;
+import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.PunchNegotiation;
-import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.agent.media.WavFile;
 import net.sippunch.agent.sip.DigestAuthorization;
 import net.sippunch.agent.sip.DigestCredentials;
 import net.sippunch.agent.sip.Registration;
 import net.sippunch.agent.sip.SipEndpoint;
 import net.sippunch.agent.sip.TransactionOwner;
+import net.sippunch.traversal.netty.NettyTransport;
+import net.sippunch.traversal.punch.PunchConfig;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -65,7 +66,8 @@ public final class UserAgent implements AutoCloseable {
     private final SipEndpoint endpoint;
     private final ScheduledExecutorService timer;
     private final ExecutorService sdpPreparation = sdpPreparationPool();
-    private final MediaLoop mediaLoop;
+    private final ExecutorService cleanup = callEndPool();
+    private final EventLoopGroup mediaGroup;
     private final Registration registration;
     private final CallEnvironment env;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
@@ -73,23 +75,24 @@ public final class UserAgent implements AutoCloseable {
     private boolean registered;
     private MediaPortMapping.Plan upnp;
 
-    private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer, MediaLoop mediaLoop,
-                      CallEnvironment.Negotiations negotiations, short[] audio) {
+    private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer,
+                      EventLoopGroup mediaGroup, CallEnvironment.Negotiations negotiations, short[] audio,
+                      SecureRandom random) {
         this.config = config;
         this.endpoint = endpoint;
         this.timer = timer;
-        this.mediaLoop = mediaLoop;
+        this.mediaGroup = mediaGroup;
         AgentConfig.Account account = config.account();
-        SplittableRandom random = new SplittableRandom();
         DigestAuthorization authorization = new DigestAuthorization(endpoint,
                 account.password() == null ? null : new DigestCredentials(account.digestUser(), account.password()),
                 random);
         this.registration = new Registration(endpoint, account, authorization, timer);
         AgentConfig.Media m = config.media();
         try {
-            this.env = new CallEnvironment(endpoint, config, timer, sdpPreparation,
-                    new MediaPort.Range(InetAddress.getByName(m.localAddress()), m.portMin(), m.portMax(), random),
-                    mediaLoop, negotiations, authorization, new CallPolicy(config.policy()), audio,
+            this.env = new CallEnvironment(endpoint, config, timer, sdpPreparation, cleanup,
+                    new MediaPortRange(mediaGroup, InetAddress.getByName(m.localAddress()), m.portMin(), m.portMax(),
+                            random),
+                    negotiations, authorization, new CallPolicy(config.policy()), audio,
                     m.recordDir() == null ? null : Path.of(m.recordDir()), random, this::ended);
         } catch (IOException e) {
             throw new IllegalArgumentException("media.localAddress: " + e.getMessage(), e);
@@ -124,13 +127,17 @@ public final class UserAgent implements AutoCloseable {
         SipHostPort proxy = proxyText == null ? null : SipHostPort.parse(proxyText).orElseThrow();
         SipEndpoint endpoint = new SipEndpoint(sip.listenAddress(), sip.listenPort(), proxy, sip.contactAddress(),
                 sip.userAgent());
-        MediaLoop mediaLoop;
-        try {
-            mediaLoop = new MediaLoop(m.threads(), "media");
-        } catch (IOException e) {
-            endpoint.close();
-            throw e;
+        if (m.recordDir() != null) {
+            try {
+                Files.createDirectories(Path.of(m.recordDir()));
+            } catch (IOException e) {
+                endpoint.close();
+                throw new IOException("media.recordDir " + m.recordDir() + " cannot be created: " + e, e);
+            }
         }
+        // probes, credentials, tie-breakers and transaction ids go on the wire: a cryptographic generator
+        SecureRandom random = new SecureRandom();
+        EventLoopGroup mediaGroup = NettyTransport.newGroup(m.threads(), "media");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent-timer");
             t.setDaemon(true);
@@ -138,9 +145,8 @@ public final class UserAgent implements AutoCloseable {
         });
         String advertised = m.publicAddress() != null ? m.publicAddress()
                 : InetAddress.getByName(m.localAddress()).isAnyLocalAddress() ? endpoint.contactHost() : m.localAddress();
-        SplittableRandom ids = new SplittableRandom();
         CallEnvironment.Negotiations plain = (port, caller) ->
-                new PlainRtpNegotiation(advertised, port.port(), codecs, ids.nextLong());
+                new PlainRtpNegotiation(advertised, port.localAddress().getPort(), codecs, random.nextLong());
         CallEnvironment.Negotiations chosen = negotiations != null ? negotiations : plain;
         MediaPortMapping.Plan upnp = null;
         if (negotiations == null && !config.discovery().servers().isEmpty()) {
@@ -153,12 +159,25 @@ public final class UserAgent implements AutoCloseable {
                     config.discovery().servers().stream().map(PunchNegotiation::server).toList(),
                     Duration.ofMillis(config.discovery().timeoutMillis()), PunchConfig.defaults(), codecs,
                     Optional.ofNullable(upnp));
-            chosen = (port, caller) -> new PunchNegotiation(settings, mediaLoop, port, caller, new SplittableRandom());
+            chosen = (port, caller) -> new PunchNegotiation(settings, port, caller, random);
         }
-        UserAgent agent = new UserAgent(config, endpoint, timer, mediaLoop, chosen, audio);
+        UserAgent agent = new UserAgent(config, endpoint, timer, mediaGroup, chosen, audio, random);
         agent.upnp = upnp;
         agent.startKeepalive();
         return agent;
+    }
+
+    /**
+     * Where an ended call releases its media and writes its report, off the call's lock and the SIP threads:
+     * two daemon threads (a UPnP deletion may wait for its cap).
+     */
+    private static ExecutorService callEndPool() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "call-end-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -356,10 +375,11 @@ public final class UserAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
+        cleanup.shutdown();
         if (upnp != null) {
             upnp.close(); // after the calls, whose ends deleted their mappings
         }
-        mediaLoop.close();
+        mediaGroup.shutdownGracefully(0, bound, TimeUnit.SECONDS).awaitUninterruptibly(bound, TimeUnit.SECONDS);
         endpoint.close();
     }
 

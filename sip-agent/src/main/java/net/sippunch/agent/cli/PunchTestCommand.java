@@ -8,13 +8,12 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,8 +28,10 @@ import net.sippunch.sdp.PeerExtension;
 import net.sippunch.sdp.PunchAttributes;
 import net.sippunch.sdp.SdpReading;
 import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.call.CallTraversal;
+import net.sippunch.traversal.call.TraversalEvent;
+import net.sippunch.traversal.call.TraversalMilestones;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
-import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import net.sippunch.traversal.netty.NettyTransport;
@@ -38,13 +39,16 @@ import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.traversal.punch.PunchEndpoint;
 import net.sippunch.traversal.punch.PunchEvent;
 import net.sippunch.traversal.punch.PunchRole;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code sip-agent punch-test}: one side of a call's traversal without SIP. Standard input and output carry
  * the offer and answer between two processes (a person or a test harness relays the lines, standing in for
- * the signalling server).
+ * the signalling server). It drives the call's {@link CallTraversal} on a {@link NettyMediaPort}, as the agent
+ * does for each call.
  */
 @Command(name = "punch-test",
         mixinStandardHelpOptions = true,
@@ -59,6 +63,8 @@ import picocli.CommandLine.Option;
                 "Exit status: 0 when a direct path settled, 1 when punching gave up or discovery failed, "
                         + "2 on a usage error or a bad line from the peer."})
 final class PunchTestCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LogManager.getLogger(PunchTestCommand.class);
 
     /** Which side of the call this process plays. */
     enum Role { caller, callee }
@@ -147,20 +153,26 @@ final class PunchTestCommand implements Callable<Integer> {
 
     private int trial(NettyMediaPort port)
             throws InterruptedException, ExecutionException, TimeoutException, IOException, BadPeerLine {
-        SplittableRandom random = new SplittableRandom();
-        DiscoveryConfig discovery = DiscoveryConfig.defaults(servers);
-        long discoveryStart = System.nanoTime();
-        DiscoveryOutcome found = port.discover(discovery, random.split())
-                .get(discovery.totalCap().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        long discoveryMs = (System.nanoTime() - discoveryStart) / 1_000_000;
-        if (found instanceof DiscoveryOutcome.Failed failed) {
-            printResult(PunchJson.discoveryFailed(role.name(), failed.reason(), discoveryMs));
+        // probe credentials, tie-breaker and transaction ids: an off-path attacker must not guess them
+        SecureRandom random = new SecureRandom();
+        CallTraversal.Settings settings = new CallTraversal.Settings(DiscoveryConfig.defaults(servers),
+                PunchConfig.defaults());
+        CallTraversal traversal = new CallTraversal(settings,
+                role == Role.caller ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, IceCredentials.random(random),
+                port.privateTuple(servers.get(0)), Optional.empty(), random);
+        TraversalMilestones milestones = new TraversalMilestones(event -> LOG.debug("{}: {}", role, event));
+        port.run(traversal, milestones);
+        TraversalEvent found = milestones.discovery()
+                .get(settings.discovery().totalCap().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        if (found instanceof TraversalEvent.DiscoveryFailed failed) {
+            printResult(PunchJson.discoveryFailed(role.name(), failed.reason(), failed.elapsedNanos() / 1_000_000));
             return 1;
         }
-        NatProfile profile = ((DiscoveryOutcome.Profiled) found).profile();
-        IceCredentials credentials = IceCredentials.random(random);
+        TraversalEvent.Discovered discovered = (TraversalEvent.Discovered) found;
+        long discoveryMs = discovered.elapsedNanos() / 1_000_000;
+        NatProfile profile = discovered.profile();
+        IceCredentials credentials = discovered.local().credentials();
         PunchAttributes mine = OfferAnswer.attributes(profile, Optional.empty());
-        PunchEndpoint own = new PunchEndpoint(credentials, profile, Optional.empty());
         PeerExtension peer;
         if (role == Role.caller) {
             out.println("OFFER " + encode(description(profile, mine, credentials, -1)));
@@ -177,7 +189,7 @@ final class PunchTestCommand implements Callable<Integer> {
             peer = e.peer();
             out.println("ANSWER " + encode(description(profile, mine, credentials, peer.attributes().version())));
         }
-        // the peer's samples on this clock: its freshest sample taken now (the signalling delay is unknown)
+        // the peer's samples on the loop's clock: its freshest sample taken now (the signalling delay is unknown)
         List<MappedSample> samples = peer.attributes().mapped();
         long origin = System.nanoTime() - (samples.isEmpty() ? 0 : samples.get(samples.size() - 1).offsetMillis())
                 * 1_000_000L;
@@ -185,12 +197,11 @@ final class PunchTestCommand implements Callable<Integer> {
         if (peerSide.isEmpty()) {
             return usage("the peer named no mapped tuple");
         }
-        PunchConfig config = PunchConfig.defaults();
-        CompletableFuture<PunchEvent> outcome = port.punch(config,
-                role == Role.caller ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, own, peerSide.get(),
-                random.split(), session -> { });
-        PunchEvent event = outcome.get(config.giveUpNanos() / 1_000_000 + 10_000, TimeUnit.MILLISECONDS);
-        printResult(PunchJson.outcome(role.name(), event, profile, peerSide.get().profile(), discoveryMs,
+        PunchEndpoint remote = peerSide.get();
+        port.execute(() -> traversal.peer(System.nanoTime(), remote));
+        PunchEvent event = milestones.outcome()
+                .get(settings.punch().giveUpNanos() / 1_000_000 + 10_000, TimeUnit.MILLISECONDS);
+        printResult(PunchJson.outcome(role.name(), event, profile, remote.profile(), discoveryMs,
                 port.localAddress().getPort(), port.extraAddresses().size()));
         return event instanceof PunchEvent.Settled ? 0 : 1;
     }

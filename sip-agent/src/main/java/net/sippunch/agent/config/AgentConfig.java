@@ -17,7 +17,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         policy = policy != null ? policy : new Policy(null, null, null);
         calls = calls != null ? List.copyOf(calls) : List.of();
         report = report != null ? report : new Report(null);
-        timeouts = timeouts != null ? timeouts : new Timeouts(null, null, null, null, null);
+        timeouts = timeouts != null ? timeouts : new Timeouts(null, null, null, null, null, null);
     }
 
     /** The SIP account: address-of-record {@code sip:user@domain} and its credentials. */
@@ -127,13 +127,15 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
     }
 
     /** Timeouts, in seconds. */
-    public record Timeouts(Integer register, Integer invite, Integer firstMedia, Integer maxCall, Integer shutdown) {
+    public record Timeouts(Integer register, Integer invite, Integer firstMedia, Integer maxCall, Integer shutdown,
+                           Integer media) {
         public Timeouts {
             register = register != null ? register : 10;
             invite = invite != null ? invite : 32;
             firstMedia = firstMedia != null ? firstMedia : 5;
             maxCall = maxCall != null ? maxCall : 3600;
             shutdown = shutdown != null ? shutdown : 5;
+            media = media != null ? media : 30;
         }
     }
 }

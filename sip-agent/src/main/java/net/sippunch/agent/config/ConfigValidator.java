@@ -149,6 +149,7 @@ final class ConfigValidator {
         positive(p, "timeouts.invite", t.invite());
         positive(p, "timeouts.firstMedia", t.firstMedia());
         positive(p, "timeouts.maxCall", t.maxCall());
+        positive(p, "timeouts.media", t.media());
         positive(p, "timeouts.shutdown", t.shutdown());
         return p;
     }

@@ -5,14 +5,25 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The seam between a call's signalling and its media path: SDP offer/answer, then the work that makes
- * the path ready. Plain mode ({@link PlainRtpNegotiation}) uses standard SDP and symmetric RTP; a NAT
- * traversal mode adds discovery, its SDP attributes and hole punching behind the same methods.
+ * the path ready. Plain mode ({@link PlainRtpNegotiation}) uses standard SDP and symmetric RTP; NAT
+ * traversal mode ({@link PunchNegotiation}) adds discovery, its SDP attributes and hole punching behind the
+ * same methods.
  *
- * <p>One instance serves one call and one {@link MediaPort}. The caller calls {@link #offer()} and then
+ * <p>One instance serves one call and one media port. The caller calls {@link #offer()} and then
  * {@link #acceptAnswer(String)}; the callee calls {@link #answer(String)}. Then {@link #start()}
- * completes when the path is ready and {@link #stop()} ends whatever the negotiation still runs.
+ * completes when the path is ready, {@link #watch} follows it while media flows, and {@link #stop()} ends
+ * whatever the negotiation still runs.
  */
 public interface MediaNegotiation {
+
+    /** What happens to a path while media flows on it; called on the media port's loop, must not block. */
+    interface PathWatch {
+        /** An authenticated answer proved the peer's new tuple: media goes there now. */
+        void moved(InetSocketAddress to);
+
+        /** The peer is gone (consent lost): the call should end with {@code reason}. */
+        void lost(String reason);
+    }
 
     /** The SDP offer to put in the INVITE (or in a 200 OK when the INVITE carried none). */
     String offer() throws SdpProblem;
@@ -36,16 +47,13 @@ public interface MediaNegotiation {
     CompletableFuture<MediaPath> start();
 
     /**
-     * A datagram that arrived on the media port while RTP runs and is not RTP or RTCP (STUN probes,
-     * consent checks). Plain mode drops it.
-     *
-     * @return true when it was used
+     * Follows the path from now on: what moved it since {@link #start()} completed is told at once. Plain
+     * mode has nothing to tell.
      */
-    default boolean handleOther(InetSocketAddress source, byte[] datagram) {
-        return false;
+    default void watch(PathWatch watch) {
     }
 
-    /** Stops probing and keepalives; the port itself belongs to the call. */
+    /** Stops probing and keepalives; the port itself belongs to the call. Never blocks. */
     void stop();
 
     /** What the negotiation adds to the call's report: null fields where it has nothing to say. */

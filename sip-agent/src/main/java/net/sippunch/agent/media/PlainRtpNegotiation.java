@@ -76,7 +76,8 @@ public final class PlainRtpNegotiation implements MediaNegotiation {
         if (remote.port() == 0) {
             throw new SdpProblem("audio stream rejected (port 0)");
         }
-        return new MediaPath(new InetSocketAddress(remote.address(), remote.port()), codec, remote.rtcpMux(), "plain");
+        return new MediaPath(new InetSocketAddress(remote.address(), remote.port()), codec, remote.rtcpMux(), "plain",
+                MediaPath.Trust.LEARNED);
     }
 
     @Override

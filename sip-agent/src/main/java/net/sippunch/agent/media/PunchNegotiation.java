@@ -2,8 +2,7 @@ package net.sippunch.agent.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.InetAddress;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -23,23 +22,26 @@ import net.sippunch.sdp.PeerExtension;
 import net.sippunch.sdp.PunchAttributes;
 import net.sippunch.sdp.SdpReading;
 import net.sippunch.traversal.IceCredentials;
-import net.sippunch.traversal.discovery.DiscoveryClient;
+import net.sippunch.traversal.call.CallTraversal;
+import net.sippunch.traversal.call.TraversalEvent;
+import net.sippunch.traversal.call.TraversalMilestones;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
-import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.netty.NettyMediaPort;
 import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.traversal.punch.PunchEndpoint;
 import net.sippunch.traversal.punch.PunchEvent;
 import net.sippunch.traversal.punch.PunchRole;
-import net.sippunch.traversal.punch.PunchSession;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * NAT traversal mode: discovery from the media port before the offer or answer, the project's SDP attributes
- * beside standard {@code c=}/{@code m=} lines (which carry the first mapped tuple, so a plain peer still
- * reaches us), then the punch engine on the same port; RTP starts on the settled path. A peer without the
- * extension gets standard SDP and symmetric RTP. Discovery and punching run on one media loop thread.
+ * NAT traversal mode: the call's {@link CallTraversal} on its media port (discovery before the offer or
+ * answer, the punch once the peer's description is known, consent while media flows), the project's SDP
+ * attributes beside standard {@code c=}/{@code m=} lines (which carry the first mapped tuple, so a plain peer
+ * still reaches us), and RTP on the settled path. A peer without the extension gets standard SDP and plain
+ * mode's symmetric RTP. The UPnP step (a blocking IGD dialogue) runs on the thread preparing the SDP, before
+ * discovery; everything else runs on the media port's event loop.
  */
 public final class PunchNegotiation implements MediaNegotiation {
 
@@ -75,40 +77,46 @@ public final class PunchNegotiation implements MediaNegotiation {
     }
 
     private final Settings settings;
-    private final MediaPort port;
+    private final NettyMediaPort port;
     private final boolean caller;
     private final RandomGenerator random;
     private final IceCredentials credentials;
-    private final SessionTask task;
     private final long sessionId;
+    private final TraversalMilestones milestones = new TraversalMilestones(this::onEvent);
     private final CompletableFuture<MediaPath> path = new CompletableFuture<>();
 
-    /** The discovery run and its result, set on the loop thread. */
-    private DiscoveryClient discovery;
-    private CompletableFuture<DiscoveryOutcome> discoveryDone;
+    private CallTraversal traversal;
     private NatProfile profile;
     private PunchAttributes ownAttributes;
     private PeerExtension peer;
     private Codec codec;
     private boolean rtcpMux = true;
     private InetSocketAddress plainTarget;
-    private PunchSession punch;
-    private PunchEvent outcome;
-    private long startedAt;
-    private String failure;
     /** Written by the thread preparing the SDP, read by {@link #stop()} on another. */
     private volatile MediaPortMapping upnp;
     private boolean stopped; // guarded by this
     private Optional<InetSocketAddress> upnpTuple = Optional.empty();
+    /** What the punch did, for the report; written on the loop. */
+    private volatile String strategy;
+    private volatile Long probesSent;
+    private volatile Long settledMillis;
+    private volatile String failure;
+    /** Set on the loop; what moved the path before {@link #watch} is told when it comes. */
+    private PathWatch watch;
+    private InetSocketAddress movedTo;
+    private String lostBecause;
 
-    public PunchNegotiation(Settings settings, MediaLoop loop, MediaPort port, boolean caller, RandomGenerator random) {
+    /**
+     * @param random a cryptographic generator ({@code SecureRandom}): the probe credentials, transaction ids
+     *               and tie-breaker come from it
+     */
+    public PunchNegotiation(Settings settings, NettyMediaPort port, boolean caller, RandomGenerator random) {
         this.settings = settings;
         this.port = port;
         this.caller = caller;
         this.random = random;
         this.credentials = IceCredentials.random(random);
         this.sessionId = random.nextLong() & Long.MAX_VALUE;
-        this.task = new SessionTask(loop.next(), port.channel(), port.port(), this::progress);
     }
 
     @Override
@@ -160,71 +168,63 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
     }
 
-    /** Runs discovery from the media port, time-capped; a failure leaves the private tuple as the only one. */
+    /**
+     * The UPnP step, then discovery from the media port through the call's traversal, time-capped; waits on
+     * the thread preparing the SDP.
+     */
     private void discover() throws SdpProblem {
         if (profile != null) {
             return;
         }
-        if (settings.upnp().isPresent() && upnp == null) {
-            // the method's first step: map the media port on the LAN's IGD, before discovery
-            synchronized (this) {
-                if (stopped) {
-                    throw new SdpProblem("stopped before discovery");
-                }
-                upnp = new MediaPortMapping(settings.upnp().get(), port.port());
+        int mediaPort = port.localAddress().getPort();
+        synchronized (this) {
+            if (stopped) {
+                throw new SdpProblem("stopped before discovery");
             }
-            upnp.await();
+            if (settings.upnp().isPresent()) {
+                upnp = new MediaPortMapping(settings.upnp().get(), mediaPort);
+            }
         }
-        InetSocketAddress privateTuple = privateTuple();
+        if (upnp != null) {
+            upnp.await(); // the method's first step: map the media port on the LAN's IGD, before discovery
+        }
+        InetSocketAddress privateTuple;
+        try {
+            privateTuple = port.privateTuple(settings.discoveryServers().get(0));
+        } catch (UncheckedIOException e) {
+            throw new SdpProblem("discovery failed: " + e.getMessage());
+        }
         DiscoveryConfig config = DiscoveryConfig.defaults(settings.discoveryServers())
                 .withTotalCap(settings.discoveryCap());
-        CompletableFuture<DiscoveryOutcome> done = new CompletableFuture<>();
-        task.worker().execute(() -> {
-            synchronized (this) {
-                if (stopped) { // the call ended while the SDP was being prepared: no discovery on its port
-                    done.completeExceptionally(new IOException("stopped before discovery"));
-                    return;
-                }
+        CallTraversal side = new CallTraversal(new CallTraversal.Settings(config, settings.punch()),
+                caller ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, credentials, privateTuple, Optional.empty(),
+                random);
+        synchronized (this) {
+            if (stopped) { // the call ended while the SDP was being prepared: no discovery on its port
+                throw new SdpProblem("stopped before discovery");
             }
-            try {
-                DiscoveryClient client = new DiscoveryClient(config, privateTuple, port.port(), random,
-                        System.nanoTime());
-                discovery = client;
-                discoveryDone = done;
-                task.drive(client, System.nanoTime());
-            } catch (IOException | RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
+            traversal = side;
+        }
+        port.run(side, milestones);
+        TraversalEvent found;
         try {
-            DiscoveryOutcome outcome = done.get(settings.discoveryCap().toMillis() + 2000, TimeUnit.MILLISECONDS);
-            if (!(outcome instanceof DiscoveryOutcome.Profiled profiled)) {
-                throw new SdpProblem("discovery failed: " + ((DiscoveryOutcome.Failed) outcome).reason());
-            }
-            profile = profiled.profile();
-            upnpTuple = upnp == null ? Optional.empty() : upnp.confirm(profile);
-            ownAttributes = OfferAnswer.attributes(profile, upnpTuple);
-            LOG.info("discovery: {} ({} samples, delta {})", profile.type().label(), profile.samples().size(),
-                    profile.delta());
+            found = milestones.discovery().get(settings.discoveryCap().toMillis() + 2000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SdpProblem("interrupted during discovery");
         } catch (ExecutionException | TimeoutException e) {
             throw new SdpProblem("discovery failed: " + e);
         }
-    }
-
-    private InetSocketAddress privateTuple() {
-        InetAddress local = port.local().getAddress();
-        if (local.isAnyLocalAddress()) {
-            try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
-                probe.connect(settings.discoveryServers().get(0));
-                local = probe.getLocalAddress();
-            } catch (IOException e) {
-                LOG.debug("no route to the first discovery server: {}", e.toString());
-            }
+        if (found instanceof TraversalEvent.DiscoveryFailed failed) {
+            throw new SdpProblem("discovery failed: " + failed.reason());
         }
-        return new InetSocketAddress(local, port.port());
+        profile = ((TraversalEvent.Discovered) found).profile();
+        upnpTuple = upnp == null ? Optional.empty() : upnp.confirm(profile);
+        Optional<InetSocketAddress> confirmed = upnpTuple;
+        port.execute(() -> side.confirmUpnp(confirmed));
+        ownAttributes = OfferAnswer.attributes(profile, upnpTuple);
+        LOG.info("discovery: {} ({} samples, delta {})", profile.type().label(), profile.samples().size(),
+                profile.delta());
     }
 
     /** Standard SDP toward the first mapped tuple, plus the extension (offer, or answer to an extended offer). */
@@ -255,91 +255,93 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
         if (peer == null || peer.punchEndpoint(0).isEmpty()) {
             InetSocketAddress target = plainTarget != null ? plainTarget : peer.mediaTarget();
-            task.worker().execute(task::stop);
-            path.complete(new MediaPath(target, codec, rtcpMux, "plain (peer without the extension)"));
+            CallTraversal side = traversal;
+            port.execute(side::close);
+            path.complete(new MediaPath(target, codec, rtcpMux, "plain (peer without the extension)",
+                    MediaPath.Trust.LEARNED));
             return path;
         }
-        long receivedAt = System.nanoTime();
         // the peer's samples: its last one is taken to be as old as the signalling took, which is unknown,
         // so zero: the prediction then aims low, where the sweeps start anyway
         long lastOffset = peer.attributes().mapped().get(peer.attributes().mapped().size() - 1).offsetMillis();
-        PunchEndpoint remote = peer.punchEndpoint(receivedAt - lastOffset * 1_000_000L).orElseThrow();
-        PunchEndpoint own = new PunchEndpoint(credentials, profile, upnpTuple);
-        punch = new PunchSession(settings.punch(), caller ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, own, remote,
-                random);
-        if (punch.plan().extraSockets(settings.punch()) > 0) {
-            // the agent's media runs on its one media port; birthday sockets would move it elsewhere
-            failure = "the plan needs " + punch.plan().extraSockets(settings.punch())
-                    + " birthday sockets, which the agent does not open: " + punch.plan().explanation();
-            task.worker().execute(task::stop);
-            path.complete(new MediaPath(remote.reported(), codec, rtcpMux, "fallback: " + failure));
-            return path;
-        }
-        task.worker().execute(() -> {
-            try {
-                startedAt = System.nanoTime();
-                punch.start(startedAt, List.of());
-                task.drive(punch, startedAt);
-            } catch (IOException | RuntimeException e) {
-                path.completeExceptionally(e);
-            }
-        });
+        PunchEndpoint remote = peer.punchEndpoint(System.nanoTime() - lastOffset * 1_000_000L).orElseThrow();
+        CallTraversal side = traversal;
+        port.execute(() -> side.peer(System.nanoTime(), remote));
+        milestones.outcome().thenAccept(outcome -> path.complete(pathOf(outcome)));
         return path;
     }
 
-    /** After every input on the loop thread: discovery's end, then the punch's outcome. */
-    private void progress(long now) {
-        if (discovery != null && discoveryDone != null && discovery.outcome().isPresent() && !discoveryDone.isDone()) {
-            discoveryDone.complete(discovery.outcome().get());
-            return;
-        }
-        if (punch == null || outcome != null || punch.outcome().isEmpty()) {
-            return;
-        }
-        outcome = punch.outcome().get();
-        task.release();
-        MediaPath result;
+    /** The media path a punch outcome gives: the settled path, or the peer's signalled tuple after a give-up. */
+    private MediaPath pathOf(PunchEvent outcome) {
         if (outcome instanceof PunchEvent.Settled settled) {
-            result = new MediaPath(settled.path().remote(), codec, rtcpMux,
-                    settled.plan().strategy() + ": " + settled.how());
-        } else {
-            PunchEvent.GaveUp gaveUp = (PunchEvent.GaveUp) outcome;
-            failure = gaveUp.reason();
-            result = new MediaPath(gaveUp.fallback().orElseThrow().remote(), codec, rtcpMux,
-                    "fallback to the reported tuple: " + gaveUp.reason());
+            return new MediaPath(settled.path().remote(), codec, rtcpMux,
+                    settled.plan().strategy() + ": " + settled.how(), MediaPath.Trust.PUNCHED);
         }
-        // hand over after the loop's next select, once the cancelled read registration is gone
-        task.worker().schedule(System.nanoTime() + 1_000_000, new MediaLoop.Task() {
-            @Override
-            public void onReadable() {
-            }
+        PunchEvent.GaveUp gaveUp = (PunchEvent.GaveUp) outcome;
+        return new MediaPath(gaveUp.fallback().orElseThrow().remote(), codec, rtcpMux,
+                "fallback to the reported tuple: " + gaveUp.reason(), MediaPath.Trust.SIGNALLED);
+    }
 
-            @Override
-            public long onTimer(long nowNanos) {
-                path.complete(result);
-                return -1;
+    /** Every event of the call's traversal, on the loop. */
+    private void onEvent(TraversalEvent event) {
+        if (event instanceof TraversalEvent.Discovered || event instanceof TraversalEvent.DiscoveryFailed
+                || event instanceof TraversalEvent.SocketsWanted) {
+            return; // discovery ends the SDP preparation (milestones); the port binds the sockets
+        }
+        PunchEvent e = ((TraversalEvent.Punch) event).event();
+        if (e instanceof PunchEvent.Settled settled) {
+            strategy = settled.plan().strategy() + ": " + settled.plan().explanation();
+            probesSent = settled.stats().probesSent();
+            settledMillis = settled.elapsedNanos() / 1_000_000;
+        } else if (e instanceof PunchEvent.GaveUp gaveUp) {
+            strategy = gaveUp.plan().strategy() + ": " + gaveUp.plan().explanation();
+            probesSent = gaveUp.stats().probesSent();
+            failure = gaveUp.reason();
+        } else if (e instanceof PunchEvent.PathChanged changed) {
+            movedTo = changed.to().remote();
+            if (watch != null) {
+                watch.moved(movedTo);
             }
-        }, 0);
+        } else if (e instanceof PunchEvent.ConsentLost lost) {
+            lostBecause = "consent-lost: no authenticated answer from " + lost.path().remote() + " for "
+                    + lost.silentNanos() / 1_000_000 + " ms";
+            failure = lostBecause;
+            if (watch != null) {
+                watch.lost(lostBecause);
+            }
+        }
     }
 
     @Override
-    public boolean handleOther(InetSocketAddress source, byte[] datagram) {
-        task.worker().execute(() -> task.deliver(source, datagram));
-        return true;
+    public void watch(PathWatch next) {
+        port.execute(() -> {
+            watch = next;
+            if (movedTo != null) {
+                next.moved(movedTo);
+            }
+            if (lostBecause != null) {
+                next.lost(lostBecause);
+            }
+        });
     }
 
     /**
-     * Stops discovery, probing and keepalives, and deletes the UPnP mapping; may be called from another thread
-     * than the one preparing the offer or answer (a call cancelled meanwhile), and again.
+     * Stops discovery, probing and keepalives, and deletes the UPnP mapping (waits for it at most the UPnP
+     * step's cap); may be called from another thread than the one preparing the offer or answer (a call
+     * cancelled meanwhile), and again.
      */
     @Override
     public void stop() {
         MediaPortMapping mapping;
+        CallTraversal side;
         synchronized (this) {
-            stopped = true; // first: a discovery queued on the loop after this does not start
+            stopped = true; // first: a discovery prepared after this does not start
             mapping = upnp;
+            side = traversal;
         }
-        task.worker().execute(task::stop);
+        if (side != null) {
+            port.execute(side::close);
+        }
         if (mapping != null) {
             mapping.close();
         }
@@ -355,11 +357,8 @@ public final class PunchNegotiation implements MediaNegotiation {
         try {
             JsonNode local = profile == null ? null : json.valueToTree(ProfileJson.profile(profile));
             JsonNode remote = peer == null ? null : json.valueToTree(ProfileJson.profile(peer.natProfile(0)));
-            String strategy = punch == null ? null : punch.plan().strategy() + ": " + punch.plan().explanation();
-            Long probes = punch == null ? null : punch.stats().probesSent();
-            Long settledMillis = outcome instanceof PunchEvent.Settled s ? s.elapsedNanos() / 1_000_000 : null;
             return new TraversalSummary(peer == null ? "plain (peer without the extension)" : "traversal", local,
-                    remote, strategy, probes, settledMillis, failure, upnpReport());
+                    remote, strategy, probesSent, settledMillis, failure, upnpReport());
         } catch (IllegalArgumentException e) {
             return new TraversalSummary("traversal", null, null, null, null, null, e.toString(), upnpReport());
         }

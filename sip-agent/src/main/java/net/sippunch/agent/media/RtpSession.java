@@ -1,26 +1,36 @@
 package net.sippunch.agent.media;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.netty.NettyMediaPort;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 
 /**
- * One RTP stream on the call's media port, run by one {@link MediaLoop} thread: sends a 20 ms G.711 frame
- * of the audio (looped) every 20 ms, sends RTCP SR/RR (muxed on the RTP port when negotiated), records
- * decoded received audio, counts, and latches its destination to the source of received RTP when that
- * source has the negotiated peer's address (symmetric RTP). Other datagrams go to the negotiation.
+ * One RTP stream on the call's media port, on the port's event loop: sends a 20 ms frame of the audio
+ * (looped) every 20 ms, sends RTCP SR/RR (muxed on the RTP port when negotiated), records decoded received
+ * audio and counts. Which sources it accepts depends on the path's {@link MediaPath.Trust}: a punched or
+ * signalled path is fixed (only {@link #retarget}, driven by the punch engine's authenticated events, moves
+ * it); a plain path learns the peer's NATed source once, within {@link #LEARNING_NANOS} of the start and only
+ * from the SDP's address, then locks. Everything else is dropped and counted, never played or recorded.
+ * Datagrams reach it only after the call's traversal (if any) declined them.
  */
-public final class RtpSession implements MediaLoop.Task, AutoCloseable {
+public final class RtpSession {
 
     private static final Logger LOG = LogManager.getLogger(RtpSession.class);
     private static final int SAMPLES_PER_FRAME = Codec.CLOCK_RATE / 50;
@@ -28,23 +38,30 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
     private static final long RTCP_INTERVAL_NANOS = 5_000_000_000L;
     private static final long FIRST_RTCP_NANOS = 500_000_000L;
     private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
+    /** How long a plain path may learn the peer's source after media starts (as rtpengine does). */
+    static final long LEARNING_NANOS = 3_000_000_000L;
 
-    private final DatagramChannel channel;
+    private final NettyMediaPort port;
+    private final EventLoop loop;
     private final MediaPath path;
     private final short[] audio;
     private final Path recordTo;
-    private final MediaNegotiation negotiation;
     private final String callId;
     private final long ssrc;
+    private final long mediaTimeoutNanos;
+    private final Consumer<String> onMediaTimeout;
     private final ReceptionStats stats = new ReceptionStats(Codec.CLOCK_RATE);
-    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
+    private final CompletableFuture<Stopped> stopped = new CompletableFuture<>();
+    private final AtomicBoolean written = new AtomicBoolean();
 
-    private final MediaLoop.Worker worker;
-    private final ByteBuffer buffer = ByteBuffer.allocate(2048);
-    private volatile long generation = GENERATIONS.incrementAndGet();
-    private SelectionKey key;
+    private ScheduledFuture<?> timer;
+    private boolean halted;
+    private long startedAt;
     private long nextSend;
     private long nextRtcp;
+    private long lastReceivedAt;
+    private boolean locked;
+    private boolean timedOut;
     private volatile InetSocketAddress remote;
     private volatile Long firstSent;
     private volatile Long firstReceived;
@@ -63,51 +80,65 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
     private long lastSrArrivalNanos;
 
     /**
-     * Starts sending and receiving.
+     * A stream that starts with {@link #start()}.
      *
-     * @param audio       the samples to send, looped (8 kHz 16-bit)
-     * @param recordTo    where to write what arrives when the session stops (null: not recorded)
-     * @param negotiation receives datagrams that are neither RTP nor RTCP
+     * @param audio             the samples to send, looped (8 kHz 16-bit)
+     * @param recordTo          where to write what arrives when the session stops (null: not recorded)
+     * @param mediaTimeoutNanos silence from the peer after which {@code onMediaTimeout} runs once (0: never)
+     * @param onMediaTimeout    gets the reason, on the loop; it must not block
      */
-    public RtpSession(MediaLoop loop, MediaPort port, MediaPath path, short[] audio, Path recordTo,
-                      MediaNegotiation negotiation, RandomGenerator random, String callId) {
+    public RtpSession(NettyMediaPort port, MediaPath path, short[] audio, Path recordTo, RandomGenerator random,
+                      String callId, long mediaTimeoutNanos, Consumer<String> onMediaTimeout) {
         if (audio.length == 0) {
             throw new IllegalArgumentException("no audio to send");
         }
-        this.channel = port.channel();
+        this.port = port;
+        this.loop = port.loop();
         this.path = path;
         this.remote = path.remote();
         this.audio = audio;
         this.recordTo = recordTo;
-        this.negotiation = negotiation;
         this.callId = callId;
+        this.mediaTimeoutNanos = mediaTimeoutNanos;
+        this.onMediaTimeout = onMediaTimeout;
         this.ssrc = random.nextLong() & 0xFFFFFFFFL;
         this.sequence = random.nextInt(1 << 16);
         this.timestamp = random.nextLong() & 0xFFFFFFFFL;
-        this.worker = loop.next();
-        long gen = generation;
-        worker.execute(() -> {
-            try {
-                key = worker.register(channel, this);
-                long now = System.nanoTime();
-                nextSend = now;
-                nextRtcp = now + FIRST_RTCP_NANOS;
-                worker.schedule(now, this, gen);
-            } catch (IOException e) {
-                LOG.warn("RTP session not started: {}", e.toString());
+    }
+
+    /** Starts sending and receiving, on the port's loop. */
+    public void start() {
+        loop.execute(() -> {
+            if (halted) {
+                return;
+            }
+            long now = System.nanoTime();
+            startedAt = now;
+            lastReceivedAt = now;
+            nextSend = now;
+            nextRtcp = now + FIRST_RTCP_NANOS;
+            port.onUnhandled(this::receive);
+            tick();
+        });
+    }
+
+    /** The punch engine proved the peer's new tuple (an authenticated answer): media goes there now. */
+    public void retarget(InetSocketAddress to) {
+        loop.execute(() -> {
+            if (!halted && !to.equals(remote)) {
+                LOG.info("media moves from {} to {} (authenticated)", remote, to);
+                remote = to;
             }
         });
     }
 
-    /** Identifies this session's deadlines; changes when it stops. */
-    long generation() {
-        return generation;
-    }
-
-    @Override
-    public long onTimer(long now) {
+    private void tick() {
+        if (halted) {
+            return;
+        }
         ThreadContext.put("call", callId);
         try {
+            long now = System.nanoTime();
             if (now - nextSend >= 0) {
                 sendFrame();
                 nextSend += FRAME_NANOS;
@@ -119,33 +150,21 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
                 sendRtcp(now);
                 nextRtcp = now + RTCP_INTERVAL_NANOS;
             }
-        } catch (IOException e) {
-            LOG.debug("RTP send failed: {}", e.toString());
-        } finally {
-            ThreadContext.remove("call");
-        }
-        return nextSend - nextRtcp < 0 ? nextSend : nextRtcp;
-    }
-
-    @Override
-    public void onReadable() {
-        ThreadContext.put("call", callId);
-        try {
-            InetSocketAddress source;
-            while ((source = (InetSocketAddress) channel.receive(buffer.clear())) != null) {
-                buffer.flip();
-                byte[] datagram = new byte[buffer.remaining()];
-                buffer.get(datagram);
-                receive(source, datagram, System.nanoTime());
+            if (mediaTimeoutNanos > 0 && !timedOut && now - lastReceivedAt >= mediaTimeoutNanos) {
+                timedOut = true;
+                String reason = "media-timeout: no RTP from " + remote + " for " + (now - lastReceivedAt) / 1_000_000
+                        + " ms";
+                LOG.info(reason);
+                onMediaTimeout.accept(reason);
             }
-        } catch (IOException e) {
-            LOG.debug("RTP receive failed: {}", e.toString());
+            long next = nextSend - nextRtcp < 0 ? nextSend : nextRtcp;
+            timer = loop.schedule(this::tick, Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
         } finally {
             ThreadContext.remove("call");
         }
     }
 
-    private void sendFrame() throws IOException {
+    private void sendFrame() {
         short[] pcm = new short[SAMPLES_PER_FRAME];
         for (int i = 0; i < pcm.length; i++) {
             pcm[i] = audio[audioPos];
@@ -153,8 +172,7 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
         }
         RtpPacket p = new RtpPacket(path.codec().payloadType(), rtpSent == 0, sequence, timestamp, ssrc,
                 path.codec().encode(pcm));
-        byte[] bytes = p.encode();
-        channel.send(ByteBuffer.wrap(bytes), remote);
+        port.send(new Transmit(port.localAddress().getPort(), remote, p.encode()));
         sequence = (sequence + 1) & 0xFFFF;
         timestamp = (timestamp + SAMPLES_PER_FRAME) & 0xFFFFFFFFL;
         rtpSent++;
@@ -164,7 +182,7 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
         }
     }
 
-    private void sendRtcp(long nowNanos) throws IOException {
+    private void sendRtcp(long nowNanos) {
         List<RtcpPacket.ReportBlock> blocks = List.of();
         if (stats.started()) {
             long dlsr = lastSrArrivalNanos == 0 ? 0 : (nowNanos - lastSrArrivalNanos) * 65536 / 1_000_000_000L;
@@ -176,40 +194,52 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
         long ntpFraction = ((millis % 1000) << 32) / 1000;
         RtcpPacket packet = new RtcpPacket.SenderReport(ssrc, (ntpSeconds << 32) | ntpFraction, timestamp, rtpSent,
                 octetsSent, blocks);
-        InetSocketAddress to = path.rtcpMux() ? remote
-                : new InetSocketAddress(remote.getAddress(), remote.getPort() + 1);
-        channel.send(ByteBuffer.wrap(packet.encode()), to);
+        port.send(new Transmit(port.localAddress().getPort(), rtcpAddress(), packet.encode()));
         rtcpSent++;
     }
 
-    private void receive(InetSocketAddress source, byte[] datagram, long nowNanos) {
-        switch (PacketKind.of(datagram)) {
-            case RTP -> receiveRtp(source, datagram, nowNanos);
-            case RTCP -> {
-                Optional<RtcpPacket> p = RtcpPacket.decode(datagram);
-                if (p.isPresent() && source.getAddress().equals(path.remote().getAddress())) {
-                    rtcpReceived++;
-                    if (p.get() instanceof RtcpPacket.SenderReport sr) {
-                        lastSrMiddle = (sr.ntpTimestamp() >>> 16) & 0xFFFFFFFFL;
-                        lastSrArrivalNanos = nowNanos;
-                    }
-                } else {
+    private InetSocketAddress rtcpAddress() {
+        return path.rtcpMux() ? remote : new InetSocketAddress(remote.getAddress(), remote.getPort() + 1);
+    }
+
+    /** A datagram the traversal declined, on the loop. */
+    private void receive(int localPort, InetSocketAddress source, byte[] datagram) {
+        if (halted || localPort != port.localAddress().getPort()) {
+            return;
+        }
+        ThreadContext.put("call", callId);
+        try {
+            long now = System.nanoTime();
+            switch (PacketKind.of(datagram)) {
+                case RTP -> receiveRtp(source, datagram, now);
+                case RTCP -> receiveRtcp(source, datagram, now);
+                default -> {
                     dropped++;
+                    LOG.debug("dropped {} bytes from {}: neither RTP nor RTCP of this call", datagram.length, source);
                 }
             }
-            default -> {
-                if (!negotiation.handleOther(source, datagram)) {
-                    dropped++;
-                    LOG.debug("dropped {} bytes from {}", datagram.length, source);
-                }
-            }
+        } finally {
+            ThreadContext.remove("call");
+        }
+    }
+
+    private void receiveRtcp(InetSocketAddress source, byte[] datagram, long nowNanos) {
+        Optional<RtcpPacket> p = RtcpPacket.decode(datagram);
+        if (p.isEmpty() || !(source.equals(remote) || source.equals(rtcpAddress()))) {
+            dropped++;
+            return;
+        }
+        rtcpReceived++;
+        if (p.get() instanceof RtcpPacket.SenderReport sr) {
+            lastSrMiddle = (sr.ntpTimestamp() >>> 16) & 0xFFFFFFFFL;
+            lastSrArrivalNanos = nowNanos;
         }
     }
 
     private void receiveRtp(InetSocketAddress source, byte[] datagram, long nowNanos) {
-        if (!source.getAddress().equals(path.remote().getAddress())) {
+        if (!accepts(source, nowNanos)) {
             dropped++;
-            LOG.debug("RTP from {} dropped: not the negotiated peer {}", source, path.remote());
+            LOG.debug("RTP from {} dropped: media goes to {} ({})", source, remote, path.trust());
             return;
         }
         Optional<RtpPacket> decoded = RtpPacket.decode(datagram);
@@ -224,10 +254,12 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
             return;
         }
         if (!source.equals(remote)) {
-            LOG.debug("symmetric RTP: latched from {} to {}", remote, source);
+            LOG.debug("symmetric RTP: latched from {} to {}, now locked", remote, source);
             remote = source;
             latches++;
         }
+        locked = true;
+        lastReceivedAt = nowNanos;
         stats.onPacket(p, nowNanos);
         if (firstReceived == null) {
             firstReceived = System.currentTimeMillis();
@@ -242,6 +274,15 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
         }
     }
 
+    /** Whether RTP from {@code source} is the peer's, by the path's trust. */
+    private boolean accepts(InetSocketAddress source, long nowNanos) {
+        if (source.equals(remote)) {
+            return true;
+        }
+        return path.trust() == MediaPath.Trust.LEARNED && !locked && nowNanos - startedAt < LEARNING_NANOS
+                && source.getAddress().equals(path.remote().getAddress());
+    }
+
     /** The time the first RTP packet left, or null. */
     public Long firstRtpSentMillis() {
         return firstSent;
@@ -252,51 +293,62 @@ public final class RtpSession implements MediaLoop.Task, AutoCloseable {
         return firstReceived;
     }
 
-    /** Stops the session on its loop (bounded), writes the recording, and returns the counters. */
+    /** Stops sending and receiving at once, without waiting (the BYE is on its way); any thread. */
+    public void stopSending() {
+        loop.execute(this::halt);
+    }
+
+    /**
+     * Stops sending at once (on the loop; a bounded wait from another thread), then writes the recording on
+     * the calling thread and returns the counters. Later calls return the same counters and write nothing.
+     */
     public MediaCounters stop() {
-        java.util.concurrent.CompletableFuture<MediaCounters> stopped = new java.util.concurrent.CompletableFuture<>();
-        Runnable halt = () -> {
-            generation = -1;
-            if (key != null) {
-                key.cancel();
-            }
-            stopped.complete(counters());
-        };
-        MediaCounters counters;
-        if (worker.inLoop()) {
-            halt.run();
-            counters = stopped.join();
+        if (loop.inEventLoop()) {
+            halt();
         } else {
-            worker.execute(halt);
-            try {
-                counters = stopped.get(2, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                counters = counters();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                LOG.warn("RTP session did not stop in time: {}", e.toString());
-                counters = counters();
-            }
+            loop.execute(this::halt);
         }
-        if (recordTo != null) {
+        Stopped result;
+        try {
+            result = stopped.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return counters();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("RTP session did not stop in time: {}", e.toString());
+            return counters();
+        }
+        if (recordTo != null && result.recording() != null && written.compareAndSet(false, true)) {
             try {
-                WavFile.write(recordTo, Arrays.copyOf(recording, recorded));
+                WavFile.write(recordTo, result.recording());
             } catch (IOException e) {
                 LOG.warn("cannot write recording {}: {}", recordTo, e.toString());
             }
         }
-        return counters;
+        return result.counters();
+    }
+
+    /** What the loop hands over when it stops: the final counters and what was recorded. */
+    private record Stopped(MediaCounters counters, short[] recording) {
+    }
+
+    private void halt() {
+        if (halted) {
+            return;
+        }
+        halted = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        port.onUnhandled((p, s, d) -> { });
+        stopped.complete(new Stopped(counters(), recordTo == null ? null : Arrays.copyOf(recording, recorded)));
     }
 
     /** The counters so far (exact once stopped). */
     public MediaCounters counters() {
+        InetSocketAddress to = remote;
         return new MediaCounters(rtpSent, octetsSent, stats.packetsReceived(), Math.max(0, stats.cumulativeLost()),
                 stats.jitter(), rtcpSent, rtcpReceived, dropped, latches, firstSent, firstReceived,
-                remote.getAddress().getHostAddress() + ":" + remote.getPort());
-    }
-
-    @Override
-    public void close() {
-        stop();
+                to.getAddress().getHostAddress() + ":" + to.getPort());
     }
 }

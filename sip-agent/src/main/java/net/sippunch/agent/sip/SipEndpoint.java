@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.text.ParseException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -59,6 +61,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(SipEndpoint.class);
     private static final Logger WIRE = LogManager.getLogger("sippunch.sip.wire");
     private static final AtomicLong STACKS = new AtomicLong();
+
+    private static final SecureRandom CALL_IDS = new SecureRandom();
 
     private final SipStackImpl stack;
     private final ListeningPoint listeningPoint;
@@ -164,7 +168,14 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
 
     /** A new Call-ID. */
     public CallIdHeader newCallId() {
-        return provider.getNewCallId();
+        byte[] id = new byte[12];
+        CALL_IDS.nextBytes(id);
+        try {
+            // the contact host, not the listening point's (a wildcard listener would give 0.0.0.0)
+            return headers.createCallIdHeader(HexFormat.of().formatHex(id) + "@" + contactHost);
+        } catch (ParseException e) {
+            throw new IllegalStateException("a hex Call-ID at the contact host must parse", e);
+        }
     }
 
     /** A Contact header for {@code user} at this endpoint. */

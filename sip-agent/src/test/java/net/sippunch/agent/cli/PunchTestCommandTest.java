@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +49,12 @@ class PunchTestCommandTest {
         final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
         Side(String role, String... extra) {
+            this(server.addresses().subList(0, 2), role, extra);
+        }
+
+        Side(List<InetSocketAddress> servers, String role, String... extra) {
             List<String> args = new ArrayList<>(List.of("--role", role, "--json", "--local-address", "127.0.0.1"));
-            for (InetSocketAddress a : server.addresses().subList(0, 2)) {
+            for (InetSocketAddress a : servers) {
                 args.add("--server");
                 args.add(a.getAddress().getHostAddress() + ":" + a.getPort());
             }
@@ -177,5 +182,23 @@ class PunchTestCommandTest {
         plain.input.add("ANSWER " + Base64.getEncoder().encodeToString(sdp.getBytes(StandardCharsets.UTF_8)));
         assertEquals(2, plain.exitCode());
         assertFalse(plain.output.stream().anyMatch(l -> l.startsWith("{")), "no punch without the extension");
+    }
+
+    @Test
+    void serversThatNeverAnswerEndInADiscoveryFailureWithoutAnOffer() throws Exception {
+        try (DatagramSocket one = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+             DatagramSocket two = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+            Side caller = new Side(List.of((InetSocketAddress) one.getLocalSocketAddress(),
+                    (InetSocketAddress) two.getLocalSocketAddress()), "caller");
+            String line = caller.line();
+            assertFalse(line.startsWith("OFFER "), "nothing to offer without a profile: " + line);
+            JsonNode result = new ObjectMapper().readTree(line);
+            assertEquals(1, caller.exitCode());
+            assertFalse(result.get("ok").asBoolean(), result.toString());
+            assertTrue(result.get("reason").asText().startsWith("discovery failed: "), result.toString());
+            assertTrue(result.get("strategy").isNull(), result.toString());
+            assertTrue(result.get("discoveryMs").asLong() > 0, "the time discovery took: " + result);
+            assertTrue(caller.output.isEmpty(), "the result is the last line: " + caller.output);
+        }
     }
 }

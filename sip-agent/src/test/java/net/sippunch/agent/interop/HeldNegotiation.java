@@ -1,6 +1,5 @@
 package net.sippunch.agent.interop;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +40,8 @@ final class HeldNegotiation implements MediaNegotiation {
         CallEnvironment.Negotiations negotiations() {
             SplittableRandom ids = new SplittableRandom(7);
             return (port, caller) -> new HeldNegotiation(this,
-                    new PlainRtpNegotiation("127.0.0.1", port.port(), List.of(Codec.PCMU, Codec.PCMA), ids.nextLong()));
+                    new PlainRtpNegotiation("127.0.0.1", port.localAddress().getPort(), List.of(Codec.PCMU, Codec.PCMA),
+                            ids.nextLong()));
         }
     }
 
@@ -100,11 +100,6 @@ final class HeldNegotiation implements MediaNegotiation {
     @Override
     public CompletableFuture<MediaPath> start() {
         return plain.start();
-    }
-
-    @Override
-    public boolean handleOther(InetSocketAddress source, byte[] datagram) {
-        return plain.handleOther(source, datagram);
     }
 
     @Override

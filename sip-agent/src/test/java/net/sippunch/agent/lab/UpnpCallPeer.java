@@ -1,23 +1,25 @@
 package net.sippunch.agent.lab;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.EventLoopGroup;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net.sippunch.agent.media.Codec;
-import net.sippunch.agent.media.MediaLoop;
 import net.sippunch.agent.media.MediaPath;
-import net.sippunch.agent.media.MediaPort;
 import net.sippunch.agent.media.MediaPortMapping;
+import net.sippunch.agent.media.MediaPortRange;
 import net.sippunch.agent.media.PunchNegotiation;
+import net.sippunch.traversal.netty.NettyMediaPort;
+import net.sippunch.traversal.netty.NettyTransport;
 import net.sippunch.traversal.punch.PunchConfig;
 
 /**
@@ -56,9 +58,10 @@ public final class UpnpCallPeer {
         PunchNegotiation.Settings settings = new PunchNegotiation.Settings(
                 servers.stream().map(PunchNegotiation::server).toList(), Duration.ofMillis(2000),
                 PunchConfig.defaults(), List.of(Codec.PCMU), plan);
-        try (MediaLoop loop = new MediaLoop(1, "media");
-             MediaPort port = new MediaPort.Range(InetAddress.getByName("0.0.0.0"), portNumber, portNumber).bind()) {
-            PunchNegotiation negotiation = new PunchNegotiation(settings, loop, port, caller, new SplittableRandom());
+        EventLoopGroup group = NettyTransport.newGroup(1, "media");
+        try (NettyMediaPort port = new MediaPortRange(group, InetAddress.getByName("0.0.0.0"), portNumber, portNumber)
+                .bind()) {
+            PunchNegotiation negotiation = new PunchNegotiation(settings, port, caller, new SecureRandom());
             long t0 = System.nanoTime();
             if (caller) {
                 String offer = negotiation.offer();
@@ -80,6 +83,7 @@ public final class UpnpCallPeer {
             out.println("SUMMARY " + new ObjectMapper().writeValueAsString(negotiation.summary()));
         } finally {
             plan.ifPresent(MediaPortMapping.Plan::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }
 
