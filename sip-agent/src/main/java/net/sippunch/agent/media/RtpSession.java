@@ -263,6 +263,7 @@ public final class RtpSession {
         stats.onPacket(p, nowNanos);
         if (firstReceived == null) {
             firstReceived = System.currentTimeMillis();
+            LOG.info("first RTP from {}", source);
         }
         if (recordTo != null) {
             short[] pcm = codec.decode(p.payload(), 0, p.payload().length);

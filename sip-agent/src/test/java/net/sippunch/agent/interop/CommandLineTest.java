@@ -71,8 +71,8 @@ class CommandLineTest {
             // a long call, ended by SIGTERM to the callee's agent
             try (AgentProcess call = AgentProcess.start(dir, List.of("call", "--config", aliceYaml.toString(),
                     "sip:bob@sippunch.test", "--duration", "60"))) {
-                bob.awaitLine("media: PCMU", 60);
-                call.awaitLine("media: PCMU", 60);
+                bob.awaitLine("first RTP from", 60);
+                call.awaitLine("first RTP from", 60);
                 bob.terminate();
                 assertEquals(0, bob.waitFor(30), bob.output());
                 assertEquals(0, call.waitFor(30), call.output());
