@@ -77,7 +77,7 @@ public final class Call implements TransactionOwner {
     private boolean ackSent;
     private boolean lateOffer;
     private String toTag;
-    private AnswerPreparation preparation;
+    private SdpPreparation preparation;
     private String mediaNote;
     private Integer answerStatus;
     private Long tInvite;
@@ -116,7 +116,11 @@ public final class Call implements TransactionOwner {
 
     // ---------------------------------------------------------------- caller
 
-    /** Sends the INVITE with our offer to {@code target}. Returns the Call-ID. */
+    /**
+     * Starts the call to {@code target} and returns its Call-ID at once: the offer is prepared (discovery and
+     * the UPnP step in traversal mode) on the agent's SDP preparation pool, never on the dialling thread, and
+     * the INVITE leaves when it is ready; plain mode sends it at once.
+     */
     synchronized String dial(String target) {
         var account = env.config().account();
         CallIdHeader callIdHeader = env.endpoint().newCallId();
@@ -128,16 +132,58 @@ public final class Call implements TransactionOwner {
             state = state.moveTo(CallState.CALLING);
             port = env.ports().bind();
             media = env.negotiations().create(port, true);
-            String offer = media.offer();
+            schedule(this::inviteTimedOut, env.config().timeouts().invite());
+            if (!media.preparationWaits()) {
+                sendInvite(SdpPreparation.prepare(media, null));
+            } else {
+                preparation = SdpPreparation.start(env.sdpPreparation(), media, null, callId, this::onOfferPrepared);
+            }
+        } catch (IOException e) {
+            finish("failed", null, "INVITE not sent: " + e.getMessage());
+        } catch (RejectedExecutionException e) {
+            finish("failed", null, "INVITE not sent: no room to prepare the offer");
+        } finally {
+            ThreadContext.remove("call");
+        }
+        return callId;
+    }
+
+    /** The offer prepared off the dialling thread: the INVITE leaves unless the call ended meanwhile. */
+    private synchronized void onOfferPrepared(SdpPreparation.Outcome outcome) {
+        ThreadContext.put("call", callId);
+        try {
+            preparation = null;
+            if (state != CallState.CALLING) {
+                LOG.debug("offer prepared after the call ended: no INVITE sent");
+                return; // finish released the negotiation
+            }
+            sendInvite(outcome);
+        } finally {
+            ThreadContext.remove("call");
+        }
+    }
+
+    private void sendInvite(SdpPreparation.Outcome outcome) {
+        if (outcome instanceof SdpPreparation.Outcome.Unacceptable u) {
+            finish("failed", null, "INVITE not sent: " + u.problem().getMessage());
+            return;
+        }
+        if (outcome instanceof SdpPreparation.Outcome.Failed f) {
+            finish("failed", null, "INVITE not sent: " + f.error());
+            return;
+        }
+        try {
+            var account = env.config().account();
             Address fromAddress = env.endpoint().addresses().createAddress(from);
             if (account.displayName() != null) {
                 fromAddress.setDisplayName(account.displayName());
             }
-            Address toAddress = env.endpoint().addresses().createAddress(target);
+            Address toAddress = env.endpoint().addresses().createAddress(to);
             Request r = env.endpoint().newRequest(Request.INVITE, toAddress.getURI(), fromAddress,
-                    Utils.getInstance().generateTag(), toAddress, callIdHeader, 1);
+                    Utils.getInstance().generateTag(), toAddress,
+                    env.endpoint().headers().createCallIdHeader(callId), 1);
             r.addHeader(env.endpoint().contact(account.user()));
-            r.setContent(offer, sdpType());
+            r.setContent(((SdpPreparation.Outcome.Ready) outcome).sdp(), sdpType());
             invite = r;
             tInvite = System.currentTimeMillis();
             inviteTransaction = env.endpoint().send(r, this);
@@ -145,14 +191,10 @@ public final class Call implements TransactionOwner {
             if (dialog != null) {
                 dialog.setApplicationData(this);
             }
-            schedule(this::inviteTimedOut, env.config().timeouts().invite());
-            LOG.info("INVITE {} sent", target);
-        } catch (IOException | ParseException | SipException | SdpProblem e) {
+            LOG.info("INVITE {} sent", to);
+        } catch (ParseException | SipException e) {
             finish("failed", null, "INVITE not sent: " + e.getMessage());
-        } finally {
-            ThreadContext.remove("call");
         }
-        return callId;
     }
 
     @Override
@@ -285,7 +327,7 @@ public final class Call implements TransactionOwner {
 
     /**
      * Handles the initial INVITE: policy, then the answer. A negotiation that waits (discovery, UPnP) gets
-     * 180 Ringing at once and its answer prepared off the SIP thread ({@link AnswerPreparation}); one that
+     * 180 Ringing at once and its answer prepared off the SIP thread ({@link SdpPreparation}); one that
      * does not (plain mode) answers at once. {@link #answerWith} sends the 200 OK.
      */
     synchronized void onInvite(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
@@ -316,7 +358,7 @@ public final class Call implements TransactionOwner {
         String offer = body(r);
         lateOffer = offer == null || offer.isBlank();
         if (!media.preparationWaits()) {
-            answerWith(AnswerPreparation.prepare(media, lateOffer ? null : offer));
+            answerWith(SdpPreparation.prepare(media, lateOffer ? null : offer));
             return;
         }
         try {
@@ -327,7 +369,7 @@ public final class Call implements TransactionOwner {
         }
         tProvisional = System.currentTimeMillis();
         try {
-            preparation = AnswerPreparation.start(env.sdpPreparation(), media, lateOffer ? null : offer, callId,
+            preparation = SdpPreparation.start(env.sdpPreparation(), media, lateOffer ? null : offer, callId,
                     this::onPrepared);
         } catch (RejectedExecutionException e) {
             respondToInvite(Response.SERVICE_UNAVAILABLE);
@@ -336,12 +378,12 @@ public final class Call implements TransactionOwner {
     }
 
     /** The answer prepared off the SIP thread: 200 OK while the call still rings, otherwise only a release. */
-    private synchronized void onPrepared(AnswerPreparation.Outcome outcome) {
+    private synchronized void onPrepared(SdpPreparation.Outcome outcome) {
         ThreadContext.put("call", callId);
         try {
             preparation = null;
             if (state != CallState.INCOMING) {
-                media.stop(); // ended meanwhile: release what the negotiation made since finish stopped it
+                env.cleanup().execute(media::stop); // ended meanwhile: release what it made since the end
                 LOG.debug("answer prepared after the call ended: nothing sent");
                 return;
             }
@@ -352,14 +394,14 @@ public final class Call implements TransactionOwner {
     }
 
     /** The final response for a prepared answer (or late offer): 200 OK, 488 or 500. */
-    private void answerWith(AnswerPreparation.Outcome outcome) {
+    private void answerWith(SdpPreparation.Outcome outcome) {
         try {
-            if (outcome instanceof AnswerPreparation.Outcome.Ready ready) {
+            if (outcome instanceof SdpPreparation.Outcome.Ready ready) {
                 sendOk(ready.sdp());
-            } else if (outcome instanceof AnswerPreparation.Outcome.Unacceptable u) {
+            } else if (outcome instanceof SdpPreparation.Outcome.Unacceptable u) {
                 respondToInvite(Response.NOT_ACCEPTABLE_HERE);
                 finish("failed", Response.NOT_ACCEPTABLE_HERE, "offer not acceptable: " + u.problem().getMessage());
-            } else if (outcome instanceof AnswerPreparation.Outcome.Failed f) {
+            } else if (outcome instanceof SdpPreparation.Outcome.Failed f) {
                 respondToInvite(Response.SERVER_INTERNAL_ERROR);
                 finish("failed", Response.SERVER_INTERNAL_ERROR, "answer not prepared: " + f.error());
             }
@@ -437,6 +479,10 @@ public final class Call implements TransactionOwner {
             switch (state) {
                 case IDLE -> finish("failed", null, reason);
                 case CALLING, PROCEEDING -> {
+                    if (inviteTransaction == null) { // the offer is still being prepared: nothing to cancel
+                        finish("cancelled", null, reason + " before the INVITE was sent");
+                        return;
+                    }
                     state = state.moveTo(CallState.CANCELLING);
                     endReason = reason;
                     if (provisionalSeen) {

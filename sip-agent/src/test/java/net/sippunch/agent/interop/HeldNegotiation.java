@@ -14,8 +14,8 @@ import net.sippunch.agent.media.SdpProblem;
 import net.sippunch.agent.media.TraversalSummary;
 
 /**
- * Plain negotiation whose answer waits until the test opens its {@link Gate}, as a NAT traversal answer waits
- * for discovery. The gate counts answers entered and negotiations stopped.
+ * Plain negotiation whose answer (and, if the gate says so, offer) waits until the test opens its {@link Gate},
+ * as a NAT traversal answer or offer waits for discovery. The gate counts answers entered and negotiations stopped.
  */
 final class HeldNegotiation implements MediaNegotiation {
 
@@ -27,13 +27,20 @@ final class HeldNegotiation implements MediaNegotiation {
         /** Thrown by the answer once the gate is open (an SdpProblem or a RuntimeException), null: none. */
         volatile Exception fault;
         private final boolean interruptible;
+        private final boolean offers;
 
         /**
          * @param interruptible true: an interrupt ends the wait with an SdpProblem (as discovery does); false:
          *                      the answer ignores it and comes when the gate opens
          */
         Gate(boolean interruptible) {
+            this(interruptible, false);
+        }
+
+        /** @param offers true: offers wait at the gate too (a caller's discovery), not only answers */
+        Gate(boolean interruptible, boolean offers) {
             this.interruptible = interruptible;
+            this.offers = offers;
         }
 
         /** The agent's negotiation factory. */
@@ -60,11 +67,20 @@ final class HeldNegotiation implements MediaNegotiation {
 
     @Override
     public String offer() throws SdpProblem {
+        if (gate.offers) {
+            hold();
+        }
         return plain.offer();
     }
 
     @Override
     public String answer(String offer) throws SdpProblem {
+        hold();
+        return plain.answer(offer);
+    }
+
+    /** Waits at the gate; then throws the gate's fault, if any. */
+    private void hold() throws SdpProblem {
         gate.entered.release();
         boolean interrupted = false;
         while (true) {
@@ -89,7 +105,6 @@ final class HeldNegotiation implements MediaNegotiation {
         if (f instanceof RuntimeException e) {
             throw e;
         }
-        return plain.answer(offer);
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.apache.logging.log4j.ThreadContext;
  * thread. A preparation abandoned while it runs (the call was cancelled or the agent stops) has its thread
  * interrupted; its outcome is still delivered, so whatever the negotiation made meanwhile can be released.
  */
-final class AnswerPreparation {
+final class SdpPreparation {
 
     /** How a preparation ended. */
     sealed interface Outcome {
@@ -38,7 +38,7 @@ final class AnswerPreparation {
     private Thread preparing;
     private boolean abandoned;
 
-    private AnswerPreparation(MediaNegotiation media, String offer, String callId, Consumer<Outcome> then) {
+    private SdpPreparation(MediaNegotiation media, String offer, String callId, Consumer<Outcome> then) {
         this.media = media;
         this.offer = offer;
         this.callId = callId;
@@ -52,9 +52,9 @@ final class AnswerPreparation {
      * @param then  told the outcome, on the pool's thread, after the negotiation returned
      * @throws RejectedExecutionException when the pool is full or shut down
      */
-    static AnswerPreparation start(Executor pool, MediaNegotiation media, String offer, String callId,
+    static SdpPreparation start(Executor pool, MediaNegotiation media, String offer, String callId,
                                    Consumer<Outcome> then) {
-        AnswerPreparation p = new AnswerPreparation(media, offer, callId, then);
+        SdpPreparation p = new SdpPreparation(media, offer, callId, then);
         pool.execute(p::run);
         return p;
     }

@@ -1,0 +1,72 @@
+package net.sippunch.agent.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import net.sippunch.agent.call.Call;
+import net.sippunch.agent.call.CallReport;
+import net.sippunch.agent.call.CallState;
+import net.sippunch.agent.call.UserAgent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The caller prepares its offer off the dialling thread: with the offer held (a negotiation that waits for the
+ * test, as discovery makes a NAT traversal offer wait), {@code dial} has returned and no INVITE has left; once
+ * released, the INVITE leaves and the call connects; a hang-up meanwhile ends the call without any INVITE.
+ */
+@Timeout(60)
+class HeldOfferTest {
+
+    private static final int ALICE = 42310;
+    private static final int BOB = 42320;
+
+    @Test
+    void dialReturnsWhileTheOfferIsHeldAndTheInviteLeavesOnceItIsReady() throws Exception {
+        HeldNegotiation.Gate gate = new HeldNegotiation.Gate(false, true);
+        try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, ALICE, 42400, 42499, 440, 0, null,
+                null), gate.negotiations());
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42500, 42599, 1000, 0, null, null))) {
+            LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
+            bob.onCallEnded(bobsCalls::add);
+            Call call = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(1), null, null));
+            assertTrue(gate.entered.tryAcquire(10, TimeUnit.SECONDS), "alice's offer is being prepared");
+            assertEquals(CallState.CALLING, call.state(), "dial returned with the offer still held");
+            assertFalse(call.done().isDone());
+
+            gate.open.countDown();
+            CallReport caller = call.done().get(30, TimeUnit.SECONDS);
+            assertEquals("completed", caller.outcome(), caller.toJson());
+            assertTrue(caller.mediaBothWays(), caller.toJson());
+            assertTrue(caller.timings().invite() != null, "the INVITE left: " + caller.toJson());
+            assertEquals("completed", bobsCalls.poll(10, TimeUnit.SECONDS).outcome());
+        }
+    }
+
+    @Test
+    void aHangupWhileTheOfferIsHeldEndsTheCallWithoutAnInvite() throws Exception {
+        HeldNegotiation.Gate gate = new HeldNegotiation.Gate(true, true);
+        try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, ALICE, 42400, 42499, 440, 0, null,
+                null), gate.negotiations());
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42500, 42599, 1000, 0, null, null))) {
+            LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
+            bob.onCallEnded(bobsCalls::add);
+            Call call = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(1), null, null));
+            assertTrue(gate.entered.tryAcquire(10, TimeUnit.SECONDS), "alice's offer is being prepared");
+
+            call.hangup("the user hung up");
+            CallReport caller = call.done().get(30, TimeUnit.SECONDS);
+            assertEquals("cancelled", caller.outcome(), caller.toJson());
+            assertTrue(caller.reason().startsWith("the user hung up before the INVITE was sent"), caller.toJson());
+            assertNull(caller.timings().invite(), "no INVITE left: " + caller.toJson());
+            assertTrue(gate.stopped.tryAcquire(10, TimeUnit.SECONDS), "the negotiation was stopped");
+            gate.open.countDown();
+            assertNull(bobsCalls.poll(2, TimeUnit.SECONDS), "bob never heard of the call");
+        }
+    }
+}
