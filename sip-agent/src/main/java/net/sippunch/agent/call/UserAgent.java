@@ -246,7 +246,7 @@ public final class UserAgent implements AutoCloseable {
 
     /** Places a call; the returned call's {@link Call#done()} completes with its report. */
     public Call dial(String target, Call.Options options) {
-        Call call = Call.outgoing(env, options);
+        OutgoingCall call = new OutgoingCall(env, options);
         synchronized (call) {
             String id = call.dial(target);
             if (call.state() != CallState.ENDED) {
@@ -306,7 +306,7 @@ public final class UserAgent implements AutoCloseable {
             endpoint.respond(st, notHere);
             return;
         }
-        Call call = Call.incoming(env);
+        IncomingCall call = new IncomingCall(env);
         if (calls.putIfAbsent(callId, call) != null) {
             return; // a retransmission racing the first
         }
@@ -314,8 +314,7 @@ public final class UserAgent implements AutoCloseable {
     }
 
     private void onAck(RequestEvent event, ServerTransaction ignored) {
-        Call call = calls.get(callIdOf(event.getRequest()));
-        if (call != null) {
+        if (calls.get(callIdOf(event.getRequest())) instanceof IncomingCall call) {
             call.onAck(event.getRequest());
         }
     }
@@ -330,8 +329,7 @@ public final class UserAgent implements AutoCloseable {
     }
 
     private void onCancel(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
-        Call call = calls.get(callIdOf(event.getRequest()));
-        if (call == null) {
+        if (!(calls.get(callIdOf(event.getRequest())) instanceof IncomingCall call)) {
             endpoint.respond(st, endpoint.newResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, event.getRequest()));
             return;
         }
