@@ -33,6 +33,8 @@ import org.apache.logging.log4j.Logger;
  *       adopted (NAT rebinding) only after it acknowledges a fresh probe.</li>
  * </ol>
  * Unauthenticated or wrongly keyed packets are dropped and counted; they never change where media goes.
+ * A replay of an authenticated probe from another source than the one it first came from is dropped too
+ * (not answered, no check sent there): an eavesdropper replaying the peer's probes gets nothing back.
  * Non-STUN datagrams (RTP, RTCP) are left to the caller: {@link #handleDatagram} returns {@code false}.
  */
 public final class PunchSession implements DatagramSession {
@@ -41,6 +43,8 @@ public final class PunchSession implements DatagramSession {
     private static final Logger PROBES = LogManager.getLogger("sippunch.probes");
     private static final int MAX_PENDING = 16_384;
     private static final int MAX_BURST = 64;
+    /** Authenticated probes remembered for replay detection (only the peer's probes can add to them). */
+    private static final int MAX_PROBES_SEEN = 16_384;
 
     private enum State { IDLE, PUNCHING, SETTLED, FAILED, CLOSED }
 
@@ -64,6 +68,13 @@ public final class PunchSession implements DatagramSession {
         @Override
         protected boolean removeEldestEntry(Map.Entry<TransactionId, Pending> eldest) {
             return size() > MAX_PENDING;
+        }
+    };
+    /** The transaction ids of authenticated probes received, with the path each first came from. */
+    private final Map<TransactionId, PunchPath> probesSeen = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TransactionId, PunchPath> eldest) {
+            return size() > MAX_PROBES_SEEN;
         }
     };
     /** Targets probed at the probe interval: predictions, reported tuples, adopted sources. */
@@ -189,7 +200,13 @@ public final class PunchSession implements DatagramSession {
             dropped++;
             LOG.debug("dropped from {}: {}", path, drop.reason());
         } else if (inbound instanceof ProbeCodec.Inbound.Probe probe) {
-            onProbe(nowNanos, path, probe);
+            PunchPath first = probesSeen.putIfAbsent(probe.id(), path);
+            if (first == null || first.equals(path)) {
+                onProbe(nowNanos, path, probe); // new, or a retransmission on its own path
+            } else {
+                dropped++;
+                LOG.debug("dropped from {}: replay of a probe that came from {}", path, first);
+            }
         } else if (inbound instanceof ProbeCodec.Inbound.Acknowledgement ack) {
             onAcknowledgement(nowNanos, path, ack.id());
         }

@@ -114,6 +114,28 @@ class PunchSessionTest {
     }
 
     @Test
+    void aReplayOfADeliveredProbeFromAnotherAddressIsNeitherAnsweredNorChecked() {
+        Call call = new Call(NatPreset.FULL_CONE, NatPreset.PORT_RESTRICTED_CONE);
+        InetSocketAddress peer = call.a().settledPath().orElseThrow().remote();
+        ProbeCodec genuine = new ProbeCodec(call.credentials(Scenario.Side.B), call.credentials(Scenario.Side.A),
+                PunchRole.CONTROLLED, 1, false);
+        byte[] probe = genuine.probe(TransactionId.random(new SplittableRandom(6)), false);
+        PunchStats start = call.a().stats();
+        call.scenario.network().inject(peer, call.aPublic(), probe);
+        call.run(Duration.ofMillis(100));
+        PunchStats delivered = call.a().stats();
+        assertTrue(delivered.acknowledgementsSent() > start.acknowledgementsSent(), "the original is answered");
+        assertEquals(start.dropped(), delivered.dropped());
+        // the eavesdropper's copy, from its own address: no acknowledgement, no rebinding check towards it
+        call.scenario.network().inject(ATTACKER, call.aPublic(), probe);
+        call.scenario.network().inject(ATTACKER, call.aPublic(), probe);
+        call.run(Duration.ofMillis(100));
+        // (the peer's own consent checks may be answered meanwhile; they are not dropped)
+        assertEquals(delivered.dropped() + 2, call.a().stats().dropped(), "both replays dropped, not answered");
+        assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
+    }
+
+    @Test
     void anUnmatchedAcknowledgementIsDropped() {
         Call call = new Call(NatPreset.FULL_CONE, NatPreset.FULL_CONE);
         long dropped = call.a().stats().dropped();
