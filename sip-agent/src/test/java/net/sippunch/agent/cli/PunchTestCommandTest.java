@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +58,7 @@ class PunchTestCommandTest {
             }
             args.addAll(List.of(extra));
             PrintStream out = new PrintStream(new Lines(output), true, StandardCharsets.UTF_8);
-            PunchTestCommand command = new PunchTestCommand(new PunchTestWorker.QueueReader(input), out, group,
+            PunchTestCommand command = new PunchTestCommand(new QueueReader(input), out, group,
                     port -> {
                         synchronized (ports) {
                             ports.add(port);
@@ -177,5 +180,25 @@ class PunchTestCommandTest {
         plain.input.add("ANSWER " + Base64.getEncoder().encodeToString(sdp.getBytes(StandardCharsets.UTF_8)));
         assertEquals(2, plain.exitCode());
         assertFalse(plain.output.stream().anyMatch(l -> l.startsWith("{")), "no punch without the extension");
+    }
+
+    /** Standard input of one side: the lines the test relays from the other side. */
+    private static final class QueueReader extends BufferedReader {
+        private final BlockingQueue<String> lines;
+
+        QueueReader(BlockingQueue<String> lines) {
+            super(Reader.nullReader());
+            this.lines = lines;
+        }
+
+        @Override
+        public String readLine() throws IOException {
+            try {
+                return lines.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the peer's line", e);
+            }
+        }
     }
 }
