@@ -7,9 +7,9 @@
 #   lab/matrix.sh [--trials N] [MAVEN ARGS...]     trials per pair, default 3 (the CI run of the test does 1,
 #                                                   and fewer extras)
 #
-# Needs root, iproute2, nftables, conntrack and kamailio; uses the namespace prefixes mx1 and mx2. Takes about
-# 4 minutes with --trials 1 and 2.5 minutes more per further trial (3 s a call). Maven arguments, for example
-# -o to stay offline, go to ./mvnw.
+# Needs root, iproute2, nftables, conntrack and kamailio; its namespaces are named mxN-* and mxdN-* (N from the
+# test's process id, so runs from two checkouts do not meet). Takes about 4 minutes with --trials 1 and 2.5
+# minutes more per further trial (3 s a call). Maven arguments, for example -o to stay offline, go to ./mvnw.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 trials=3

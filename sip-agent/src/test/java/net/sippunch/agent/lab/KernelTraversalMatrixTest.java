@@ -53,8 +53,10 @@ class KernelTraversalMatrixTest {
         List<TrialSet> extras = new ArrayList<>();
         long start = System.nanoTime();
         Duration matrixTook;
-        try (MatrixLab lab = new MatrixLab("mx1", List.of("--nat-a", "port-restricted", "--nat-b",
-                "port-restricted"), Files.createDirectories(dir.resolve("mx1")), CALL_SECONDS)) {
+        // prefixes of this run's own: a matrix run at the same time from another checkout keeps its namespaces
+        String run = Long.toString(ProcessHandle.current().pid() % 100000);
+        try (MatrixLab lab = new MatrixLab("mx" + run, List.of("--nat-a", "port-restricted", "--nat-b",
+                "port-restricted"), Files.createDirectories(dir.resolve("sites")), CALL_SECONDS)) {
             // warm-up, not recorded: a cold server's, proxy's or agent's first answers can be late
             lab.trial("port-restricted", "port-restricted");
             int total = MatrixCell.BEHAVIOURS.size() * MatrixCell.BEHAVIOURS.size();
@@ -79,9 +81,9 @@ class KernelTraversalMatrixTest {
             extras.add(underLoad(lab, "symmetric-second-priority", "symmetric-sequential", List.of("a", "b"),
                     loadTrials));
         }
-        try (MatrixLab lab = new MatrixLab("mx2", List.of("--nat-a", "port-restricted",
+        try (MatrixLab lab = new MatrixLab("mxd" + run, List.of("--nat-a", "port-restricted",
                 "--outer-a", "symmetric-sequential", "--nat-b", "port-restricted"),
-                Files.createDirectories(dir.resolve("mx2")), CALL_SECONDS)) {
+                Files.createDirectories(dir.resolve("double-nat")), CALL_SECONDS)) {
             int n = trials > 1 ? DOUBLE_NAT_TRIALS : DOUBLE_NAT_TRIALS_CI;
             extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "port-restricted", n));
             extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "symmetric-sequential", n));

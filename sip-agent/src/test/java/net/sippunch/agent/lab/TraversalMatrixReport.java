@@ -61,7 +61,7 @@ final class TraversalMatrixReport {
                 .append(" ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm")))
                 .append(" UTC\n");
         sb.append("- machine: ").append(Machine.describe()).append('\n');
-        sb.append("- lab: `lab/natlab.sh` two sites (prefix mx1), sequential NATs with delta 1 from port 40000, "
+        sb.append("- lab: `lab/natlab.sh` two sites, sequential NATs with delta 1 from port 40000, "
                 + "no loss, no neighbour load; the project's discovery server on 198.18.0.21:3478 and "
                 + "198.18.0.31:3479 (RFC 5780); Kamailio (`conf/kamailio/kamailio.cfg`, digest auth) on "
                 + "198.18.0.40:5060\n");
@@ -145,7 +145,7 @@ final class TraversalMatrixReport {
         sb.append("Neighbour load: `natlab.sh neighbour --rate 100` opens 100 new UDP flows per second from the "
                 + "site's neighbour host through the same NAT while the trial runs, so a sequential NAT's ports "
                 + "drift between discovery and punching. Double NAT: site a's client behind two routers "
-                + "(`natlab.sh up --outer-a ...`, `nat --outer ...`), lab prefix mx2. Every scenario is "
+                + "(`natlab.sh up --outer-a ...`, `nat --outer ...`), a second lab. Every scenario is "
                 + "feasible, so every trial must be direct.\n\n");
         sb.append("| scenario | trials | direct | median caller ms | max caller ms | median probes | "
                 + "strategies | discovered types |\n");
