@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -60,7 +63,7 @@ class PunchTestCommandTest {
             }
             args.addAll(List.of(extra));
             PrintStream out = new PrintStream(new Lines(output), true, StandardCharsets.UTF_8);
-            PunchTestCommand command = new PunchTestCommand(new PunchTestWorker.QueueReader(input), out, group,
+            PunchTestCommand command = new PunchTestCommand(new QueueReader(input), out, group,
                     port -> {
                         synchronized (ports) {
                             ports.add(port);
@@ -199,6 +202,26 @@ class PunchTestCommandTest {
             assertTrue(result.get("strategy").isNull(), result.toString());
             assertTrue(result.get("discoveryMs").asLong() > 0, "the time discovery took: " + result);
             assertTrue(caller.output.isEmpty(), "the result is the last line: " + caller.output);
+        }
+    }
+
+    /** Standard input of one side: the lines the test relays from the other side. */
+    private static final class QueueReader extends BufferedReader {
+        private final BlockingQueue<String> lines;
+
+        QueueReader(BlockingQueue<String> lines) {
+            super(Reader.nullReader());
+            this.lines = lines;
+        }
+
+        @Override
+        public String readLine() throws IOException {
+            try {
+                return lines.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the peer's line", e);
+            }
         }
     }
 }

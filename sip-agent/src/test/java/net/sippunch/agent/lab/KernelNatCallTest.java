@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import net.sippunch.agent.interop.ToneCheck;
 import net.sippunch.agent.media.WavFile;
@@ -27,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class KernelNatCallTest {
 
-    private static final String DOMAIN = "sippunch.test";
+    private static final String DOMAIN = LabAgent.DOMAIN;
     private static final String SITE_A = "198.18.1.1";
     private static final String SITE_B = "198.18.2.1";
     private static final double ALICE_HZ = 440;
@@ -51,15 +50,15 @@ class KernelNatCallTest {
         String prefix = "lc" + ProcessHandle.current().pid() % 100000;
         Path reports = Files.createDirectories(dir.resolve("reports"));
         Path recordings = Files.createDirectories(dir.resolve("recordings"));
-        Path aliceYaml = writeConfig(dir, "alice", ALICE_HZ, null, null);
-        Path bobYaml = writeConfig(dir, "bob", BOB_HZ, recordings, reports);
+        Path aliceYaml = LabAgent.config(dir, "alice", ALICE_HZ, null, null);
+        Path bobYaml = LabAgent.config(dir, "bob", BOB_HZ, recordings, reports);
         try (LabHost lab = new LabHost(prefix)) {
             lab.upWith(List.of("--nat-a", natA, "--nat-b", natB));
             // the discovery server, Kamailio and the callee start side by side; the callee's REGISTER is
             // retransmitted until Kamailio listens
             try (LabAgent discovery = LabAgent.start(prefix, "disc", dir, "discovery-server", List.of(
                          "discovery-server", "--listen", "198.18.0.21:3478", "--listen", "198.18.0.31:3479"));
-                 LabKamailio kamailio = LabKamailio.start(prefix, dir, Map.of("alice", "alice-pw", "bob", "bob-pw"));
+                 LabKamailio kamailio = LabKamailio.start(prefix, dir, LabAgent.passwords("alice", "bob"));
                  LabAgent bob = LabAgent.start(prefix, "b-cli", dir, "bob", List.of("run", "--config",
                          bobYaml.toString()))) {
                 assertTrue(discovery.awaitLine("listening on", 60), "discovery server not up:\n" + discovery.output());
@@ -141,35 +140,6 @@ class KernelNatCallTest {
                 caller.get("traversal").get("probesSent"), callee.get("traversal").get("probesSent"),
                 caller.get("media").get("rtpSent"), callee.get("media").get("rtpReceived"),
                 callee.get("media").get("rtpSent"), caller.get("media").get("rtpReceived"));
-    }
-
-    /** An agent behind a site's NAT: SIP and media on the wildcard address, Kamailio as proxy, discovery on. */
-    private static Path writeConfig(Path dir, String user, double toneHz, Path recordDir, Path reportDir)
-            throws IOException {
-        String yaml = "account:\n"
-                + "  user: " + user + "\n"
-                + "  domain: " + DOMAIN + "\n"
-                + "  password: " + user + "-pw\n"
-                + "  proxy: sip:" + LabKamailio.ADDRESS + ":" + LabKamailio.PORT + "\n"
-                + "  registerExpires: 300\n"
-                + "sip:\n"
-                + "  listenAddress: 0.0.0.0\n"
-                + "  listenPort: 5060\n"
-                + "  keepaliveSeconds: 10\n"
-                + "media:\n"
-                + "  localAddress: 0.0.0.0\n"
-                + "  portMin: 30000\n"
-                + "  portMax: 30099\n"
-                + "  tone: {frequency: " + toneHz + ", amplitude: 0.3}\n"
-                + (recordDir == null ? "" : "  recordDir: " + recordDir + "\n")
-                + "discovery:\n"
-                + "  servers: [\"198.18.0.21:3478\", \"198.18.0.31:3479\"]\n"
-                + "  timeoutMillis: 2000\n"
-                + (reportDir == null ? "" : "report:\n  dir: " + reportDir + "\n")
-                + "timeouts: {register: 20, invite: 10, shutdown: 3}\n";
-        Path file = dir.resolve(user + ".yaml");
-        Files.writeString(file, yaml);
-        return file;
     }
 
     private static Path only(Path dir, String suffix) throws IOException {

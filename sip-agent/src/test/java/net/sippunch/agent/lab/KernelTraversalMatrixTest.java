@@ -3,29 +3,42 @@ package net.sippunch.agent.lab;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The traversal matrix on real kernel NATs: for every pair of the lab's seven behaviours (caller behind site
- * a, callee behind site b), {@code punch-test} runs in both clients against the project's discovery server,
- * its OFFER and ANSWER lines relayed by this test (the signalling server), and the outcome is checked
- * against the simulator's feasibility: direct where feasible, a give-up named "infeasible" where not.
- * Then the extras: sequential NATs under neighbour load, and double NATs (a second lab).
+ * The traversal matrix of the agent on real kernel NATs: for every pair of the lab's seven behaviours (caller
+ * behind site a, callee behind site b), a real call through Kamailio: the callee agent (bob, registered, in
+ * NAT traversal mode with the project's discovery server, as {@code sip-agent run}) answers, the caller agent
+ * (alice, as {@code sip-agent call}) calls it for {@value #CALL_SECONDS} s, and both sides' call reports are
+ * checked against the simulator's feasibility: a direct path (settled by probes, media to the other site's
+ * NAT, RTP both ways) where feasible, a traversal give-up named "infeasible" where not. Then the extras:
+ * sequential NATs under neighbour load, and double NATs (a second lab).
  * Writes {@code traversal-matrix.md} and {@code traversal-matrix.svg} to {@code target/}, or to the
  * directory of the system property {@code matrix.out} ({@code lab/matrix.sh} regenerates the docs);
  * {@code matrix.trials} sets the trials per pair (default 1, as in CI).
  *
- * <p>Each client runs one warm JVM ({@code PunchTestWorker}) for all its trials: a JVM per trial would cost
- * more than the trials.
+ * <p>Each client runs one warm agent ({@link CallWorker}) for all its calls: a JVM and a SIP stack per call
+ * would cost more than the call.
  */
 class KernelTraversalMatrixTest {
 
-    /** Trials per scenario under neighbour load, and per double-NAT scenario. */
+    /**
+     * How long each call lasts after its answer: the slowest feasible punch (sequential against sequential
+     * under neighbour load) settles in about 1 s here, and RTP must then flow both ways; a call hung up before
+     * its path settled has no media.
+     */
+    static final int CALL_SECONDS = 2;
+    /** Trials per scenario under neighbour load, and per double-NAT scenario: in CI (one trial per pair)... */
+    private static final int LOAD_TRIALS_CI = 3;
+    private static final int DOUBLE_NAT_TRIALS_CI = 2;
+    /** ... and with more trials per pair ({@code lab/matrix.sh}). */
     private static final int LOAD_TRIALS = 5;
     private static final int DOUBLE_NAT_TRIALS = 3;
     /** Neighbour load of the extras, new flows per second, and how long it runs around one trial. */
@@ -33,16 +46,19 @@ class KernelTraversalMatrixTest {
     private static final int NEIGHBOUR_SECONDS = 3;
 
     @Test
-    void everyPairOfBehaviours() throws IOException, InterruptedException {
-        LabHost.requireLab(List.of("conntrack (conntrack)"));
+    void everyPairOfBehaviours(@TempDir Path dir) throws IOException, InterruptedException {
+        LabHost.requireLab(List.of("kamailio (kamailio)", "conntrack (conntrack)"));
         int trials = Integer.getInteger("matrix.trials", 1);
         List<TrialSet> pairs = new ArrayList<>();
         List<TrialSet> extras = new ArrayList<>();
         long start = System.nanoTime();
         Duration matrixTook;
-        try (MatrixLab lab = new MatrixLab("mx1", List.of("--nat-a", "open", "--nat-b", "open"))) {
-            // warm-up, not recorded: a cold server's or worker's first answers can be late
-            lab.trial("open", "open");
+        // prefixes of this run's own: a matrix run at the same time from another checkout keeps its namespaces
+        String run = Long.toString(ProcessHandle.current().pid() % 100000);
+        try (MatrixLab lab = new MatrixLab("mx" + run, List.of("--nat-a", "port-restricted", "--nat-b",
+                "port-restricted"), Files.createDirectories(dir.resolve("sites")), CALL_SECONDS)) {
+            // warm-up, not recorded: a cold server's, proxy's or agent's first answers can be late
+            lab.trial("port-restricted", "port-restricted");
             int total = MatrixCell.BEHAVIOURS.size() * MatrixCell.BEHAVIOURS.size();
             for (String caller : MatrixCell.BEHAVIOURS) {
                 for (String callee : MatrixCell.BEHAVIOURS) {
@@ -59,20 +75,24 @@ class KernelTraversalMatrixTest {
                 }
             }
             matrixTook = Duration.ofNanos(System.nanoTime() - start);
-            extras.add(underLoad(lab, "symmetric-sequential", "symmetric-sequential", List.of("a", "b")));
-            extras.add(underLoad(lab, "port-restricted", "symmetric-sequential", List.of("b")));
-            extras.add(underLoad(lab, "symmetric-second-priority", "symmetric-sequential", List.of("a", "b")));
+            int loadTrials = trials > 1 ? LOAD_TRIALS : LOAD_TRIALS_CI;
+            extras.add(underLoad(lab, "symmetric-sequential", "symmetric-sequential", List.of("a", "b"), loadTrials));
+            extras.add(underLoad(lab, "port-restricted", "symmetric-sequential", List.of("b"), loadTrials));
+            extras.add(underLoad(lab, "symmetric-second-priority", "symmetric-sequential", List.of("a", "b"),
+                    loadTrials));
         }
-        try (MatrixLab lab = new MatrixLab("mx2", List.of("--nat-a", "port-restricted",
-                "--outer-a", "symmetric-sequential", "--nat-b", "port-restricted"))) {
-            extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "port-restricted"));
-            extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "symmetric-sequential"));
-            extras.add(doubleNat(lab, "port-restricted", "port-restricted", "symmetric-sequential"));
-            extras.add(doubleNat(lab, "symmetric-sequential", "port-restricted", "port-restricted"));
+        try (MatrixLab lab = new MatrixLab("mxd" + run, List.of("--nat-a", "port-restricted",
+                "--outer-a", "symmetric-sequential", "--nat-b", "port-restricted"),
+                Files.createDirectories(dir.resolve("double-nat")), CALL_SECONDS)) {
+            int n = trials > 1 ? DOUBLE_NAT_TRIALS : DOUBLE_NAT_TRIALS_CI;
+            extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "port-restricted", n));
+            extras.add(doubleNat(lab, "port-restricted", "symmetric-sequential", "symmetric-sequential", n));
+            extras.add(doubleNat(lab, "port-restricted", "port-restricted", "symmetric-sequential", n));
+            extras.add(doubleNat(lab, "symmetric-sequential", "port-restricted", "port-restricted", n));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Path out = Path.of(System.getProperty("matrix.out", "target"));
-        new TraversalMatrixReport(pairs, extras, matrixTook, took).write(out);
+        new TraversalMatrixReport(pairs, extras, matrixTook, took, CALL_SECONDS).write(out);
         System.out.println("matrix: " + took.toSeconds() + " s; written to " + out.toAbsolutePath().normalize());
 
         List<String> wrong = new ArrayList<>();
@@ -80,7 +100,7 @@ class KernelTraversalMatrixTest {
             for (MatrixCell cell : pair.cells()) {
                 if (!cell.asPredicted()) {
                     wrong.add((cell.feasible() ? "feasible, no direct path: " : "infeasible, not a named give-up: ")
-                            + cell.summary() + " " + cell.atCaller() + " " + cell.atCallee());
+                            + cell.summary());
                 }
             }
         }
@@ -95,12 +115,12 @@ class KernelTraversalMatrixTest {
     }
 
     /** A pair with {@value NEIGHBOUR_RATE} new flows/s from the neighbours of {@code loaded} sites. */
-    private static TrialSet underLoad(MatrixLab lab, String caller, String callee, List<String> loaded)
-            throws IOException, InterruptedException {
+    private static TrialSet underLoad(MatrixLab lab, String caller, String callee, List<String> loaded,
+                                      int trials) throws IOException, InterruptedException {
         String name = caller + " x " + callee + ", neighbour " + NEIGHBOUR_RATE + " flows/s at site "
                 + String.join(" and ", loaded);
         List<MatrixCell> cells = new ArrayList<>();
-        for (int i = 0; i < LOAD_TRIALS; i++) {
+        for (int i = 0; i < trials; i++) {
             lab.host().nat("a", List.of("--nat", caller));
             lab.host().nat("b", List.of("--nat", callee));
             List<Process> neighbours = new ArrayList<>();
@@ -115,21 +135,21 @@ class KernelTraversalMatrixTest {
                 }
             }
             cells.add(cell);
-            System.out.printf("extra %s %d/%d %s%n", name, i + 1, LOAD_TRIALS, cell.summary());
+            System.out.printf("extra %s %d/%d %s%n", name, i + 1, trials, cell.summary());
         }
         return new TrialSet(name, cells);
     }
 
     /** Site a behind two routers: {@code inner} inside {@code outer}; site b behind {@code callee}. */
-    private static TrialSet doubleNat(MatrixLab lab, String inner, String outer, String callee)
+    private static TrialSet doubleNat(MatrixLab lab, String inner, String outer, String callee, int trials)
             throws IOException, InterruptedException {
         String name = "double NAT: " + inner + " inside " + outer + " x " + callee;
         List<MatrixCell> cells = new ArrayList<>();
-        for (int i = 0; i < DOUBLE_NAT_TRIALS; i++) {
+        for (int i = 0; i < trials; i++) {
             MatrixCell cell = lab.trial(inner + " in " + outer, List.of("--nat", inner, "--outer", outer),
                     callee, List.of("--nat", callee));
             cells.add(cell);
-            System.out.printf("extra %s %d/%d %s%n", name, i + 1, DOUBLE_NAT_TRIALS, cell.summary());
+            System.out.printf("extra %s %d/%d %s%n", name, i + 1, trials, cell.summary());
         }
         return new TrialSet(name, cells);
     }

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * to standard error; its output is kept for failure messages and its lines can be awaited.
  */
 final class LabAgent implements AutoCloseable {
+
+    /** The SIP domain of the lab's Kamailio. */
+    static final String DOMAIN = "sippunch.test";
 
     private final String name;
     private final Process process;
@@ -30,6 +35,47 @@ final class LabAgent implements AutoCloseable {
         this.process = process;
         pump(process.getInputStream());
         pump(process.getErrorStream());
+    }
+
+    /**
+     * Writes {@code DIR/USER.yaml}: an agent behind a site's NAT, SIP and media on the wildcard address, the
+     * lab's Kamailio as proxy, the lab's discovery server (NAT traversal mode); its password is that of
+     * {@link #passwords}.
+     */
+    static Path config(Path dir, String user, double toneHz, Path recordDir, Path reportDir) throws IOException {
+        String yaml = "account:\n"
+                + "  user: " + user + "\n"
+                + "  domain: " + DOMAIN + "\n"
+                + "  password: " + user + "-pw\n"
+                + "  proxy: sip:" + LabKamailio.ADDRESS + ":" + LabKamailio.PORT + "\n"
+                + "  registerExpires: 300\n"
+                + "sip:\n"
+                + "  listenAddress: 0.0.0.0\n"
+                + "  listenPort: 5060\n"
+                + "  keepaliveSeconds: 10\n"
+                + "media:\n"
+                + "  localAddress: 0.0.0.0\n"
+                + "  portMin: 30000\n"
+                + "  portMax: 30099\n"
+                + "  tone: {frequency: " + toneHz + ", amplitude: 0.3}\n"
+                + (recordDir == null ? "" : "  recordDir: " + recordDir + "\n")
+                + "discovery:\n"
+                + "  servers: [\"198.18.0.21:3478\", \"198.18.0.31:3479\"]\n"
+                + "  timeoutMillis: 2000\n"
+                + (reportDir == null ? "" : "report:\n  dir: " + reportDir + "\n")
+                + "timeouts: {register: 20, invite: 10, shutdown: 3}\n";
+        Path file = dir.resolve(user + ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    /** The Kamailio password file's entries for the users of {@link #config}. */
+    static Map<String, String> passwords(String... users) {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String user : users) {
+            all.put(user, user + "-pw");
+        }
+        return all;
     }
 
     /** Starts {@code sip-agent args...} in {@code node} of the lab {@code prefix}; {@code dir} holds its log config. */

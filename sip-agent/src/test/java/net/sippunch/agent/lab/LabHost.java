@@ -127,9 +127,12 @@ final class LabHost implements AutoCloseable {
         return new EndpointControl(node, p);
     }
 
-    /** Starts {@code mainClass} of the test class path in {@code node}, stdin and stdout piped; it ends with the lab. */
-    Process java(String node, String mainClass) throws IOException {
-        Process p = new ProcessBuilder(javaCommand(node, mainClass, List.of()))
+    /**
+     * Starts {@code mainClass args...} of the test class path in {@code node}, stdin and stdout piped; it ends
+     * with the lab.
+     */
+    Process java(String node, String mainClass, List<String> args) throws IOException {
+        Process p = new ProcessBuilder(javaCommand(node, mainClass, args))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         processes.add(p);
         return p;

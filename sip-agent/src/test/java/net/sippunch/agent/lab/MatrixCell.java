@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Set;
 
 /**
- * One cell of the kernel traversal matrix: the caller's site behaviour, the callee's, and what each side's
- * {@code punch-test} reported ({@link MissingNode} when it printed no result; then {@code problem} says why).
+ * One cell of the kernel traversal matrix: the caller's site behaviour (site a), the callee's (site b), and
+ * each side's call report ({@link MissingNode} when there is none; then {@code problem} says why).
  */
 record MatrixCell(String caller, String callee, JsonNode atCaller, JsonNode atCallee, String problem) {
+
+    /** Where each site's traffic comes from on the lab's internet: its NAT, or the client of an open site. */
+    private static final String SITE_A = "198.18.1.";
+    private static final String SITE_B = "198.18.2.";
 
     /** The behaviours of {@code lab/natlab.sh}, in table order. */
     static final java.util.List<String> BEHAVIOURS = java.util.List.of("open", "full-cone", "address-restricted",
@@ -41,16 +45,37 @@ record MatrixCell(String caller, String callee, JsonNode atCaller, JsonNode atCa
         return feasible(caller, callee);
     }
 
-    /** Both sides settled a direct path. */
+    /**
+     * Both sides settled a path by probes, sent media to the other site (never to Kamailio's host) and
+     * received RTP there.
+     */
     boolean direct() {
-        return atCaller.path("ok").asBoolean(false) && atCallee.path("ok").asBoolean(false);
+        return directAt(atCaller, SITE_B) && directAt(atCallee, SITE_A);
     }
 
-    /** Both sides gave up with a reason starting "infeasible". */
+    private static boolean directAt(JsonNode report, String peerSite) {
+        return report.path("traversal").path("settledMillis").isNumber()
+                && report.path("media").path("remote").asText("").startsWith(peerSite)
+                && rtpBothWays(report);
+    }
+
+    private static boolean rtpBothWays(JsonNode report) {
+        return report.path("media").path("rtpSent").asLong(0) > 0
+                && report.path("media").path("rtpReceived").asLong(0) > 0;
+    }
+
+    /** RTP went both ways on both sides, wherever it went. */
+    boolean rtpBothWays() {
+        return rtpBothWays(atCaller) && rtpBothWays(atCallee);
+    }
+
+    /** Both sides' traversal gave up with a reason naming the pair infeasible. */
     boolean namedInfeasible() {
-        return !atCaller.path("ok").asBoolean(true) && !atCallee.path("ok").asBoolean(true)
-                && atCaller.path("reason").asText("").startsWith("infeasible")
-                && atCallee.path("reason").asText("").startsWith("infeasible");
+        return traversalReason(atCaller).contains("infeasible") && traversalReason(atCallee).contains("infeasible");
+    }
+
+    private static String traversalReason(JsonNode report) {
+        return report.path("traversal").path("reason").asText("");
     }
 
     /** What the simulator predicts happened: direct where feasible, a named give-up where not. */
@@ -58,41 +83,83 @@ record MatrixCell(String caller, String callee, JsonNode atCaller, JsonNode atCa
         return feasible() ? direct() : namedInfeasible();
     }
 
-    /** Discovery classified both sites as their behaviour's name says. */
-    boolean classifiedAsNamed() {
-        return atCaller.path("natType").asText("").equals(expectedType(caller))
-                && atCallee.path("natType").asText("").equals(expectedType(callee));
+    /** The NAT type each side's discovery found, caller's first. */
+    String types() {
+        return type(atCaller) + " / " + type(atCallee);
     }
 
+    private static String type(JsonNode report) {
+        return report.path("traversal").path("localProfile").path("type").asText("-");
+    }
+
+    /** Discovery classified both sites as their behaviour's name says. */
+    boolean classifiedAsNamed() {
+        return type(atCaller).equals(expectedType(caller)) && type(atCallee).equals(expectedType(callee));
+    }
+
+    /** The caller's time from the start of punching to its settled path, NaN when none settled. */
     double callerMs() {
-        return atCaller.path("elapsedMs").asDouble(Double.NaN);
+        return settledMs(atCaller);
     }
 
     double calleeMs() {
-        return atCallee.path("elapsedMs").asDouble(Double.NaN);
+        return settledMs(atCallee);
+    }
+
+    private static double settledMs(JsonNode report) {
+        return report.path("traversal").path("settledMillis").asDouble(Double.NaN);
     }
 
     long probes() {
-        return atCaller.path("probesSent").asLong(0) + atCallee.path("probesSent").asLong(0);
+        return atCaller.path("traversal").path("probesSent").asLong(0)
+                + atCallee.path("traversal").path("probesSent").asLong(0);
     }
 
+    /** Both sides' strategies (the name before the report's explanation). */
     String strategies() {
-        return atCaller.path("strategy").asText("-") + " / " + atCallee.path("strategy").asText("-");
+        return strategy(atCaller) + " / " + strategy(atCallee);
     }
 
+    String callerStrategy() {
+        return strategy(atCaller);
+    }
+
+    private static String strategy(JsonNode report) {
+        String s = report.path("traversal").path("strategy").asText("-");
+        int colon = s.indexOf(':');
+        return colon < 0 ? s : s.substring(0, colon);
+    }
+
+    /** Where each side sent its media, caller's first. */
+    String remotes() {
+        return atCaller.path("media").path("remote").asText("-") + " / "
+                + atCallee.path("media").path("remote").asText("-");
+    }
+
+    /** Why a side did not get a direct path: the traversal's reason, else the call's when it did not complete. */
     String reason() {
         if (problem != null) {
             return problem;
         }
-        String a = atCaller.path("reason").asText("");
-        String b = atCallee.path("reason").asText("");
-        return a.equals(b) ? a : (a.isEmpty() ? "" : "caller: " + a) + (b.isEmpty() ? "" : " callee: " + b);
+        String a = why(atCaller);
+        String b = why(atCallee);
+        return a.equals(b) ? a : (a.isEmpty() ? "" : "caller: " + a) + (b.isEmpty() ? "" : (a.isEmpty() ? "" : "; ")
+                + "callee: " + b);
+    }
+
+    private static String why(JsonNode report) {
+        String traversal = traversalReason(report);
+        if (!traversal.isEmpty()) {
+            return traversal;
+        }
+        return report.path("outcome").asText("").equals("completed") ? "" : report.path("outcome").asText("")
+                + ": " + report.path("reason").asText("");
     }
 
     /** One progress line. */
     String summary() {
-        return String.format("%-25s x %-25s %-7s %-32s caller %7.1f ms callee %7.1f ms %5d probes%s",
+        return String.format("%-25s x %-25s %-7s %-29s caller %5.0f ms callee %5.0f ms %5d probes RTP %s%s",
                 caller, callee, direct() ? "direct" : "no path", strategies(), callerMs(), calleeMs(), probes(),
-                direct() ? "" : "  " + reason());
+                rtpBothWays() ? "both ways" : "not both ways", direct() ? "" : "  " + remotes() + "  " + reason());
     }
 }

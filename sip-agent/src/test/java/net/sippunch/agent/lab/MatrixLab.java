@@ -3,47 +3,67 @@ package net.sippunch.agent.lab;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.sippunch.agent.cli.PunchTestWorker;
 
 /**
- * A two-site lab for punch trials: the project's discovery server in {@code disc}, a warm
- * {@code PunchTestWorker} in each client, and the relay of their OFFER and ANSWER lines.
+ * A two-site lab for agent calls: the project's discovery server in {@code disc}, Kamailio in {@code sip}, and
+ * a warm {@link CallWorker} in each client: alice (the caller) in a-cli, bob (the callee) in b-cli, both in
+ * NAT traversal mode.
  */
 final class MatrixLab implements AutoCloseable {
 
-    private static final String SERVERS = "--server 198.18.0.21:3478 --server 198.18.0.31:3479";
-    private static final Duration LINE_WAIT = Duration.ofSeconds(40);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CALLEE = "sip:bob@" + LabAgent.DOMAIN;
+    private static final Duration REGISTER_WAIT = Duration.ofSeconds(30);
+    /** Bound on a call: discovery, INVITE, answer, punch, media, BYE; its timeouts are far shorter. */
+    private static final Duration CALL_WAIT = Duration.ofSeconds(40);
+    /** How long the callee's report may come after the caller's (both end with the BYE). */
+    private static final Duration CALLEE_REPORT_WAIT = Duration.ofSeconds(10);
 
     private final LabHost lab;
-    private final TrialControl a;
-    private final TrialControl b;
-    /** Every trial gets fresh media ports, so no flow of an earlier trial is reused. */
-    private int nextPort = 20000;
+    private final int callSeconds;
+    private final LabKamailio kamailio;
+    private final CallWorkerControl a;
+    private final CallWorkerControl b;
 
-    /** Brings the lab up with {@code natlab.sh up --prefix PREFIX UPARGS...} and starts the server and workers. */
-    MatrixLab(String prefix, List<String> upArgs) throws IOException, InterruptedException {
+    /**
+     * Brings the lab up with {@code natlab.sh up --prefix PREFIX UPARGS...}, starts the discovery server,
+     * Kamailio and both agents ({@code dir} takes their configs and Kamailio's log), and registers the callee.
+     * Start it with both sites behind a NAT: an agent's Contact then holds its private address, which Kamailio
+     * replaces with the address its requests come from (a public-looking Contact it would keep).
+     *
+     * @param callSeconds how long each call lasts after its answer
+     */
+    MatrixLab(String prefix, List<String> upArgs, Path dir, int callSeconds) throws IOException, InterruptedException {
         lab = new LabHost(prefix);
+        this.callSeconds = callSeconds;
+        LabKamailio proxy = null;
         try {
             lab.upWith(upArgs);
             startDiscoveryServer();
-            a = new TrialControl("a-cli", lab.java("a-cli", PunchTestWorker.class.getName()));
-            b = new TrialControl("b-cli", lab.java("b-cli", PunchTestWorker.class.getName()));
+            proxy = LabKamailio.start(prefix, dir, LabAgent.passwords("alice", "bob"));
+            a = new CallWorkerControl("a-cli", lab.java("a-cli", CallWorker.class.getName(),
+                    List.of(LabAgent.config(dir, "alice", 440, null, null).toString())));
+            b = new CallWorkerControl("b-cli", lab.java("b-cli", CallWorker.class.getName(),
+                    List.of(LabAgent.config(dir, "bob", 1000, null, null).toString())));
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            if (proxy != null) {
+                proxy.close();
+            }
             lab.close();
             throw e;
         }
+        kamailio = proxy;
     }
 
     /**
@@ -117,51 +137,24 @@ final class MatrixLab implements AutoCloseable {
         return trial(caller, callee);
     }
 
-    /** Runs one trial on the sites as they are. */
-    MatrixCell trial(String caller, String callee) throws IOException {
-        int port = nextPort;
-        nextPort += 2;
-        String args = SERVERS + " --local-port " + port + " --json --role ";
-        a.run(args + "caller");
-        b.run(args + "callee");
-        String offer = a.next(l -> l.startsWith("OFFER ") || l.startsWith("{"), LINE_WAIT);
-        if (!offer.startsWith("OFFER ")) {
-            return abandoned(caller, callee, offer, true);
-        }
-        b.peer(offer);
-        String answer = b.next(l -> l.startsWith("ANSWER ") || l.startsWith("{"), LINE_WAIT);
-        if (!answer.startsWith("ANSWER ")) {
-            return abandoned(caller, callee, answer, false);
-        }
-        a.peer(answer);
-        JsonNode atCaller = result(a);
-        JsonNode atCallee = result(b);
-        a.close();
-        b.close();
-        return new MatrixCell(caller, callee, atCaller, atCallee, null);
-    }
-
-    /** One side ended before the exchange (discovery failed): ends the other side's trial too. */
-    private MatrixCell abandoned(String caller, String callee, String line, boolean atCaller) throws IOException {
-        TrialControl other = atCaller ? b : a;
-        other.peer("ABANDONED");
-        other.next(l -> l.startsWith("exit "), LINE_WAIT);
-        a.close();
-        b.close();
-        JsonNode node = JSON.readTree(line);
-        String problem = (atCaller ? "caller: " : "callee: ") + node.path("reason").asText(line);
-        return new MatrixCell(caller, callee, atCaller ? node : MissingNode.getInstance(),
-                atCaller ? MissingNode.getInstance() : node, problem);
-    }
-
-    private static JsonNode result(TrialControl side) throws IOException {
-        String line = side.next(l -> l.startsWith("{"), LINE_WAIT);
-        side.next(l -> l.startsWith("exit "), LINE_WAIT);
-        return JSON.readTree(line);
+    /**
+     * Runs one call on the sites as they are: the callee registers again (a changed NAT forgot its mapping
+     * toward Kamailio), the caller calls it through Kamailio, and both call reports are read.
+     */
+    MatrixCell trial(String caller, String callee) {
+        b.register(REGISTER_WAIT);
+        a.call(CALLEE, callSeconds);
+        JsonNode atCaller = a.report(null, CALL_WAIT)
+                .orElseGet(() -> fail("the caller's call did not end within " + CALL_WAIT));
+        Optional<JsonNode> atCallee = b.report(atCaller.path("callId").asText(), CALLEE_REPORT_WAIT);
+        return new MatrixCell(caller, callee, atCaller, atCallee.orElse(MissingNode.getInstance()),
+                atCallee.isPresent() ? null : "the callee has no report of the call (caller: "
+                        + atCaller.path("outcome").asText() + ", " + atCaller.path("reason").asText() + ")");
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
+        kamailio.close();
         lab.close();
     }
 }

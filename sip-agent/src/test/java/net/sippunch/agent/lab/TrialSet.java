@@ -18,6 +18,11 @@ record TrialSet(String name, List<MatrixCell> cells) {
         return cells.stream().filter(MatrixCell::direct).count();
     }
 
+    /** Trials with RTP both ways on both sides, wherever it went. */
+    long rtpBothWays() {
+        return cells.stream().filter(MatrixCell::rtpBothWays).count();
+    }
+
     long namedInfeasible() {
         return cells.stream().filter(MatrixCell::namedInfeasible).count();
     }
@@ -54,8 +59,7 @@ record TrialSet(String name, List<MatrixCell> cells) {
 
     /** The discovered NAT types, distinct, marked when not what the behaviour's name says. */
     String types() {
-        return cells.stream().map(c -> c.atCaller().path("natType").asText("-") + " / "
-                + c.atCallee().path("natType").asText("-") + (c.classifiedAsNamed() ? "" : " ⚠"))
+        return cells.stream().map(c -> c.types() + (c.classifiedAsNamed() ? "" : " ⚠"))
                 .distinct().collect(Collectors.joining(", "));
     }
 
