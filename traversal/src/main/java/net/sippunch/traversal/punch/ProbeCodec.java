@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.stun.MessageIntegrityKey;
 import net.sippunch.traversal.stun.StunAttribute;
@@ -75,8 +76,11 @@ final class ProbeCodec {
         record Probe(TransactionId id, boolean nominated) implements Inbound {
         }
 
-        /** An authenticated acknowledgement (its transaction id still has to be matched). */
-        record Acknowledgement(TransactionId id) implements Inbound {
+        /**
+         * An authenticated acknowledgement (its transaction id still has to be matched), with the address the
+         * peer saw our probe come from (XOR-MAPPED-ADDRESS), when it named one.
+         */
+        record Acknowledgement(TransactionId id, Optional<InetSocketAddress> mapped) implements Inbound {
         }
     }
 
@@ -109,7 +113,8 @@ final class ProbeCodec {
             if (!StunCodec.verifyIntegrity(datagram, peerKey)) {
                 return new Inbound.Dropped("acknowledgement failed MESSAGE-INTEGRITY");
             }
-            return new Inbound.Acknowledgement(message.transactionId());
+            return new Inbound.Acknowledgement(message.transactionId(),
+                    message.attribute(StunAttribute.XorMappedAddress.class).map(StunAttribute.XorMappedAddress::address));
         }
         return new Inbound.Dropped("STUN " + message.type() + " ignored");
     }

@@ -1,5 +1,6 @@
 package net.sippunch.traversal.punch;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -208,7 +209,7 @@ public final class PunchSession implements DatagramSession {
                 LOG.debug("dropped from {}: replay of a probe that came from {}", path, first);
             }
         } else if (inbound instanceof ProbeCodec.Inbound.Acknowledgement ack) {
-            onAcknowledgement(nowNanos, path, ack.id());
+            onAcknowledgement(nowNanos, path, ack);
         }
         if (state == State.PUNCHING) {
             serviceFixed(nowNanos);
@@ -263,7 +264,8 @@ public final class PunchSession implements DatagramSession {
         }
     }
 
-    private void onAcknowledgement(long now, PunchPath path, TransactionId id) {
+    private void onAcknowledgement(long now, PunchPath path, ProbeCodec.Inbound.Acknowledgement ack) {
+        TransactionId id = ack.id();
         Pending probe = pending.get(id);
         if (probe == null || !probe.path().equals(path)) {
             dropped++;
@@ -287,6 +289,11 @@ public final class PunchSession implements DatagramSession {
             case SETTLED -> {
                 if (path.equals(settled)) {
                     lastAnswerAt = now;
+                } else if (rebindCandidates.contains(path) && !seenFromUs(ack.mapped())) {
+                    // the peer saw the check come from an address that is none of ours: someone relayed it
+                    dropped++;
+                    LOG.info("rebinding answer from {} dropped: the peer saw our check come from {}, not from us",
+                            path, ack.mapped().map(Object::toString).orElse("nowhere"));
                 } else if (rebindCandidates.contains(path)) {
                     PunchPath from = settled;
                     settled = path;
@@ -300,6 +307,21 @@ public final class PunchSession implements DatagramSession {
                 // late answers after a give-up change nothing
             }
         }
+    }
+
+    /**
+     * Whether the peer saw our check come from one of our own addresses (a public IP discovery saw, the UPnP
+     * tuple's, or the private one for a peer on our LAN). A check relayed by a third party is seen from the
+     * relay's address: its answer must not move media there.
+     */
+    private boolean seenFromUs(Optional<InetSocketAddress> mapped) {
+        if (mapped.isEmpty()) {
+            return false;
+        }
+        InetAddress seen = mapped.get().getAddress();
+        return seen.equals(own.profile().privateTuple().getAddress())
+                || own.profile().samples().stream().anyMatch(t -> t.mapped().getAddress().equals(seen))
+                || own.upnp().map(u -> u.getAddress().equals(seen)).orElse(false);
     }
 
     private void settle(long now, PunchPath path, String origin) {

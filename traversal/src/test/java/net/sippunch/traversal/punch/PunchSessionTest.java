@@ -15,6 +15,7 @@ import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.sim.LinkModel;
 import net.sippunch.traversal.sim.NatPreset;
 import net.sippunch.traversal.sim.Scenario;
+import net.sippunch.traversal.sim.ScriptedSession;
 import net.sippunch.traversal.stun.TransactionId;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +134,43 @@ class PunchSessionTest {
         // (the peer's own consent checks may be answered meanwhile; they are not dropped)
         assertEquals(delivered.dropped() + 2, call.a().stats().dropped(), "both replays dropped, not answered");
         assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
+    }
+
+    @Test
+    void aRelayedRebindingCheckNeverMovesMediaToTheRelay() {
+        Call call = new Call(NatPreset.FULL_CONE, NatPreset.FULL_CONE);
+        PunchPath before = call.a().settledPath().orElseThrow();
+        InetSocketAddress bPublic = before.remote();
+        call.events(call.a());
+        ScriptedSession relay = new ScriptedSession();
+        call.scenario.network().addHost(ATTACKER.getAddress().getHostAddress(), LinkModel.NONE)
+                .attach(relay, ATTACKER.getPort());
+        // an authentic probe of B that A never received (an eavesdropped shotgun probe), from the relay
+        ProbeCodec genuine = new ProbeCodec(call.credentials(Scenario.Side.B), call.credentials(Scenario.Side.A),
+                PunchRole.CONTROLLED, 1, false);
+        call.scenario.network().inject(ATTACKER, call.aPublic(),
+                genuine.probe(TransactionId.random(new SplittableRandom(8)), false));
+        call.run(Duration.ofMillis(100));
+        // A checks the new source; the relay passes the check on to B, and B's answer back to A
+        byte[] check = relay.received().stream().filter(r -> r.source().equals(call.aPublic())
+                && bindingType(r.payload()) == 0x0001).map(ScriptedSession.Received::payload).findFirst().orElseThrow();
+        relay.received().clear();
+        call.scenario.network().inject(ATTACKER, bPublic, check);
+        call.run(Duration.ofMillis(100));
+        byte[] answer = relay.received().stream().filter(r -> r.source().equals(bPublic)
+                && bindingType(r.payload()) == 0x0101).map(ScriptedSession.Received::payload).findFirst().orElseThrow();
+        long dropped = call.a().stats().dropped();
+        call.scenario.network().inject(ATTACKER, call.aPublic(), answer);
+        call.run(Duration.ofSeconds(10));
+
+        assertEquals(before, call.a().settledPath().orElseThrow(), "media stays with the peer");
+        assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
+        assertTrue(call.a().stats().dropped() > dropped, "the relayed answer is dropped");
+    }
+
+    /** The STUN message type of a datagram: 0x0001 a Binding request, 0x0101 a success response. */
+    private static int bindingType(byte[] datagram) {
+        return ((datagram[0] & 0xFF) << 8) | (datagram[1] & 0xFF);
     }
 
     @Test
