@@ -1,5 +1,6 @@
 package net.sippunch.agent.call;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -199,7 +200,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                     RtpSession stream = rtp;
                     media.watch(new MediaNegotiation.PathWatch() {
                         @Override
-                        public void moved(java.net.InetSocketAddress to) {
+                        public void moved(InetSocketAddress to) {
                             stream.retarget(to);
                         }
 
@@ -304,10 +305,19 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                 new CallReport.Timings(partial.invite(), partial.provisional(), partial.answered(), partial.ack(),
                         counters != null ? counters.firstRtpSentMillis() : null,
                         counters != null ? counters.firstRtpReceivedMillis() : null, partial.ended()),
-                port != null ? port.localAddress() : null, path, counters, summary);
+                localMedia(), path, counters, summary);
         LOG.info("ended: {} ({})", outcome, reason);
         env.onEnded().accept(this);
         done.complete(report);
+    }
+
+    /** Where media left from: the media port, or the birthday socket the punch settled on. */
+    private InetSocketAddress localMedia() {
+        if (port == null) {
+            return null;
+        }
+        return path == null ? port.localAddress()
+                : new InetSocketAddress(port.localAddress().getAddress(), path.localPort());
     }
 
     private static String whyNoMedia(MediaCounters counters, TraversalSummary summary) {

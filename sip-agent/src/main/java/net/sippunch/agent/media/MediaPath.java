@@ -4,10 +4,12 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * Where media goes once negotiation is done: the remote RTP address, the codec, whether RTCP shares
- * the port (rtcp-mux), how the path was found, and what vouches for it ({@link Trust}).
+ * Where media goes once negotiation is done: the local port it leaves from and arrives on (the media port, or
+ * the birthday socket a punch settled on), the remote RTP address, the codec, whether RTCP shares the port
+ * (rtcp-mux), how the path was found, and what vouches for it ({@link Trust}).
  */
-public record MediaPath(InetSocketAddress remote, Codec codec, boolean rtcpMux, String how, Trust trust) {
+public record MediaPath(int localPort, InetSocketAddress remote, Codec codec, boolean rtcpMux, String how,
+                        Trust trust) {
 
     /** What vouches for the remote address, which decides whether RTP may move it. */
     public enum Trust {

@@ -72,11 +72,11 @@ public final class PlainRtpNegotiation implements MediaNegotiation {
         path = pathTo(remote, common.get(0));
     }
 
-    private static MediaPath pathTo(PlainSdp remote, Codec codec) throws SdpProblem {
+    private MediaPath pathTo(PlainSdp remote, Codec codec) throws SdpProblem {
         if (remote.port() == 0) {
             throw new SdpProblem("audio stream rejected (port 0)");
         }
-        return new MediaPath(new InetSocketAddress(remote.address(), remote.port()), codec, remote.rtcpMux(), "plain",
+        return new MediaPath(port, new InetSocketAddress(remote.address(), remote.port()), codec, remote.rtcpMux(), "plain",
                 MediaPath.Trust.LEARNED);
     }
 

@@ -257,7 +257,7 @@ public final class PunchNegotiation implements MediaNegotiation {
             InetSocketAddress target = plainTarget != null ? plainTarget : peer.mediaTarget();
             CallTraversal side = traversal;
             port.execute(side::close);
-            path.complete(new MediaPath(target, codec, rtcpMux, "plain (peer without the extension)",
+            path.complete(new MediaPath(port.localAddress().getPort(), target, codec, rtcpMux, "plain (peer without the extension)",
                     MediaPath.Trust.LEARNED));
             return path;
         }
@@ -274,11 +274,12 @@ public final class PunchNegotiation implements MediaNegotiation {
     /** The media path a punch outcome gives: the settled path, or the peer's signalled tuple after a give-up. */
     private MediaPath pathOf(PunchEvent outcome) {
         if (outcome instanceof PunchEvent.Settled settled) {
-            return new MediaPath(settled.path().remote(), codec, rtcpMux,
+            return new MediaPath(settled.path().localPort(), settled.path().remote(), codec, rtcpMux,
                     settled.plan().strategy() + ": " + settled.how(), MediaPath.Trust.PUNCHED);
         }
         PunchEvent.GaveUp gaveUp = (PunchEvent.GaveUp) outcome;
-        return new MediaPath(gaveUp.fallback().orElseThrow().remote(), codec, rtcpMux,
+        return new MediaPath(gaveUp.fallback().orElseThrow().localPort(), gaveUp.fallback().orElseThrow().remote(),
+                codec, rtcpMux,
                 "fallback to the reported tuple: " + gaveUp.reason(), MediaPath.Trust.SIGNALLED);
     }
 

@@ -172,7 +172,7 @@ public final class RtpSession {
         }
         RtpPacket p = new RtpPacket(path.codec().payloadType(), rtpSent == 0, sequence, timestamp, ssrc,
                 path.codec().encode(pcm));
-        port.send(new Transmit(port.localAddress().getPort(), remote, p.encode()));
+        port.send(new Transmit(path.localPort(), remote, p.encode()));
         sequence = (sequence + 1) & 0xFFFF;
         timestamp = (timestamp + SAMPLES_PER_FRAME) & 0xFFFFFFFFL;
         rtpSent++;
@@ -194,7 +194,7 @@ public final class RtpSession {
         long ntpFraction = ((millis % 1000) << 32) / 1000;
         RtcpPacket packet = new RtcpPacket.SenderReport(ssrc, (ntpSeconds << 32) | ntpFraction, timestamp, rtpSent,
                 octetsSent, blocks);
-        port.send(new Transmit(port.localAddress().getPort(), rtcpAddress(), packet.encode()));
+        port.send(new Transmit(path.localPort(), rtcpAddress(), packet.encode()));
         rtcpSent++;
     }
 
@@ -204,7 +204,7 @@ public final class RtpSession {
 
     /** A datagram the traversal declined, on the loop. */
     private void receive(int localPort, InetSocketAddress source, byte[] datagram) {
-        if (halted || localPort != port.localAddress().getPort()) {
+        if (halted || localPort != path.localPort()) {
             return;
         }
         ThreadContext.put("call", callId);

@@ -52,7 +52,8 @@ class RtpSessionTest {
             actual.setSoTimeout(5000);
             stranger.setSoTimeout(500);
             later.setSoTimeout(500);
-            MediaPath path = new MediaPath(new InetSocketAddress(lo, 26720), Codec.PCMA, true, "plain",
+            MediaPath path = new MediaPath(port.localAddress().getPort(), new InetSocketAddress(lo, 26720), Codec.PCMA,
+                    true, "plain",
                     MediaPath.Trust.LEARNED);
             RtpSession session = session(port, path, null, 0, reason -> { });
             try {
@@ -98,7 +99,8 @@ class RtpSessionTest {
             peer.setSoTimeout(5000);
             attacker.setSoTimeout(300);
             moved.setSoTimeout(5000);
-            MediaPath path = new MediaPath(new InetSocketAddress(lo, 26750), Codec.PCMA, true, "DIRECT: settled",
+            MediaPath path = new MediaPath(port.localAddress().getPort(), new InetSocketAddress(lo, 26750), Codec.PCMA,
+                    true, "DIRECT: settled",
                     MediaPath.Trust.PUNCHED);
             RtpSession session = session(port, path, recording, 0, reason -> { });
             MediaCounters c;
@@ -137,7 +139,8 @@ class RtpSessionTest {
         try (NettyMediaPort port = new MediaPortRange(group, lo, 26760, 26770).bind();
              DatagramSocket peer = new DatagramSocket(26780, lo)) {
             peer.setSoTimeout(5000);
-            MediaPath path = new MediaPath(new InetSocketAddress(lo, 26780), Codec.PCMA, true, "plain",
+            MediaPath path = new MediaPath(port.localAddress().getPort(), new InetSocketAddress(lo, 26780), Codec.PCMA,
+                    true, "plain",
                     MediaPath.Trust.LEARNED);
             CompletableFuture<String> timedOut = new CompletableFuture<>();
             RtpSession session = session(port, path, null, TimeUnit.MILLISECONDS.toNanos(300), timedOut::complete);
@@ -157,15 +160,16 @@ class RtpSessionTest {
         try (NettyMediaPort port = new MediaPortRange(group, lo, 26790, 26800).bind();
              DatagramSocket witness = new DatagramSocket(26810, lo)) {
             witness.setSoTimeout(5000);
-            MediaPath path = new MediaPath(new InetSocketAddress(InetAddress.getByName("::1"), 26810), Codec.PCMA,
+            MediaPath path = new MediaPath(port.localAddress().getPort(),
+                    new InetSocketAddress(InetAddress.getByName("::1"), 26810), Codec.PCMA,
                     true, "plain", MediaPath.Trust.LEARNED);
             RtpSession session = session(port, path, null, 0, reason -> { });
             MediaCounters c;
             try {
                 // the loop is not stuck on the failing sends: another session on it still works
-                MediaPath other = new MediaPath(new InetSocketAddress(lo, 26810), Codec.PCMA, true, "plain",
-                        MediaPath.Trust.LEARNED);
                 try (NettyMediaPort second = new MediaPortRange(group, lo, 26802, 26808).bind()) {
+                    MediaPath other = new MediaPath(second.localAddress().getPort(), new InetSocketAddress(lo, 26810),
+                            Codec.PCMA, true, "plain", MediaPath.Trust.LEARNED);
                     RtpSession working = session(second, other, null, 0, reason -> { });
                     try {
                         for (int i = 0; i < 10; i++) {
