@@ -31,6 +31,7 @@ import net.sippunch.traversal.netty.NettyMediaPort;
 import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.traversal.punch.PunchEndpoint;
 import net.sippunch.traversal.punch.PunchEvent;
+import net.sippunch.traversal.punch.PunchPath;
 import net.sippunch.traversal.punch.PunchRole;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -257,8 +258,8 @@ public final class PunchNegotiation implements MediaNegotiation {
             InetSocketAddress target = plainTarget != null ? plainTarget : peer.mediaTarget();
             CallTraversal side = traversal;
             port.execute(side::close);
-            path.complete(new MediaPath(port.localAddress().getPort(), target, codec, rtcpMux, "plain (peer without the extension)",
-                    MediaPath.Trust.LEARNED));
+            path.complete(new MediaPath(port.localAddress().getPort(), target, codec, rtcpMux,
+                    "plain (peer without the extension)", MediaPath.Trust.LEARNED));
             return path;
         }
         // the peer's samples: its last one is taken to be as old as the signalling took, which is unknown,
@@ -278,8 +279,8 @@ public final class PunchNegotiation implements MediaNegotiation {
                     settled.plan().strategy() + ": " + settled.how(), MediaPath.Trust.PUNCHED);
         }
         PunchEvent.GaveUp gaveUp = (PunchEvent.GaveUp) outcome;
-        return new MediaPath(gaveUp.fallback().orElseThrow().localPort(), gaveUp.fallback().orElseThrow().remote(),
-                codec, rtcpMux,
+        PunchPath fallback = gaveUp.fallback().orElseThrow();
+        return new MediaPath(fallback.localPort(), fallback.remote(), codec, rtcpMux,
                 "fallback to the reported tuple: " + gaveUp.reason(), MediaPath.Trust.SIGNALLED);
     }
 
