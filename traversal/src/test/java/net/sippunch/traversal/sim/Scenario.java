@@ -117,17 +117,16 @@ public final class Scenario {
     }
 
     /** What a custom session's factory is given ({@link #punch(Function, Predicate, Duration)}). */
-    public record Peer(Side side, int localPort, TraversalEvent localDiscovery, TraversalEvent remoteDiscovery,
-                       long nowNanos) {
+    public record Peer(Side side, int localPort, Discovery discovery, long nowNanos) {
 
         /** This side's profile; throws naming the reason when its discovery failed. */
         public NatProfile localProfile() {
-            return endpoint(localDiscovery, side).profile();
+            return discovery.endpoint(side).profile();
         }
 
         /** The other side's profile, as its SDP would carry it; throws when its discovery failed. */
         public NatProfile remoteProfile() {
-            return endpoint(remoteDiscovery, side.other()).profile();
+            return discovery.endpoint(side.other()).profile();
         }
     }
 
@@ -150,7 +149,11 @@ public final class Scenario {
 
         /** A side's description for its SDP; throws naming the reason when its discovery failed. */
         public PunchEndpoint endpoint(Side side) {
-            return Scenario.endpoint(outcome(side), side);
+            if (outcome(side) instanceof TraversalEvent.Discovered d) {
+                return d.local();
+            }
+            throw new IllegalStateException("discovery failed on side " + side + ": "
+                    + ((TraversalEvent.DiscoveryFailed) outcome(side)).reason());
         }
     }
 
@@ -279,8 +282,7 @@ public final class Scenario {
         return runPunchPhase(side -> {
             Site site = site(side);
             site.mediaPort().orElseThrow().close();
-            Peer peer = new Peer(side, settings.localPort, discovery.outcome(side), discovery.outcome(side.other()),
-                    network.now());
+            Peer peer = new Peer(side, settings.localPort, discovery, network.now());
             S session = Objects.requireNonNull(factory.apply(peer), "the factory returned null");
             site.host().attach(session, settings.localPort);
             return session;
@@ -363,14 +365,6 @@ public final class Scenario {
             router.addHost("10.0." + lan + ".3", LinkModel.NONE).attach(neighbour);
         }
         return new Site(side, host, routers, neighbour, credentials);
-    }
-
-    private static PunchEndpoint endpoint(TraversalEvent discovery, Side side) {
-        if (discovery instanceof TraversalEvent.Discovered d) {
-            return d.local();
-        }
-        throw new IllegalStateException("discovery failed on side " + side + ": "
-                + ((TraversalEvent.DiscoveryFailed) discovery).reason());
     }
 
     /** Settings of a scenario; every setter returns the builder. */
