@@ -128,8 +128,9 @@ class PunchSessionTest {
         Call call = new Call(NatPreset.OPEN, NatPreset.OPEN);
         byte[] rtp = new byte[172];
         rtp[0] = (byte) 0x80;
-        assertFalse(call.result.a().handleDatagram(0, 5004, ATTACKER, rtp));
-        assertTrue(call.result.a().handleDatagram(0, 5004, ATTACKER, new byte[] {0, 1, 0, 0, 0x21, 0x12, (byte) 0xA4, 0x42,
+        SimulatedMediaPort port = call.result.a();
+        assertFalse(port.handleDatagram(0, 5004, ATTACKER, rtp));
+        assertTrue(port.handleDatagram(0, 5004, ATTACKER, new byte[] {0, 1, 0, 0, 0x21, 0x12, (byte) 0xA4, 0x42,
                 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}), "STUN-looking bytes are judged (and dropped) here");
     }
 
