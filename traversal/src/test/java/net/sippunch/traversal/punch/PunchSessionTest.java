@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.call.CallTraversal;
+import net.sippunch.traversal.call.TraversalEvent;
 import net.sippunch.traversal.sim.LinkModel;
 import net.sippunch.traversal.sim.NatPreset;
 import net.sippunch.traversal.sim.Scenario;
 import net.sippunch.traversal.sim.ScriptedSession;
+import net.sippunch.traversal.sim.SimulatedMediaPort;
 import net.sippunch.traversal.stun.TransactionId;
 import org.junit.jupiter.api.Test;
 
@@ -27,29 +30,21 @@ class PunchSessionTest {
     /** A settled call between two simulated sites; both sessions stay attached afterwards. */
     private static final class Call {
         final Scenario scenario;
-        final Scenario.Result<PunchSession> result;
+        final Scenario.Result<SimulatedMediaPort> result;
 
         Call(NatPreset a, NatPreset b) {
             scenario = Scenario.builder().seed(3).nat(Scenario.Side.A, a).nat(Scenario.Side.B, b)
                     .oneWayDelay(Duration.ofMillis(20)).build();
-            PunchConfig config = PunchConfig.defaults();
-            result = scenario.punch(peer -> {
-                PunchSession s = new PunchSession(config, peer.caller() ? PunchRole.CONTROLLING : PunchRole.CONTROLLED,
-                        new PunchEndpoint(peer.localCredentials(), peer.localProfile(), Optional.empty()),
-                        new PunchEndpoint(peer.remoteCredentials(), peer.remoteProfile(), Optional.empty()),
-                        peer.random());
-                s.start(peer.nowNanos(), List.of());
-                return s;
-            }, PunchSession::finished, Duration.ofSeconds(5));
+            result = scenario.punch(Duration.ofSeconds(5));
             assertTrue(a().settledPath().isPresent() && b().settledPath().isPresent(), "settled first");
         }
 
-        PunchSession a() {
-            return result.a();
+        CallTraversal a() {
+            return result.a().traversal();
         }
 
-        PunchSession b() {
-            return result.b();
+        CallTraversal b() {
+            return result.b().traversal();
         }
 
         InetSocketAddress aPublic() {
@@ -60,10 +55,13 @@ class PunchSessionTest {
             scenario.network().runFor(d.toNanos());
         }
 
-        List<PunchEvent> events(PunchSession s) {
+        /** A's punch events since the last call. */
+        List<PunchEvent> eventsOfA() {
             List<PunchEvent> out = new ArrayList<>();
-            for (Optional<PunchEvent> e = s.pollEvent(); e.isPresent(); e = s.pollEvent()) {
-                out.add(e.get());
+            for (Optional<TraversalEvent> e = result.a().pollEvent(); e.isPresent(); e = result.a().pollEvent()) {
+                if (e.get() instanceof TraversalEvent.Punch p) {
+                    out.add(p.event());
+                }
             }
             return out;
         }
@@ -77,8 +75,8 @@ class PunchSessionTest {
     void probesWithAForeignKeyAreDroppedAndChangeNothing() {
         Call call = new Call(NatPreset.FULL_CONE, NatPreset.PORT_RESTRICTED_CONE);
         PunchPath before = call.a().settledPath().orElseThrow();
-        long dropped = call.a().stats().dropped();
-        PunchStats start = call.a().stats();
+        long dropped = call.a().punchStats().dropped();
+        PunchStats start = call.a().punchStats();
         IceCredentials forged = IceCredentials.random(new SplittableRandom(9));
         // right USERNAME, keyed with a guessed password instead of A's: the MESSAGE-INTEGRITY cannot match
         ProbeCodec attacker = new ProbeCodec(call.credentials(Scenario.Side.B),
@@ -90,11 +88,11 @@ class PunchSessionTest {
         }
         call.run(Duration.ofSeconds(1));
         assertEquals(before, call.a().settledPath().orElseThrow());
-        PunchStats end = call.a().stats();
+        PunchStats end = call.a().punchStats();
         assertEquals(dropped + 5, end.dropped());
         assertEquals(end.probesReceived() - start.probesReceived(),
                 end.acknowledgementsSent() - start.acknowledgementsSent(), "answers only to authenticated probes");
-        assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
+        assertTrue(call.eventsOfA().stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
     }
 
     @Test
@@ -110,7 +108,7 @@ class PunchSessionTest {
         }
         call.run(Duration.ofSeconds(40));
         assertEquals(before, call.a().settledPath().orElseThrow(), "media stays where it was");
-        assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged
+        assertTrue(call.eventsOfA().stream().noneMatch(e -> e instanceof PunchEvent.PathChanged
                 || e instanceof PunchEvent.ConsentLost));
     }
 
@@ -121,10 +119,10 @@ class PunchSessionTest {
         ProbeCodec genuine = new ProbeCodec(call.credentials(Scenario.Side.B), call.credentials(Scenario.Side.A),
                 PunchRole.CONTROLLED, 1, false);
         byte[] probe = genuine.probe(TransactionId.random(new SplittableRandom(6)), false);
-        PunchStats start = call.a().stats();
+        PunchStats start = call.a().punchStats();
         call.scenario.network().inject(peer, call.aPublic(), probe);
         call.run(Duration.ofMillis(100));
-        PunchStats delivered = call.a().stats();
+        PunchStats delivered = call.a().punchStats();
         assertTrue(delivered.acknowledgementsSent() > start.acknowledgementsSent(), "the original is answered");
         assertEquals(start.dropped(), delivered.dropped());
         // the eavesdropper's copy, from its own address: no acknowledgement, no rebinding check towards it
@@ -132,8 +130,8 @@ class PunchSessionTest {
         call.scenario.network().inject(ATTACKER, call.aPublic(), probe);
         call.run(Duration.ofMillis(100));
         // (the peer's own consent checks may be answered meanwhile; they are not dropped)
-        assertEquals(delivered.dropped() + 2, call.a().stats().dropped(), "both replays dropped, not answered");
-        assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
+        assertEquals(delivered.dropped() + 2, call.a().punchStats().dropped(), "both replays dropped, not answered");
+        assertTrue(call.eventsOfA().stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
     }
 
     @Test
@@ -141,7 +139,7 @@ class PunchSessionTest {
         Call call = new Call(NatPreset.FULL_CONE, NatPreset.FULL_CONE);
         PunchPath before = call.a().settledPath().orElseThrow();
         InetSocketAddress bPublic = before.remote();
-        call.events(call.a());
+        call.eventsOfA();
         ScriptedSession relay = new ScriptedSession();
         call.scenario.network().addHost(ATTACKER.getAddress().getHostAddress(), LinkModel.NONE)
                 .attach(relay, ATTACKER.getPort());
@@ -159,13 +157,13 @@ class PunchSessionTest {
         call.run(Duration.ofMillis(100));
         byte[] answer = relay.received().stream().filter(r -> r.source().equals(bPublic)
                 && bindingType(r.payload()) == 0x0101).map(ScriptedSession.Received::payload).findFirst().orElseThrow();
-        long dropped = call.a().stats().dropped();
+        long dropped = call.a().punchStats().dropped();
         call.scenario.network().inject(ATTACKER, call.aPublic(), answer);
         call.run(Duration.ofSeconds(10));
 
         assertEquals(before, call.a().settledPath().orElseThrow(), "media stays with the peer");
-        assertTrue(call.events(call.a()).stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
-        assertTrue(call.a().stats().dropped() > dropped, "the relayed answer is dropped");
+        assertTrue(call.eventsOfA().stream().noneMatch(e -> e instanceof PunchEvent.PathChanged));
+        assertTrue(call.a().punchStats().dropped() > dropped, "the relayed answer is dropped");
     }
 
     /** The STUN message type of a datagram: 0x0001 a Binding request, 0x0101 a success response. */
@@ -176,13 +174,13 @@ class PunchSessionTest {
     @Test
     void anUnmatchedAcknowledgementIsDropped() {
         Call call = new Call(NatPreset.FULL_CONE, NatPreset.FULL_CONE);
-        long dropped = call.a().stats().dropped();
+        long dropped = call.a().punchStats().dropped();
         ProbeCodec peer = new ProbeCodec(call.credentials(Scenario.Side.B), call.credentials(Scenario.Side.A),
                 PunchRole.CONTROLLED, 1, false);
         call.scenario.network().inject(ATTACKER, call.aPublic(),
                 peer.acknowledgement(TransactionId.random(new SplittableRandom(1)), ATTACKER));
         call.run(Duration.ofMillis(100));
-        assertEquals(dropped + 1, call.a().stats().dropped());
+        assertEquals(dropped + 1, call.a().punchStats().dropped());
     }
 
     @Test
@@ -190,8 +188,9 @@ class PunchSessionTest {
         Call call = new Call(NatPreset.OPEN, NatPreset.OPEN);
         byte[] rtp = new byte[172];
         rtp[0] = (byte) 0x80;
-        assertFalse(call.a().handleDatagram(0, 5004, ATTACKER, rtp));
-        assertTrue(call.a().handleDatagram(0, 5004, ATTACKER, new byte[] {0, 1, 0, 0, 0x21, 0x12, (byte) 0xA4, 0x42,
+        SimulatedMediaPort port = call.result.a();
+        assertFalse(port.handleDatagram(0, 5004, ATTACKER, rtp));
+        assertTrue(port.handleDatagram(0, 5004, ATTACKER, new byte[] {0, 1, 0, 0, 0x21, 0x12, (byte) 0xA4, 0x42,
                 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}), "STUN-looking bytes are judged (and dropped) here");
     }
 
@@ -199,10 +198,10 @@ class PunchSessionTest {
     void aNatRebindingIsFollowedOnlyAfterAnAuthenticatedAnswer() {
         Call call = new Call(NatPreset.FULL_CONE, NatPreset.SYMMETRIC_SEQUENTIAL);
         PunchPath before = call.a().settledPath().orElseThrow();
-        call.events(call.a());
+        call.eventsOfA();
         call.scenario.site(Scenario.Side.B).routers().get(0).nat().reset();
         call.run(Duration.ofSeconds(8));
-        List<PunchEvent> events = call.events(call.a());
+        List<PunchEvent> events = call.eventsOfA();
         PunchEvent.PathChanged changed = (PunchEvent.PathChanged) events.stream()
                 .filter(e -> e instanceof PunchEvent.PathChanged).findFirst().orElseThrow();
         assertEquals(before, changed.from());
@@ -214,17 +213,17 @@ class PunchSessionTest {
     @Test
     void consentIsLostAfterThirtySecondsOfSilence() {
         Call call = new Call(NatPreset.PORT_RESTRICTED_CONE, NatPreset.PORT_RESTRICTED_CONE);
-        call.events(call.a());
+        call.eventsOfA();
         long cutAt = call.scenario.network().now();
         call.scenario.network().core(new LinkModel(20_000_000L, 0, 1.0));
         call.run(Duration.ofSeconds(29));
-        assertTrue(call.events(call.a()).isEmpty(), "still within consent");
+        assertTrue(call.eventsOfA().isEmpty(), "still within consent");
         call.run(Duration.ofSeconds(6));
-        PunchEvent.ConsentLost lost = assertInstanceOf(PunchEvent.ConsentLost.class, call.events(call.a()).get(0));
+        PunchEvent.ConsentLost lost = assertInstanceOf(PunchEvent.ConsentLost.class, call.eventsOfA().get(0));
         assertTrue(lost.silentNanos() >= 30_000_000_000L);
         assertTrue(call.scenario.network().now() - cutAt <= 35_000_000_000L);
-        long sent = call.a().stats().probesSent();
+        long sent = call.a().punchStats().probesSent();
         call.run(Duration.ofSeconds(10));
-        assertEquals(sent, call.a().stats().probesSent(), "nothing is sent after consent is lost");
+        assertEquals(sent, call.a().punchStats().probesSent(), "nothing is sent after consent is lost");
     }
 }

@@ -1,5 +1,7 @@
 package net.sippunch.traversal.sim;
 
+import java.util.List;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 import net.sippunch.traversal.DatagramSession;
@@ -9,7 +11,7 @@ public final class Attachment {
 
     private final Host host;
     private final DatagramSession session;
-    final Set<Integer> ports = new TreeSet<>();
+    final NavigableSet<Integer> ports = new TreeSet<>();
     private boolean detached;
 
     Attachment(Host host, DatagramSession session) {
@@ -28,6 +30,14 @@ public final class Attachment {
     /** The local ports the session owns, ascending. */
     public Set<Integer> ports() {
         return Set.copyOf(ports);
+    }
+
+    /**
+     * Binds {@code count} more ports for the session (birthday sockets): the lowest free ones above the ports
+     * it owns, in order.
+     */
+    public List<Integer> bindMore(int count) {
+        return host.bindFree(this, count);
     }
 
     public boolean detached() {

@@ -2,7 +2,9 @@ package net.sippunch.traversal.sim;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import net.sippunch.traversal.DatagramSession;
@@ -66,6 +68,23 @@ public final class Host extends Node {
                     + owner.session());
         }
         a.ports.add(port);
+    }
+
+    /** Binds the {@code count} lowest ports above {@code a}'s highest that nobody owns, as extra sockets would get. */
+    List<Integer> bindFree(Attachment a, int count) {
+        List<Integer> bound = new ArrayList<>(count);
+        int port = a.ports.isEmpty() ? 1024 : a.ports.last();
+        while (bound.size() < count) {
+            port++;
+            if (port > 65535) {
+                throw new IllegalStateException("no free port left on " + ip.getHostAddress());
+            }
+            if (!ports.containsKey(port)) {
+                bind(a, port);
+                bound.add(port);
+            }
+        }
+        return bound;
     }
 
     void release(Attachment a) {

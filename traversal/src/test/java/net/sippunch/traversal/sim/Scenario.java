@@ -8,21 +8,25 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.random.RandomGenerator;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.IceCredentials;
-import net.sippunch.traversal.discovery.DiscoveryClient;
+import net.sippunch.traversal.call.CallTraversal;
+import net.sippunch.traversal.call.TraversalEvent;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
-import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.punch.PunchConfig;
+import net.sippunch.traversal.punch.PunchEndpoint;
+import net.sippunch.traversal.punch.PunchRole;
 
 /**
- * Two sites behind NATs, two discovery servers, and the method's order of events, on a
- * {@link VirtualNetwork}: the harness for punch tests, the NAT &times; NAT matrix and benchmarks.
+ * Two sites behind NATs, two discovery servers, and a call between them on a {@link VirtualNetwork}: each
+ * client runs the project's {@link CallTraversal} on its media port ({@link SimulatedMediaPort}), fed in the
+ * method's order. The harness for punch tests, the NAT &times; NAT matrix and benchmarks.
  *
  * <h2>Use</h2>
  * <pre>{@code
@@ -33,14 +37,12 @@ import net.sippunch.traversal.nat.NatProfile;
  *         .oneWayDelay(Duration.ofMillis(50))                        // every public-to-public path
  *         .loss(0.01)                                               // per datagram crossing the internet
  *         .neighbours(100)                                          // new flows/s behind each NAT (Poisson)
+ *         .punchConfig(PunchConfig.defaults().withSchedule(schedule)) // the punch engine's tunables
  *         .build();
  * Scenario.Discovery d = scenario.discover();                      // A, signalling delay, B
- * Scenario.Result<PunchSession> r = scenario.punch(
- *         peer -> new PunchSession(config, peer.localPort(), peer.localProfile(), peer.remoteProfile(),
- *                 peer.localCredentials(), peer.remoteCredentials(), peer.random(), peer.nowNanos()),
- *         session -> session.settled().isPresent(),                 // "done": settled or given up
- *         Duration.ofSeconds(30));                                  // virtual deadline from B's start
- * assertTrue(r.completed());
+ * Scenario.Result<SimulatedMediaPort> r = scenario.punch(Duration.ofSeconds(30)); // deadline from B's start
+ * assertTrue(r.completed());                                        // both settled or gave up
+ * Optional<PunchPath> path = r.a().traversal().settledPath();
  * double rtts = r.elapsedNanos() / (double) scenario.rttNanos();
  * }</pre>
  *
@@ -63,18 +65,19 @@ import net.sippunch.traversal.nat.NatProfile;
  * <h2>Order of events</h2>
  * <ul>
  *   <li>Neighbours open flows from time 0 ({@link Builder#warmUp} runs them alone before anything else).</li>
- *   <li>{@link #discover()}: A runs the project's unchanged {@code DiscoveryClient} (configuration from
- *       {@link Builder#discoveryConfig}, default {@code DiscoveryConfig.defaults}) from {@link #localPort()}
- *       (default 5004) until its outcome; the offer then travels for the signalling delay
- *       ({@link Builder#signallingDelay}, default the one-way delay); then B runs discovery the same way.
- *       The discovery clients are detached afterwards (their port is free again).</li>
- *   <li>{@link #punch}: the answer is sent when B's discovery ends, so B's session is made by the factory
- *       and attached at once; A's is made one signalling delay later (when the answer arrives). Each factory
- *       call gets a {@link Peer}: side, private tuple, local port, both discovery outcomes (and profiles),
- *       both sides' {@code IceCredentials}, a generator split off the seed, and the current virtual time. A
- *       session owns the local port from its start and every further port it sends from (many sockets in a
- *       birthday mode are fine). The run stops as soon as {@code done} holds for both, or at the deadline.
- *       </li>
+ *   <li>{@link #discover()}: A's traversal starts discovery (configuration from {@link Builder#discoveryConfig},
+ *       default {@code DiscoveryConfig.defaults}) from its media port {@link #localPort()} (default 5004) and
+ *       runs until {@link TraversalEvent.Discovered} or {@link TraversalEvent.DiscoveryFailed}; the offer then
+ *       travels for the signalling delay ({@link Builder#signallingDelay}, default the one-way delay); then B
+ *       runs discovery the same way. Each traversal keeps its media port open from then on.</li>
+ *   <li>{@link #punch(Duration)}: the answer is sent when B's discovery ends, so B's traversal is given A's
+ *       description ({@link CallTraversal#peer}) at once; A's is given B's one signalling delay later (when
+ *       the answer arrives). Birthday sockets a plan wants are bound at once on the client host. The run
+ *       stops as soon as both traversals have finished, or at the deadline.</li>
+ *   <li>{@link #punch(Function, Predicate, Duration)}: the same order with other sessions in place of the
+ *       traversals' punch (the harness's own naive probe): at each side's start its media port closes and
+ *       the factory's session, given a {@link Peer}, owns the port from then on and every further port it
+ *       sends from. The run stops as soon as {@code done} holds for both, or at the deadline.</li>
  *   <li>{@link Result}: completed or not, the virtual time from B's start to both done (or the deadline),
  *       when each side was done, the two sessions, datagrams sent and received by each client host during
  *       the punch phase, and network-wide counters of the phase (drops by {@link Drop} reason; they include
@@ -83,7 +86,8 @@ import net.sippunch.traversal.nat.NatProfile;
  *
  * <h2>Going further</h2>
  * After {@link #punch} the sessions stay attached: {@code scenario.network().runUntil(...)} keeps time
- * going (keepalives, consent freshness). {@link #site(Side)} gives a side's {@link Site}: its client
+ * going (keepalives, consent freshness), and {@link SimulatedMediaPort#pollEvent()} hands out what the
+ * traversal reported (path changes, consent loss). {@link #site(Side)} gives a side's {@link Site}: its client
  * {@link Host}, its {@link Router}s whose {@link Nat} can be peeked ({@link Nat#peek}) or reset
  * ({@link Nat#reset()}, a rebinding), and its {@link Neighbour}. {@link VirtualNetwork#inject} puts a
  * hand-made datagram with any source on the internet; a {@link ScriptedSession} on an extra public host
@@ -112,39 +116,44 @@ public final class Scenario {
         }
     }
 
-    /** What a punch session's factory is given. */
-    public record Peer(Side side, InetSocketAddress privateTuple, int localPort, DiscoveryOutcome localDiscovery,
-                       DiscoveryOutcome remoteDiscovery, IceCredentials localCredentials,
-                       IceCredentials remoteCredentials, RandomGenerator random, long nowNanos) {
+    /** What a custom session's factory is given ({@link #punch(Function, Predicate, Duration)}). */
+    public record Peer(Side side, int localPort, Discovery discovery, long nowNanos) {
 
         /** This side's profile; throws naming the reason when its discovery failed. */
         public NatProfile localProfile() {
-            return profile(localDiscovery, side);
+            return discovery.endpoint(side).profile();
         }
 
         /** The other side's profile, as its SDP would carry it; throws when its discovery failed. */
         public NatProfile remoteProfile() {
-            return profile(remoteDiscovery, side.other());
-        }
-
-        /** True for A, the side that sent the offer. */
-        public boolean caller() {
-            return side == Side.A;
+            return discovery.endpoint(side.other()).profile();
         }
     }
 
-    /** The two discovery outcomes and when discovery started and ended. */
-    public record Discovery(DiscoveryOutcome a, DiscoveryOutcome b, long startNanos, long endNanos) {
+    /**
+     * How discovery ended on each side ({@link TraversalEvent.Discovered} or
+     * {@link TraversalEvent.DiscoveryFailed}), and when discovery started and ended.
+     */
+    public record Discovery(TraversalEvent a, TraversalEvent b, long startNanos, long endNanos) {
         public NatProfile profileA() {
-            return profile(a, Side.A);
+            return endpoint(Side.A).profile();
         }
 
         public NatProfile profileB() {
-            return profile(b, Side.B);
+            return endpoint(Side.B).profile();
         }
 
-        public DiscoveryOutcome outcome(Side side) {
+        public TraversalEvent outcome(Side side) {
             return side == Side.A ? a : b;
+        }
+
+        /** A side's description for its SDP; throws naming the reason when its discovery failed. */
+        public PunchEndpoint endpoint(Side side) {
+            if (outcome(side) instanceof TraversalEvent.Discovered d) {
+                return d.local();
+            }
+            throw new IllegalStateException("discovery failed on side " + side + ": "
+                    + ((TraversalEvent.DiscoveryFailed) outcome(side)).reason());
         }
     }
 
@@ -236,16 +245,33 @@ public final class Scenario {
             throw new IllegalStateException("discovery has already run");
         }
         long start = network.now();
-        DiscoveryOutcome a = discoverOn(site(Side.A));
+        TraversalEvent a = discoverOn(site(Side.A));
         network.runFor(signallingDelayNanos());
-        DiscoveryOutcome b = discoverOn(site(Side.B));
+        TraversalEvent b = discoverOn(site(Side.B));
         discovery = new Discovery(a, b, start, network.now());
         return discovery;
     }
 
     /**
-     * Runs the punch phase (after {@link #discover()}, which it runs first if needed): B's session starts
-     * now, A's one signalling delay later; both own {@link #localPort()} from the start.
+     * Runs the punch phase of both sides' {@link CallTraversal}s (after {@link #discover()}, which it runs first
+     * if needed): B's is given A's description now, as its answer leaves; A's is given B's one signalling
+     * delay later, as the answer arrives.
+     *
+     * @param deadline virtual time limit, from B's start
+     */
+    public Result<SimulatedMediaPort> punch(Duration deadline) {
+        return runPunchPhase(side -> {
+            discovery.endpoint(side); // throws, naming the reason, when this side's own discovery failed
+            SimulatedMediaPort port = site(side).mediaPort().orElseThrow();
+            port.peer(network.now(), discovery.endpoint(side.other()));
+            return port;
+        }, SimulatedMediaPort::finished, deadline);
+    }
+
+    /**
+     * Runs the punch phase with other sessions in place of the traversals' punch engine (after
+     * {@link #discover()}, which it runs first if needed): at each side's start its media port is closed and
+     * {@code factory}'s session takes {@link #localPort()} over; B's starts now, A's one signalling delay later.
      *
      * @param factory  makes a side's session from what that side knows
      * @param done     when a session has finished (settled or given up)
@@ -253,6 +279,18 @@ public final class Scenario {
      */
     public <S extends DatagramSession> Result<S> punch(Function<Peer, S> factory, Predicate<S> done,
                                                        Duration deadline) {
+        return runPunchPhase(side -> {
+            Site site = site(side);
+            site.mediaPort().orElseThrow().close();
+            Peer peer = new Peer(side, settings.localPort, discovery, network.now());
+            S session = Objects.requireNonNull(factory.apply(peer), "the factory returned null");
+            site.host().attach(session, settings.localPort);
+            return session;
+        }, done, deadline);
+    }
+
+    private <S extends DatagramSession> Result<S> runPunchPhase(Function<Side, S> startSide, Predicate<S> done,
+                                                                Duration deadline) {
         if (punched) {
             throw new IllegalStateException("the punch phase has already run");
         }
@@ -270,8 +308,8 @@ public final class Scenario {
         long receivedB = sb.host().received();
         List<S> sessions = new ArrayList<>(Arrays.asList(null, null));
         long[] doneAt = {-1, -1};
-        sessions.set(1, startSession(sb, factory));
-        network.clock().schedule(start + signallingDelayNanos(), () -> sessions.set(0, startSession(sa, factory)));
+        sessions.set(1, startSide.apply(Side.B));
+        network.clock().schedule(start + signallingDelayNanos(), () -> sessions.set(0, startSide.apply(Side.A)));
         boolean completed = network.runUntil(() -> {
             for (int i = 0; i < 2; i++) {
                 if (doneAt[i] < 0 && sessions.get(i) != null && done.test(sessions.get(i))) {
@@ -288,28 +326,18 @@ public final class Scenario {
                 network.counters().minus(before));
     }
 
-    private <S extends DatagramSession> S startSession(Site site, Function<Peer, S> factory) {
-        Site remote = site(site.side().other());
-        Peer peer = new Peer(site.side(), site.host().address(settings.localPort), settings.localPort,
-                discovery.outcome(site.side()), discovery.outcome(remote.side()), site.credentials(),
-                remote.credentials(),
-                network.newRandom(), network.now());
-        S session = Objects.requireNonNull(factory.apply(peer), "the factory returned null");
-        site.host().attach(session, settings.localPort);
-        return session;
-    }
-
-    private DiscoveryOutcome discoverOn(Site site) {
+    /** A side's traversal: discovery from its media port until it ends. The port stays open for the punch. */
+    private TraversalEvent discoverOn(Site site) {
         DiscoveryConfig config = settings.discoveryConfig.apply(List.of(SERVER_1, SERVER_2));
-        DiscoveryClient client = new DiscoveryClient(config, site.host().address(settings.localPort),
-                settings.localPort, network.newRandom(), network.now());
-        Attachment attachment = site.host().attach(client, settings.localPort);
+        CallTraversal traversal = new CallTraversal(new CallTraversal.Settings(config, settings.punchConfig),
+                site.side() == Side.A ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, site.credentials(),
+                site.host().address(settings.localPort), Optional.empty(), network.newRandom());
+        SimulatedMediaPort port = SimulatedMediaPort.start(site.host(), traversal, network.now());
+        site.mediaPort = port;
         long deadline = network.now() + config.totalCap().toNanos() + 1_000_000_000L;
-        network.runUntil(() -> client.outcome().isPresent(), deadline);
-        attachment.detach();
-        site.discovery = client.outcome().orElseThrow(
+        network.runUntil(() -> port.discovery().isPresent(), deadline);
+        return port.discovery().orElseThrow(
                 () -> new IllegalStateException("discovery did not end by its cap on side " + site.side()));
-        return site.discovery;
     }
 
     private Site buildSite(Side side) {
@@ -339,14 +367,6 @@ public final class Scenario {
         return new Site(side, host, routers, neighbour, credentials);
     }
 
-    private static NatProfile profile(DiscoveryOutcome outcome, Side side) {
-        if (outcome instanceof DiscoveryOutcome.Profiled p) {
-            return p.profile();
-        }
-        throw new IllegalStateException("discovery failed on side " + side + ": "
-                + ((DiscoveryOutcome.Failed) outcome).reason());
-    }
-
     /** Settings of a scenario; every setter returns the builder. */
     public static final class Builder {
         private long seed = 1;
@@ -364,6 +384,7 @@ public final class Scenario {
         private boolean rfc5780 = true;
         private boolean samePrivateAddresses;
         private Function<List<InetSocketAddress>, DiscoveryConfig> discoveryConfig = DiscoveryConfig::defaults;
+        private PunchConfig punchConfig = PunchConfig.defaults();
 
         private Builder() {
         }
@@ -478,6 +499,12 @@ public final class Scenario {
         /** The discovery configuration for the two server addresses (default {@code DiscoveryConfig.defaults}). */
         public Builder discoveryConfig(Function<List<InetSocketAddress>, DiscoveryConfig> value) {
             this.discoveryConfig = value;
+            return this;
+        }
+
+        /** The punch engine's tunables, schedule included (default {@code PunchConfig.defaults()}). */
+        public Builder punchConfig(PunchConfig value) {
+            this.punchConfig = Objects.requireNonNull(value, "value");
             return this;
         }
 

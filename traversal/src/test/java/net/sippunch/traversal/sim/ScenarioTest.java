@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import net.sippunch.traversal.discovery.DiscoveryOutcome;
+import net.sippunch.traversal.call.TraversalEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -95,7 +95,7 @@ class ScenarioTest {
         Scenario scenario = Scenario.builder().seed(6).nat(Scenario.Side.A, NatPreset.FULL_CONE)
                 .nat(Scenario.Side.B, NatPreset.FULL_CONE).loss(1.0).build();
         Scenario.Discovery d = scenario.discover();
-        assertTrue(d.a() instanceof DiscoveryOutcome.Failed, d.toString());
+        assertTrue(d.a() instanceof TraversalEvent.DiscoveryFailed, d.toString());
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 d::profileA);
         assertTrue(e.getMessage().contains("side A") && e.getMessage().contains("198.18.0.21"), e.getMessage());

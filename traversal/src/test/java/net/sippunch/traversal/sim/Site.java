@@ -3,16 +3,15 @@ package net.sippunch.traversal.sim;
 import java.util.List;
 import java.util.Optional;
 import net.sippunch.traversal.IceCredentials;
-import net.sippunch.traversal.discovery.DiscoveryOutcome;
 
-/** One site: its client host, its NATs (outermost first), its neighbour, its discovery. */
+/** One site: its client host, its NATs (outermost first), its neighbour, its media port. */
 public final class Site {
     private final Scenario.Side side;
     private final Host host;
     private final List<Router> routers;
     private final Neighbour neighbour;
     private final IceCredentials credentials;
-    DiscoveryOutcome discovery;
+    SimulatedMediaPort mediaPort;
 
     Site(Scenario.Side side, Host host, List<Router> routers, Neighbour neighbour, IceCredentials credentials) {
         this.side = side;
@@ -44,8 +43,8 @@ public final class Site {
         return credentials;
     }
 
-    /** The discovery outcome, once {@link Scenario#discover()} has run. */
-    public Optional<DiscoveryOutcome> discovery() {
-        return Optional.ofNullable(discovery);
+    /** The client's media port and its traversal, from the start of its discovery ({@link Scenario#discover()}). */
+    public Optional<SimulatedMediaPort> mediaPort() {
+        return Optional.ofNullable(mediaPort);
     }
 }

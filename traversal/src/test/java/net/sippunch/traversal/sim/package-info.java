@@ -10,7 +10,8 @@
  * {@link net.sippunch.traversal.sim.VirtualNetwork} (hosts, routers, discovery servers, links with
  * {@link net.sippunch.traversal.sim.LinkModel}, the event loop, counters and trace);
  * {@link net.sippunch.traversal.sim.Neighbour} (background flows that consume NAT ports);
- * {@link net.sippunch.traversal.sim.Scenario} (the two-site harness for punch tests and benchmarks).
+ * {@link net.sippunch.traversal.sim.Scenario} (the two-site harness for punch tests and benchmarks: a call's
+ * {@code CallTraversal} on each client's {@link net.sippunch.traversal.sim.SimulatedMediaPort}).
  *
  * <p>Where the model knowingly differs from the kernel lab:
  * <ul>
