@@ -270,6 +270,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         if (preparation != null) {
             preparation.abandon();
         }
+        stopMedia(); // at once: the rest of the release may wait in the call-end executor's queue
         String why = mediaNote != null ? reason + "; " + mediaNote : reason;
         Integer finalStatus = status != null ? status : answerStatus;
         CallReport.Timings partial = new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck, null, null,
