@@ -40,7 +40,6 @@ import org.apache.logging.log4j.ThreadContext;
 public abstract sealed class Call implements TransactionOwner permits OutgoingCall, IncomingCall {
 
     private static final Logger LOG = LogManager.getLogger(Call.class);
-    private static final int MAX_CHALLENGES = 2;
 
     /** Per-call choices that override the config: duration, audio, recording file. */
     public record Options(Duration duration, short[] audio, Path recordFile) {
@@ -76,7 +75,6 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         this.caller = caller;
         this.options = options;
     }
-
 
     /** Completes with the report when the call has ended. */
     public CompletableFuture<CallReport> done() {
@@ -164,7 +162,12 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     }
 
     @Override
-    public synchronized void onDialogTerminated() {
+    public synchronized void onDialogTerminated(Dialog ended) {
+        if (ended != dialog) {
+            // the dialog of an INVITE that was challenged and sent again: the call lives on in its own
+            LOG.debug("an earlier dialog of the call ended");
+            return;
+        }
         if (state == CallState.ANSWERED) {
             finish("failed", null, "no ACK for the 200 OK");
         } else if (state == CallState.ESTABLISHED) {

@@ -372,7 +372,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         if (dialog != null && dialog.getApplicationData() instanceof TransactionOwner owner) {
             ThreadContext.put("call", dialog.getCallId() == null ? "" : dialog.getCallId().getCallId());
             try {
-                owner.onDialogTerminated();
+                owner.onDialogTerminated(dialog);
             } finally {
                 ThreadContext.remove("call");
             }

@@ -42,11 +42,15 @@ class KamailioCallTest {
             bob.onCallEnded(bobsCalls::add);
 
             Path heard = dir.resolve("alice-heard.wav");
-            Call call = alice.dial("sip:bob@" + TestAgents.DOMAIN, new Call.Options(Duration.ofSeconds(2), null, heard));
-            CallReport caller = call.done().get(30, TimeUnit.SECONDS);
+            // longer than the challenged first INVITE's dialog lives in the stack (about 8 s): its end must not
+            // end the call
+            Call call = alice.dial("sip:bob@" + TestAgents.DOMAIN, new Call.Options(Duration.ofSeconds(12), null, heard));
+            CallReport caller = call.done().get(40, TimeUnit.SECONDS);
             CallReport callee = bobsCalls.poll(10, TimeUnit.SECONDS);
 
             assertEquals("completed", caller.outcome(), caller.reason() + "\n" + kamailio.log());
+            assertEquals("duration reached", caller.reason(), caller.toJson());
+            assertTrue(caller.timings().ended() - caller.timings().answered() >= 12_000, caller.toJson());
             assertTrue(caller.mediaBothWays(), caller.toJson());
             assertEquals(0, caller.media().rtpLost());
             assertTrue(caller.media().rtcpReceived() > 0, "RTCP from the callee: " + caller.toJson());

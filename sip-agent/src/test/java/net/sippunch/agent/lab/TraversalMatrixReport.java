@@ -68,7 +68,9 @@ final class TraversalMatrixReport {
         sb.append("- each trial is a real call: `natlab.sh nat` switches both sites (fresh NAT state), the callee "
                 + "agent (bob in b-cli, as `sip-agent run`: registered to Kamailio, NAT traversal mode) registers "
                 + "again through its new NAT, and the caller agent (alice in a-cli, as `sip-agent call`) calls it "
-                + "through Kamailio for ").append(callSeconds).append(" s after the answer; default punch "
+                + "through Kamailio for ").append(callSeconds).append(" s after the answer (the birthday pairs, "
+                + "port-restricted and symmetric-random, for ").append(MatrixLab.BIRTHDAY_CALL_SECONDS)
+                .append(" s: their spray has a tail past 2 s); default punch "
                 + "configuration; both sides' call reports are read. Each client runs one agent for all its "
                 + "calls (a warm JVM)\n");
         sb.append("- trials per pair: ").append(trials()).append("; run time of the ").append(pairs.size())

@@ -62,7 +62,6 @@ public final class NettyMediaPort implements AutoCloseable {
     /** Runs on the loop after every input to the current session; set by {@link #run}. */
     private volatile Runnable progress = () -> { };
     private volatile List<InetSocketAddress> extra = List.of();
-    private volatile boolean closed;
 
     private NettyMediaPort(EventLoop loop, DatagramSessionDriver<DatagramSession> driver) {
         this.loop = loop;
@@ -180,18 +179,11 @@ public final class NettyMediaPort implements AutoCloseable {
     /** Closes every socket of the port; waits at most two seconds. Not to be called on the loop. */
     @Override
     public void close() {
-        closed = true;
         driver.close();
     }
 
     /** Closes every socket of the port without waiting; may be called on any thread. */
     public void closeAsync() {
-        closed = true;
         loop.execute(driver::closeAsync);
-    }
-
-    /** True once closed. */
-    public boolean closed() {
-        return closed;
     }
 }
