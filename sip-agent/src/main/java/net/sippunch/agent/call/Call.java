@@ -193,32 +193,48 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                         return;
                     }
                     path = p;
-                    short[] audio = options.audio() != null ? options.audio() : env.audio();
-                    // a punched path has consent checks; other paths end on the peer's silence
-                    long timeout = p.trust() == MediaPath.Trust.PUNCHED ? 0
-                            : TimeUnit.SECONDS.toNanos(env.config().timeouts().media());
-                    rtp = new RtpSession(port, p, audio, recordFile(), env.random(), callId, timeout,
-                            this::hangupLater);
-                    rtp.start();
-                    RtpSession stream = rtp;
-                    media.watch(new MediaNegotiation.PathWatch() {
-                        @Override
-                        public void moved(InetSocketAddress to) {
-                            stream.retarget(to);
-                        }
-
-                        @Override
-                        public void lost(String reason) {
-                            hangupLater(reason);
-                        }
-                    });
-                    LOG.info("media: {} to {} ({})", p.codec(), p.remote(), p.trust());
-                    schedule(this::checkFirstMedia, env.config().timeouts().firstMedia());
+                    if (p.trust() != MediaPath.Trust.PUNCHED && state == CallState.ANSWERED) {
+                        // no consent yet but the SDP's word: RTP waits for the ACK (voice hammer)
+                        LOG.debug("media to {} waits for the ACK", p.remote());
+                        return;
+                    }
+                    startRtp();
                 } finally {
                     ThreadContext.remove("call");
                 }
             }
         }, env.timer());
+    }
+
+    /** The ACK came (callee): RTP starts now if its path was waiting for it. */
+    void ackReceived() {
+        if (path != null && rtp == null) {
+            startRtp();
+        }
+    }
+
+    private void startRtp() {
+        MediaPath p = path;
+        short[] audio = options.audio() != null ? options.audio() : env.audio();
+        // a punched path has consent checks; other paths end on the peer's silence
+        long timeout = p.trust() == MediaPath.Trust.PUNCHED ? 0
+                : TimeUnit.SECONDS.toNanos(env.config().timeouts().media());
+        rtp = new RtpSession(port, p, audio, recordFile(), env.random(), callId, timeout, this::hangupLater);
+        rtp.start();
+        RtpSession stream = rtp;
+        media.watch(new MediaNegotiation.PathWatch() {
+            @Override
+            public void moved(InetSocketAddress to) {
+                stream.retarget(to);
+            }
+
+            @Override
+            public void lost(String reason) {
+                hangupLater(reason);
+            }
+        });
+        LOG.info("media: {} to {} ({})", p.codec(), p.remote(), p.trust());
+        schedule(this::checkFirstMedia, env.config().timeouts().firstMedia());
     }
 
     /** Hangs up from the media loop without taking the call's lock there. */

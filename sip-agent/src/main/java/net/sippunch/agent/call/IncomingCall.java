@@ -158,6 +158,8 @@ final class IncomingCall extends Call {
             } catch (SdpProblem e) {
                 hangup("unusable SDP answer in ACK: " + e.getMessage());
             }
+        } else {
+            ackReceived();
         }
     }
 

@@ -1,6 +1,8 @@
 package net.sippunch.agent.media;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,8 +78,18 @@ public final class PlainRtpNegotiation implements MediaNegotiation {
         if (remote.port() == 0) {
             throw new SdpProblem("audio stream rejected (port 0)");
         }
-        return new MediaPath(port, new InetSocketAddress(remote.address(), remote.port()), codec, remote.rtcpMux(), "plain",
-                MediaPath.Trust.LEARNED);
+        InetSocketAddress target = RtpDestination.check(new InetSocketAddress(remote.address(), remote.port()),
+                ourFamily());
+        return new MediaPath(port, target, codec, remote.rtcpMux(), "plain", MediaPath.Trust.LEARNED);
+    }
+
+    /** An address of our media socket's family: the one we advertise in {@code c=}. */
+    private InetAddress ourFamily() throws SdpProblem {
+        try {
+            return InetAddress.getByName(advertisedAddress);
+        } catch (UnknownHostException e) {
+            throw new SdpProblem("our own media address " + advertisedAddress + " does not resolve");
+        }
     }
 
     @Override

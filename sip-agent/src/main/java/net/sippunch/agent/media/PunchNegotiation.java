@@ -147,7 +147,8 @@ public final class PunchNegotiation implements MediaNegotiation {
             peer = extended.peer();
             return render(List.of(codec.payloadType()), rtcpMux, true);
         }
-        plainTarget = ((SdpReading.Plain) reading).mediaTarget();
+        plainTarget = RtpDestination.check(((SdpReading.Plain) reading).mediaTarget(),
+                port.localAddress().getAddress());
         return render(List.of(codec.payloadType()), rtcpMux, false);
     }
 
@@ -165,7 +166,8 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (reading instanceof SdpReading.Extended extended) {
             peer = extended.peer();
         } else {
-            plainTarget = ((SdpReading.Plain) reading).mediaTarget();
+            plainTarget = RtpDestination.check(((SdpReading.Plain) reading).mediaTarget(),
+                    port.localAddress().getAddress());
         }
     }
 

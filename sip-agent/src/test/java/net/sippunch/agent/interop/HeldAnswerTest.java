@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gov.nist.javax.sip.message.MessageFactoryImpl;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +34,6 @@ class HeldAnswerTest {
     private static final int BOB = 42020;
     private static final int RAW = 42030;
     private static final int SILENT = 42040;
-    private static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-            + "m=audio 42990 RTP/AVP 0\r\na=rtcp-mux\r\n";
-
-    private final MessageFactoryImpl messages = new MessageFactoryImpl();
 
     @Test
     void ringsAtOnceServesOtherRequestsWhileHeldAndConnectsWhenReleased() throws Exception {
@@ -47,23 +41,23 @@ class HeldAnswerTest {
         try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, ALICE, 42100, 42199, 440, 0, null, null));
              UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null, null),
                      gate.negotiations());
-             DatagramSocket raw = rawSocket()) {
+             RawSipPeer raw = new RawSipPeer(RAW, BOB)) {
             LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
             bob.onCallEnded(bobsCalls::add);
             Call call = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(2), null, null));
             assertTrue(gate.entered.tryAcquire(10, TimeUnit.SECONDS), "bob's answer is being prepared");
 
             // the answer is held: bob's SIP side still answers an OPTIONS and rings for a second INVITE
-            send(raw, options("held-options-1"));
-            assertEquals(Response.OK, receiveResponse(raw, "OPTIONS").getStatusCode());
-            send(raw, invite("held-second"));
-            Response ringing = receiveResponse(raw, "INVITE");
+            raw.send(raw.options("held-options-1"));
+            assertEquals(Response.OK, raw.receiveResponse("OPTIONS").getStatusCode());
+            raw.send(raw.invite("held-second"));
+            Response ringing = raw.receiveResponse("INVITE");
             assertEquals(Response.RINGING, ringing.getStatusCode());
             assertNotNull(((ToHeader) ringing.getHeader(ToHeader.NAME)).getTag(), "the 180 has a To tag");
             assertTrue(gate.entered.tryAcquire(10, TimeUnit.SECONDS), "the second answer is being prepared too");
-            send(raw, cancel("held-second"));
-            List<Response> toCancel = receiveFinals(raw, 2);
-            send(raw, ack("held-second", ((ToHeader) ringing.getHeader(ToHeader.NAME)).getTag()));
+            raw.send(raw.cancel("held-second"));
+            List<Response> toCancel = raw.receiveFinals(2);
+            raw.send(raw.ack("held-second", ((ToHeader) ringing.getHeader(ToHeader.NAME)).getTag()));
             assertTrue(toCancel.stream().anyMatch(r -> r.getStatusCode() == Response.REQUEST_TERMINATED), "" + toCancel);
             CallReport second = bobsCalls.poll(10, TimeUnit.SECONDS);
             assertNotNull(second, "the cancelled second call's report");
@@ -91,7 +85,7 @@ class HeldAnswerTest {
         try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, ALICE, 42100, 42199, 440, 0, null, null));
              UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null, null),
                      gate.negotiations());
-             DatagramSocket raw = rawSocket()) {
+             RawSipPeer raw = new RawSipPeer(RAW, BOB)) {
             LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
             bob.onCallEnded(bobsCalls::add);
 
@@ -109,14 +103,14 @@ class HeldAnswerTest {
             assertEquals(null, callee.timings().answered(), callee.toJson());
 
             // a caller by hand sees every message: 180, then 200 (CANCEL) and 487, and nothing after the release
-            send(raw, invite("held-cancel"));
-            Response ringing = receiveResponse(raw, "INVITE");
+            raw.send(raw.invite("held-cancel"));
+            Response ringing = raw.receiveResponse("INVITE");
             assertEquals(Response.RINGING, ringing.getStatusCode());
             String tag = ((ToHeader) ringing.getHeader(ToHeader.NAME)).getTag();
             assertTrue(gate.entered.tryAcquire(10, TimeUnit.SECONDS), "the answer is being prepared");
-            send(raw, cancel("held-cancel"));
-            List<Response> finals = receiveFinals(raw, 2);
-            send(raw, ack("held-cancel", tag));
+            raw.send(raw.cancel("held-cancel"));
+            List<Response> finals = raw.receiveFinals(2);
+            raw.send(raw.ack("held-cancel", tag));
             Response terminated = finals.stream().filter(r -> r.getStatusCode() == Response.REQUEST_TERMINATED)
                     .findFirst().orElseThrow(() -> new AssertionError("no 487: " + finals));
             assertEquals(tag, ((ToHeader) terminated.getHeader(ToHeader.NAME)).getTag(), "the 487 keeps the 180's tag");
@@ -130,9 +124,9 @@ class HeldAnswerTest {
             gate.open.countDown();
             // both late answers release their negotiation again; then an OPTIONS fences what bob sent meanwhile
             assertTrue(gate.stopped.tryAcquire(stopsBefore + 2, 10, TimeUnit.SECONDS), "late answers released");
-            send(raw, options("held-options-2"));
+            raw.send(raw.options("held-options-2"));
             List<String> seen = new ArrayList<>();
-            Response optionsOk = receiveResponse(raw, "OPTIONS", seen);
+            Response optionsOk = raw.receiveResponse("OPTIONS", seen);
             assertEquals(Response.OK, optionsOk.getStatusCode());
             assertFalse(seen.stream().anyMatch(m -> m.startsWith("SIP/2.0 200") && m.contains("CSeq: 1 INVITE")),
                     "no 200 OK to the cancelled INVITE: " + seen);
@@ -143,14 +137,14 @@ class HeldAnswerTest {
     @Test
     void shutdownWhileHeldRefusesTheCallAndLeavesNoPreparationThread() throws Exception {
         HeldNegotiation.Gate gate = new HeldNegotiation.Gate(true);
-        try (DatagramSocket raw = rawSocket()) {
+        try (RawSipPeer raw = new RawSipPeer(RAW, BOB)) {
             LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null, null),
                     gate.negotiations());
             try {
                 bob.onCallEnded(bobsCalls::add);
-                send(raw, invite("held-shutdown"));
-                Response ringing = receiveResponse(raw, "INVITE");
+                raw.send(raw.invite("held-shutdown"));
+                Response ringing = raw.receiveResponse("INVITE");
                 assertEquals(Response.RINGING, ringing.getStatusCode());
                 assertTrue(gate.entered.tryAcquire(10, TimeUnit.SECONDS), "the answer is being prepared");
             } finally {
@@ -160,7 +154,7 @@ class HeldAnswerTest {
             assertNotNull(report, "bob's report");
             assertEquals("cancelled", report.outcome(), report.toJson());
             assertEquals(Response.TEMPORARILY_UNAVAILABLE, report.sipStatus(), report.toJson());
-            assertEquals(Response.TEMPORARILY_UNAVAILABLE, receiveResponse(raw, "INVITE").getStatusCode());
+            assertEquals(Response.TEMPORARILY_UNAVAILABLE, raw.receiveResponse("INVITE").getStatusCode());
             for (Thread t : Thread.getAllStackTraces().keySet()) {
                 if (t.getName().startsWith("sdp-preparation-")) {
                     t.join(10_000); // a pool thread may still be on its way out after the pool reported termination
@@ -239,91 +233,5 @@ class HeldAnswerTest {
                 }
             }
         }
-    }
-
-    // ------------------------------------------------------------ SIP by hand
-
-    private static DatagramSocket rawSocket() throws Exception {
-        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), RAW));
-        s.setSoTimeout(10_000);
-        return s;
-    }
-
-    private static String headers(String method, String callId, String branch, String toTag, int cseq) {
-        return method + " sip:bob@127.0.0.1:" + BOB + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + RAW + ";branch=z9hG4bK-" + branch + ";rport\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <sip:carol@127.0.0.1:" + RAW + ">;tag=carol-" + callId + "\r\n"
-                + "To: <sip:bob@127.0.0.1:" + BOB + ">" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
-                + "Call-ID: " + callId + "@127.0.0.1\r\n"
-                + "CSeq: " + cseq + " " + method + "\r\n";
-    }
-
-    private static String invite(String callId) {
-        return headers("INVITE", callId, callId, null, 1)
-                + "Contact: <sip:carol@127.0.0.1:" + RAW + ">\r\n"
-                + "Content-Type: application/sdp\r\n"
-                + "Content-Length: " + SDP.length() + "\r\n\r\n" + SDP;
-    }
-
-    private static String cancel(String callId) {
-        return headers("CANCEL", callId, callId, null, 1) + "Content-Length: 0\r\n\r\n";
-    }
-
-    private static String ack(String callId, String toTag) {
-        return headers("ACK", callId, callId, toTag, 1) + "Content-Length: 0\r\n\r\n";
-    }
-
-    private static String options(String callId) {
-        return headers("OPTIONS", callId, callId, null, 1) + "Content-Length: 0\r\n\r\n";
-    }
-
-    private static void send(DatagramSocket socket, String message) throws Exception {
-        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName("127.0.0.1"), BOB));
-    }
-
-    private Response receiveResponse(DatagramSocket socket, String method) throws Exception {
-        return receiveResponse(socket, method, new ArrayList<>());
-    }
-
-    /** The next response to {@code method} other than 100 Trying; everything received before it goes to {@code seen}. */
-    private Response receiveResponse(DatagramSocket socket, String method, List<String> seen) throws Exception {
-        byte[] buffer = new byte[8192];
-        while (true) {
-            DatagramPacket p = new DatagramPacket(buffer, buffer.length);
-            socket.receive(p);
-            String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-            if (text.startsWith("SIP/2.0 ")) {
-                Response r = messages.createResponse(text);
-                if (method.equals(((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod())
-                        && r.getStatusCode() != Response.TRYING) {
-                    return r;
-                }
-            }
-            seen.add(text);
-        }
-    }
-
-    /** The next {@code n} final responses (to any method), retransmissions of one already seen skipped. */
-    private List<Response> receiveFinals(DatagramSocket socket, int n) throws Exception {
-        byte[] buffer = new byte[8192];
-        List<Response> finals = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
-        while (finals.size() < n) {
-            DatagramPacket p = new DatagramPacket(buffer, buffer.length);
-            socket.receive(p);
-            String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-            if (!text.startsWith("SIP/2.0 ")) {
-                continue;
-            }
-            Response r = messages.createResponse(text);
-            String key = r.getStatusCode() + " " + ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod();
-            if (r.getStatusCode() >= 200 && !lines.contains(key)) {
-                lines.add(key);
-                finals.add(r);
-            }
-        }
-        return finals;
     }
 }
