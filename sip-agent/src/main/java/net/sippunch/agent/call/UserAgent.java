@@ -1,5 +1,6 @@
 package net.sippunch.agent.call;
 
+import gov.nist.javax.sip.message.SIPMessage;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -71,6 +72,7 @@ public final class UserAgent implements AutoCloseable {
     private final Registration registration;
     private final CallEnvironment env;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final InviteSources inviteSources;
     private final List<Consumer<CallReport>> listeners = new CopyOnWriteArrayList<>();
     private boolean registered;
     private MediaPortMapping.Plan upnp;
@@ -87,6 +89,7 @@ public final class UserAgent implements AutoCloseable {
                 account.password() == null ? null : new DigestCredentials(account.digestUser(), account.password()),
                 random);
         this.registration = new Registration(endpoint, account, authorization, timer);
+        this.inviteSources = InviteSources.of(config);
         AgentConfig.Media m = config.media();
         try {
             this.env = new CallEnvironment(endpoint, config, timer, sdpPreparation, cleanup,
@@ -304,6 +307,13 @@ public final class UserAgent implements AutoCloseable {
             // re-INVITE: keep the session as it is (no media change supported)
             Response notHere = endpoint.newResponse(Response.NOT_ACCEPTABLE_HERE, r);
             endpoint.respond(st, notHere);
+            return;
+        }
+        SIPMessage raw = (SIPMessage) r;
+        if (!inviteSources.admits(raw.getPeerPacketSourceAddress(), raw.getPeerPacketSourcePort())) {
+            LOG.info("INVITE from {}:{} refused: calls come through {} (sip.acceptDirectCalls is false)",
+                    raw.getPeerPacketSourceAddress(), raw.getPeerPacketSourcePort(), inviteSources.server());
+            endpoint.respond(st, endpoint.newResponse(Response.FORBIDDEN, r));
             return;
         }
         IncomingCall call = new IncomingCall(env);

@@ -10,7 +10,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
                           List<PlannedCall> calls, Report report, Timeouts timeouts) {
 
     public AgentConfig {
-        sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null);
+        sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null);
         media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null);
         discovery = discovery != null ? discovery : new Discovery(null, null);
         upnp = upnp != null ? upnp : new Upnp(null, null, null, null);
@@ -36,7 +36,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
 
     /** The SIP listening point and keepalives toward the proxy. */
     public record Sip(String listenAddress, Integer listenPort, String transport, String contactAddress,
-                      String keepalive, Integer keepaliveSeconds, String userAgent) {
+                      String keepalive, Integer keepaliveSeconds, String userAgent, Boolean acceptDirectCalls) {
         public Sip {
             listenAddress = listenAddress != null ? listenAddress : "0.0.0.0";
             listenPort = listenPort != null ? listenPort : 5060;
@@ -44,6 +44,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
             keepalive = keepalive != null ? keepalive : "crlf";
             keepaliveSeconds = keepaliveSeconds != null ? keepaliveSeconds : 25;
             userAgent = userAgent != null ? userAgent : "sippunch";
+            acceptDirectCalls = acceptDirectCalls != null ? acceptDirectCalls : Boolean.FALSE;
         }
     }
 
