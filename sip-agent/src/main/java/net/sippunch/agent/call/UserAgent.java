@@ -85,8 +85,8 @@ public final class UserAgent implements AutoCloseable {
         AgentConfig.Account account = config.account();
         DigestAuthorization authorization = new DigestAuthorization(endpoint,
                 account.password() == null ? null : new DigestCredentials(account.digestUser(), account.password()),
-                random);
-        this.registration = new Registration(endpoint, account, authorization, timer);
+                random, account.digestRealm());
+        this.registration = new Registration(endpoint, account, authorization, timer, random);
         AgentConfig.Media m = config.media();
         try {
             this.env = new CallEnvironment(endpoint, config, timer, sdpPreparation, cleanup,
