@@ -53,7 +53,8 @@ class ConfigLoaderTest {
                 timeouts: {invite: 0}
                 """, "test"));
         List<String> expectedKeys = List.of("account.user", "account.domain", "account.proxy",
-                "account.registerExpires", "account.registerMinRefresh", "account.realm", "sip.listenAddress", "sip.transport", "sip.keepalive",
+                "account.registerExpires", "account.registerMinRefresh", "account.realm", "sip.listenAddress",
+                "sip.transport", "sip.keepalive",
                 "media.portMin/portMax", "media.codecs", "media.ptime", "media.play", "policy.action",
                 "policy.rules[0].status", "calls[0].target", "calls[0].durationSeconds", "timeouts.invite");
         for (String key : expectedKeys) {
@@ -61,6 +62,14 @@ class ConfigLoaderTest {
         }
         assertEquals(expectedKeys.size(), e.problems().size(), e.getMessage());
         assertTrue(e.getMessage().startsWith("test: 18 problem(s):"), e.getMessage());
+    }
+
+    @Test
+    void aConfiguredRealmIsTheOneAnswered() throws Exception {
+        AgentConfig c = ConfigLoader.parse("account: {user: alice, domain: example.org, realm: auth.example.org,"
+                + " registerMinRefresh: 300}\n", "test");
+        assertEquals("auth.example.org", c.account().digestRealm());
+        assertEquals(300, c.account().registerMinRefresh());
     }
 
     @Test
