@@ -87,8 +87,8 @@ public final class UserAgent implements AutoCloseable {
         AgentConfig.Account account = config.account();
         DigestAuthorization authorization = new DigestAuthorization(endpoint,
                 account.password() == null ? null : new DigestCredentials(account.digestUser(), account.password()),
-                random);
-        this.registration = new Registration(endpoint, account, authorization, timer);
+                random, account.digestRealm());
+        this.registration = new Registration(endpoint, account, authorization, timer, random);
         this.inviteSources = InviteSources.of(config);
         AgentConfig.Media m = config.media();
         try {

@@ -114,8 +114,9 @@ final class LoopbackDemo {
     private static AgentConfig agent(String user, double toneHz, String proxyUri, List<String> servers) {
         int media = Math.min(EphemeralPort.udp(LOOPBACK), 65535 - 99);
         return new AgentConfig(
-                new AgentConfig.Account(user, DOMAIN, null, null, null, null, proxyUri, true, 300),
-                new AgentConfig.Sip(LOOPBACK, EphemeralPort.udp(LOOPBACK), "udp", null, "none", null, "sippunch-demo", null),
+                new AgentConfig.Account(user, DOMAIN, null, null, null, null, null, proxyUri, true, 300, null),
+                new AgentConfig.Sip(LOOPBACK, EphemeralPort.udp(LOOPBACK), "udp", null, "none", null, "sippunch-demo",
+                        null),
                 new AgentConfig.Media(LOOPBACK, null, media, media + 99, null, null, null,
                         new AgentConfig.Tone(toneHz, 0.3), null, null),
                 new AgentConfig.Discovery(servers, 1500),

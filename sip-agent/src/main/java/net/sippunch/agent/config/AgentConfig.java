@@ -20,12 +20,25 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         timeouts = timeouts != null ? timeouts : new Timeouts(null, null, null, null, null, null);
     }
 
-    /** The SIP account: address-of-record {@code sip:user@domain} and its credentials. */
+    /**
+     * The SIP account: address-of-record {@code sip:user@domain} and its credentials.
+     *
+     * @param realm              the only digest realm challenges are answered for (null: {@code domain})
+     * @param registerMinRefresh the earliest refresh after a successful REGISTER, seconds, whatever expiry
+     *                           the registrar grants
+     */
     public record Account(String user, String domain, String displayName, String authUser, String password,
-                          String registrar, String proxy, Boolean register, Integer registerExpires) {
+                          String realm, String registrar, String proxy, Boolean register, Integer registerExpires,
+                          Integer registerMinRefresh) {
         public Account {
             register = register != null ? register : Boolean.TRUE;
             registerExpires = registerExpires != null ? registerExpires : 600;
+            registerMinRefresh = registerMinRefresh != null ? registerMinRefresh : 60;
+        }
+
+        /** The digest realm challenges are answered for: {@code realm}, else {@code domain}. */
+        public String digestRealm() {
+            return realm != null ? realm : domain;
         }
 
         /** The user name for digest authentication: {@code authUser}, else {@code user}. */

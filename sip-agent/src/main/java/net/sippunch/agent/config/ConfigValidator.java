@@ -44,6 +44,12 @@ final class ConfigValidator {
             if (a.registerExpires() < 30 || a.registerExpires() > 86400) {
                 p.add("account.registerExpires: must be 30..86400 seconds, is " + a.registerExpires());
             }
+            if (a.registerMinRefresh() < 1 || a.registerMinRefresh() > 3600) {
+                p.add("account.registerMinRefresh: must be 1..3600 seconds, is " + a.registerMinRefresh());
+            }
+            if (a.realm() != null && a.realm().isBlank()) {
+                p.add("account.realm: blank (leave it out to answer the domain's realm)");
+            }
         }
         AgentConfig.Sip s = c.sip();
         ip(p, "sip.listenAddress", s.listenAddress());

@@ -18,23 +18,28 @@ import javax.sip.message.Response;
 
 /**
  * Answers a 401/407 challenge: a copy of the request with the next CSeq, a new branch and an
- * Authorization or Proxy-Authorization header per challenge.
+ * Authorization or Proxy-Authorization header per challenge. Only challenges for the account's realm are
+ * answered: the password is not offered to whoever sends a 401.
  */
 public final class DigestAuthorization {
 
     private final SipEndpoint endpoint;
     private final DigestCredentials credentials;
     private final RandomGenerator random;
+    private final String realm;
 
-    public DigestAuthorization(SipEndpoint endpoint, DigestCredentials credentials, RandomGenerator random) {
+    /** @param realm the only realm whose challenges are answered */
+    public DigestAuthorization(SipEndpoint endpoint, DigestCredentials credentials, RandomGenerator random,
+                               String realm) {
         this.endpoint = endpoint;
         this.credentials = credentials;
         this.random = random;
+        this.realm = realm;
     }
 
     /**
-     * The request to send next, or empty when the challenge cannot be answered (no password, an
-     * algorithm or qop this code does not speak); the reason is in the exception-free {@code why} holder.
+     * The request to send next, or empty when the challenge cannot be answered (no password, a realm other
+     * than the account's, an algorithm or qop this code does not speak); the reason is in {@code why}.
      */
     public Optional<Request> answer(Request sent, Response challenge, StringBuilder why) {
         if (credentials == null || credentials.password() == null) {
@@ -51,11 +56,16 @@ public final class DigestAuthorization {
             next.removeHeader(ProxyAuthorizationHeader.NAME);
             String uri = next.getRequestURI().toString();
             boolean any = false;
+            String foreign = null;
             for (String name : new String[] {WWWAuthenticateHeader.NAME, ProxyAuthenticateHeader.NAME}) {
                 ListIterator<?> it = challenge.getHeaders(name);
                 while (it.hasNext()) {
                     WWWAuthenticateHeader h = (WWWAuthenticateHeader) it.next();
                     if (!"Digest".equalsIgnoreCase(h.getScheme())) {
+                        continue;
+                    }
+                    if (!realm.equals(h.getRealm())) {
+                        foreign = h.getRealm();
                         continue;
                     }
                     DigestCredentials.Challenge c = new DigestCredentials.Challenge(h.getRealm(), h.getNonce(),
@@ -84,6 +94,11 @@ public final class DigestAuthorization {
                     next.addHeader(auth);
                     any = true;
                 }
+            }
+            if (!any && foreign != null) {
+                why.append("challenged for realm \"").append(foreign).append("\", not the account's realm \"")
+                        .append(realm).append("\"; not answered");
+                return Optional.empty();
             }
             if (!any) {
                 why.append("challenge without a Digest header");

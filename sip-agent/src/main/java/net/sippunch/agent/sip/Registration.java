@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ResponseEvent;
 import javax.sip.SipException;
@@ -13,6 +14,7 @@ import javax.sip.address.Address;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
+import javax.sip.header.MinExpiresHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import net.sippunch.agent.config.AgentConfig;
@@ -21,22 +23,30 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The binding of the account's address-of-record to this endpoint (RFC 3261 section 10): REGISTER,
- * digest challenges, refresh before expiry, and un-REGISTER (Expires 0) at shutdown.
+ * digest challenges, refresh before expiry, and un-REGISTER (Expires 0) at shutdown. Refreshes follow a
+ * {@link RegistrationSchedule}: never sooner than the configured floor, failures backing off exponentially.
+ * A 423 Interval Too Brief is retried once with the registrar's Min-Expires (RFC 3261 section 10.2.8), which
+ * later refreshes ask for as well.
  */
 public final class Registration implements TransactionOwner {
 
     private static final Logger LOG = LogManager.getLogger(Registration.class);
     private static final int MAX_CHALLENGES = 2;
-    private static final int RETRY_SECONDS = 30;
+    private static final int MAX_INTERVAL_RETRIES = 1;
 
     private final SipEndpoint endpoint;
     private final AgentConfig.Account account;
     private final DigestAuthorization authorization;
     private final ScheduledExecutorService timer;
+    private final RandomGenerator random;
+    private final RegistrationSchedule schedule;
     private final CallIdHeader callId;
     private final String fromTag;
     private long cseq = 1;
     private int challenges;
+    private int intervalRetries;
+    private int minExpires;
+    private int failures;
     private int requestedExpires;
     private Request lastSent;
     private CompletableFuture<Integer> pending = CompletableFuture.completedFuture(0);
@@ -44,18 +54,20 @@ public final class Registration implements TransactionOwner {
     private boolean closed;
 
     public Registration(SipEndpoint endpoint, AgentConfig.Account account, DigestAuthorization authorization,
-                        ScheduledExecutorService timer) {
+                        ScheduledExecutorService timer, RandomGenerator random) {
         this.endpoint = endpoint;
         this.account = account;
         this.authorization = authorization;
         this.timer = timer;
+        this.random = random;
+        this.schedule = RegistrationSchedule.withFloor(account.registerMinRefresh());
         this.callId = endpoint.newCallId();
         this.fromTag = gov.nist.javax.sip.Utils.getInstance().generateTag();
     }
 
     /** Sends REGISTER; the future completes with the granted expiry, or exceptionally with the reason. */
     public synchronized CompletableFuture<Integer> register() {
-        return send(account.registerExpires());
+        return send(Math.max(account.registerExpires(), minExpires));
     }
 
     /** Removes the binding (Expires 0); the future completes when the registrar answers or gives up. */
@@ -70,8 +82,15 @@ public final class Registration implements TransactionOwner {
     private CompletableFuture<Integer> send(int expires) {
         CompletableFuture<Integer> f = new CompletableFuture<>();
         pending = f;
-        requestedExpires = expires;
         challenges = 0;
+        intervalRetries = 0;
+        transmit(expires);
+        return f;
+    }
+
+    /** Sends a new REGISTER asking for {@code expires} for the pending future. */
+    private void transmit(int expires) {
+        requestedExpires = expires;
         try {
             Address aor = endpoint.addresses().createAddress(
                     endpoint.addresses().createSipURI(account.user(), account.domain()));
@@ -86,9 +105,8 @@ public final class Registration implements TransactionOwner {
             lastSent = r;
             endpoint.send(r, this);
         } catch (ParseException | InvalidArgumentException | SipException e) {
-            f.completeExceptionally(new SipException("REGISTER not sent: " + e.getMessage(), e));
+            pending.completeExceptionally(new SipException("REGISTER not sent: " + e.getMessage(), e));
         }
-        return f;
     }
 
     @Override
@@ -116,15 +134,33 @@ public final class Registration implements TransactionOwner {
             fail(status + " " + r.getReasonPhrase() + ": " + why);
             return;
         }
+        if (status == Response.INTERVAL_TOO_BRIEF && requestedExpires > 0) {
+            MinExpiresHeader min = (MinExpiresHeader) r.getHeader(MinExpiresHeader.NAME);
+            if (min == null || min.getExpires() <= requestedExpires) {
+                fail(status + " " + r.getReasonPhrase() + " without a longer Min-Expires");
+            } else if (intervalRetries >= MAX_INTERVAL_RETRIES) {
+                fail(status + " " + r.getReasonPhrase() + " again, Min-Expires " + min.getExpires());
+            } else {
+                intervalRetries++;
+                minExpires = min.getExpires();
+                LOG.info("registrar wants at least {} s (423); asking for that", minExpires);
+                transmit(minExpires);
+            }
+            return;
+        }
         if (status >= 300) {
             fail(status + " " + r.getReasonPhrase());
             return;
         }
         int granted = grantedExpires(r);
         LOG.info("registered {}@{} for {} s", account.user(), account.domain(), granted);
+        failures = 0;
         pending.complete(granted);
         if (!closed && granted > 0) {
-            long delay = Math.max(granted / 2, granted - 60L);
+            long delay = schedule.refreshDelaySeconds(granted);
+            if (delay >= granted) {
+                LOG.warn("registrar granted {} s, not more than the refresh floor; refreshing in {} s", granted, delay);
+            }
             refresh = timer.schedule(this::refresh, delay, TimeUnit.SECONDS);
         }
     }
@@ -151,10 +187,13 @@ public final class Registration implements TransactionOwner {
         }
         register().whenComplete((granted, error) -> {
             if (error != null) {
-                LOG.warn("registration refresh failed: {}; retrying in {} s", error.getMessage(), RETRY_SECONDS);
                 synchronized (this) {
                     if (!closed) {
-                        refresh = timer.schedule(this::refresh, RETRY_SECONDS, TimeUnit.SECONDS);
+                        failures++;
+                        long delay = schedule.retryDelaySeconds(failures, random);
+                        LOG.warn("registration refresh failed ({} in a row): {}; retrying in {} s", failures,
+                                error.getMessage(), delay);
+                        refresh = timer.schedule(this::refresh, delay, TimeUnit.SECONDS);
                     }
                 }
             }

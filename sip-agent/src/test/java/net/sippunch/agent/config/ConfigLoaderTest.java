@@ -15,6 +15,8 @@ class ConfigLoaderTest {
         AgentConfig c = ConfigLoader.load(Path.of("..", "conf", "agent.example.yaml"));
         assertEquals("alice", c.account().user());
         assertEquals(600, c.account().registerExpires());
+        assertEquals(60, c.account().registerMinRefresh());
+        assertEquals(c.account().domain(), c.account().digestRealm());
         assertEquals(5060, c.sip().listenPort());
         assertEquals("crlf", c.sip().keepalive());
         assertEquals(List.of("pcmu", "pcma"), c.media().codecs());
@@ -43,7 +45,7 @@ class ConfigLoaderTest {
     @Test
     void everyInvalidValueIsListedAtOnce() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
-                account: {user: "a b", registerExpires: 5, proxy: "sip:host:99999"}
+                account: {user: "a b", registerExpires: 5, registerMinRefresh: 0, realm: " ", proxy: "sip:host:99999"}
                 sip: {listenAddress: not-an-ip, transport: tcp, keepalive: sometimes}
                 media: {portMin: 5000, portMax: 4000, codecs: [opus], ptime: 30, play: /no/such.wav}
                 policy: {action: maybe, rules: [{caller: "sip:*", action: refuse, status: 200}]}
@@ -51,14 +53,23 @@ class ConfigLoaderTest {
                 timeouts: {invite: 0}
                 """, "test"));
         List<String> expectedKeys = List.of("account.user", "account.domain", "account.proxy",
-                "account.registerExpires", "sip.listenAddress", "sip.transport", "sip.keepalive",
+                "account.registerExpires", "account.registerMinRefresh", "account.realm", "sip.listenAddress",
+                "sip.transport", "sip.keepalive",
                 "media.portMin/portMax", "media.codecs", "media.ptime", "media.play", "policy.action",
                 "policy.rules[0].status", "calls[0].target", "calls[0].durationSeconds", "timeouts.invite");
         for (String key : expectedKeys) {
             assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(key + ":")), key + " missing in\n" + e.getMessage());
         }
         assertEquals(expectedKeys.size(), e.problems().size(), e.getMessage());
-        assertTrue(e.getMessage().startsWith("test: 16 problem(s):"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("test: 18 problem(s):"), e.getMessage());
+    }
+
+    @Test
+    void aConfiguredRealmIsTheOneAnswered() throws Exception {
+        AgentConfig c = ConfigLoader.parse("account: {user: alice, domain: example.org, realm: auth.example.org,"
+                + " registerMinRefresh: 300}\n", "test");
+        assertEquals("auth.example.org", c.account().digestRealm());
+        assertEquals(300, c.account().registerMinRefresh());
     }
 
     @Test
