@@ -76,10 +76,32 @@ class MalformedRequestTest {
         }
     }
 
+    @Test
+    void aPolicysAndAReInvites488SayWhyToo() throws Exception {
+        try (UserAgent bob = bob("policy:\n  action: refuse\n  status: 488\n"); DatagramSocket raw = rawSocket()) {
+            send(raw, withSdp(request("INVITE", "SIP/2.0", "policy-488", "1"), "0"));
+            String response = finalResponse(raw);
+            assertStatus(488, response);
+            assertEquals("399 127.0.0.1 \"refused by policy\"", header(response, "Warning"), response);
+
+            String reInvite = request("INVITE", "SIP/2.0", "re-invite", "2")
+                    .replace("To: <sip:bob@127.0.0.1:" + BOB + ">", "To: <sip:bob@127.0.0.1:" + BOB + ">;tag=bob-1");
+            send(raw, withSdp(reInvite, "0"));
+            response = finalResponse(raw);
+            assertStatus(488, response);
+            assertEquals("399 127.0.0.1 \"re-INVITE not supported: the session stays as it is\"",
+                    header(response, "Warning"), response);
+        }
+    }
+
     // ------------------------------------------------------------ SIP by hand
 
     private static UserAgent bob() throws Exception {
-        return UserAgent.start(TestAgents.config("bob", null, BOB, 42600, 42699, 1000, 0, null, null));
+        return bob(null);
+    }
+
+    private static UserAgent bob(String extraConfig) throws Exception {
+        return UserAgent.start(TestAgents.config("bob", null, BOB, 42600, 42699, 1000, 0, null, extraConfig));
     }
 
     private static DatagramSocket rawSocket() throws Exception {
