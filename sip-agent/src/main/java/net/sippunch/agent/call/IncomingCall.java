@@ -48,7 +48,10 @@ final class IncomingCall extends Call {
         state = state.moveTo(CallState.INCOMING);
         CallPolicy.Decision decision = env.policy().decide(from);
         if (!decision.accept()) {
-            env.endpoint().respond(st, env.endpoint().newResponse(decision.status(), r));
+            // a 488 says why (RFC 3261 section 20.43), without naming the rule
+            env.endpoint().respond(st, decision.status() == Response.NOT_ACCEPTABLE_HERE
+                    ? env.endpoint().newResponse(decision.status(), r, "refused by policy")
+                    : env.endpoint().newResponse(decision.status(), r));
             LOG.info("refused {} with {} ({})", from, decision.status(), decision.because());
             finish("refused", decision.status(), "refused by policy (" + decision.because() + ") with "
                     + decision.status());
@@ -107,7 +110,7 @@ final class IncomingCall extends Call {
             if (outcome instanceof SdpPreparation.Outcome.Ready ready) {
                 sendOk(ready.sdp());
             } else if (outcome instanceof SdpPreparation.Outcome.Unacceptable u) {
-                respondToInvite(Response.NOT_ACCEPTABLE_HERE);
+                respondToInvite(Response.NOT_ACCEPTABLE_HERE, "offer not acceptable: " + u.problem().getMessage());
                 finish("failed", Response.NOT_ACCEPTABLE_HERE, "offer not acceptable: " + u.problem().getMessage());
             } else if (outcome instanceof SdpPreparation.Outcome.Failed f) {
                 respondToInvite(Response.SERVER_INTERNAL_ERROR);
@@ -139,7 +142,14 @@ final class IncomingCall extends Call {
 
     /** A response without a body to the INVITE, with our To tag. */
     private void respondToInvite(int status) throws SipException, ParseException {
-        Response response = env.endpoint().newResponse(status, inviteServerTransaction.getRequest());
+        respondToInvite(status, null);
+    }
+
+    /** A response without a body to the INVITE, with our To tag and a {@code Warning: 399} when one is given. */
+    private void respondToInvite(int status, String warning) throws SipException, ParseException {
+        Request invite = inviteServerTransaction.getRequest();
+        Response response = warning == null ? env.endpoint().newResponse(status, invite)
+                : env.endpoint().newResponse(status, invite, warning);
         ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(toTag);
         env.endpoint().respond(inviteServerTransaction, response);
     }

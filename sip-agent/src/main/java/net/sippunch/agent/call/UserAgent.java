@@ -305,7 +305,8 @@ public final class UserAgent implements AutoCloseable {
         String callId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
         if (((ToHeader) r.getHeader(ToHeader.NAME)).getTag() != null) {
             // re-INVITE: keep the session as it is (no media change supported)
-            Response notHere = endpoint.newResponse(Response.NOT_ACCEPTABLE_HERE, r);
+            Response notHere = endpoint.newResponse(Response.NOT_ACCEPTABLE_HERE, r,
+                    "re-INVITE not supported: the session stays as it is");
             endpoint.respond(st, notHere);
             return;
         }

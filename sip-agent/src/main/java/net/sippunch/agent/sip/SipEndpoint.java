@@ -42,6 +42,7 @@ import javax.sip.header.HeaderFactory;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
+import javax.sip.header.WarningHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -92,6 +93,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionKeepingParserFactory.class.getName());
         if (outboundProxy != null) {
             p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/udp");
         }
@@ -221,6 +223,22 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         return r;
     }
 
+    /**
+     * A response to {@code request} carrying {@code Warning: 399 <contact host> "<text>"} (RFC 3261 section
+     * 20.43: a miscellaneous warning from this agent), saying why the request was refused.
+     */
+    public Response newResponse(int status, Request request, String warning) throws ParseException {
+        Response r = newResponse(status, request);
+        try {
+            // the warn-text is a quoted string: its own quotes and line breaks would end it
+            r.addHeader(headers.createWarningHeader(contactHost, WarningHeader.MISCELLANEOUS_WARNING,
+                    warning.replace('"', '\'').replaceAll("[\\r\\n\\\\]+", " ")));
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException("399 is a valid warn-code", e);
+        }
+        return r;
+    }
+
     /** Sends an out-of-dialog request in a new client transaction owned by {@code owner}. */
     public ClientTransaction send(Request request, TransactionOwner owner) throws SipException {
         ClientTransaction ct = provider.getNewClientTransaction(request);
@@ -273,6 +291,11 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
             wire("received", request);
             RequestHandler handler = handlers.get(method);
             ServerTransaction st = event.getServerTransaction();
+            Refusal refusal = refusalOf(request);
+            if (refusal != null && Request.ACK.equals(method)) {
+                LOG.debug("ACK dropped: {}", refusal.why());
+                return;
+            }
             if (Request.ACK.equals(method)) {
                 if (handler != null) {
                     handler.handle(event, null);
@@ -295,6 +318,11 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
                     return;
                 }
             }
+            if (refusal != null) {
+                LOG.debug("{} refused with {}: {}", method, refusal.status(), refusal.why());
+                respond(st, newResponse(refusal.status(), request, refusal.why()));
+                return;
+            }
             if (handler == null) {
                 respond(st, newResponse(Response.NOT_IMPLEMENTED, request));
                 return;
@@ -307,6 +335,27 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         } finally {
             ThreadContext.remove("call");
         }
+    }
+
+    /** Why a request the stack accepted must still be refused, with which status. */
+    private record Refusal(int status, String why) {
+    }
+
+    /**
+     * The checks of RFC 3261 that the RI's parser leaves out: the SIP version (505, section 21.5.20; kept by
+     * {@link VersionKeepingParserFactory}) and the
+     * CSeq number's range (400: below 2^31, section 8.1.1.5; the RI takes any 32-bit number). Null when the
+     * request passes them.
+     */
+    private static Refusal refusalOf(Request request) {
+        if (!"SIP/2.0".equalsIgnoreCase(request.getSIPVersion())) {
+            return new Refusal(Response.VERSION_NOT_SUPPORTED, request.getSIPVersion() + " not supported: SIP/2.0 only");
+        }
+        CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+        if (cseq != null && cseq.getSeqNumber() >= 1L << 31) {
+            return new Refusal(Response.BAD_REQUEST, "CSeq " + cseq.getSeqNumber() + " is not below 2^31");
+        }
+        return null;
     }
 
     @Override
