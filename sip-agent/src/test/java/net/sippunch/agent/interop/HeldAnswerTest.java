@@ -289,20 +289,8 @@ class HeldAnswerTest {
 
     /** The next response to {@code method} other than 100 Trying; everything received before it goes to {@code seen}. */
     private Response receiveResponse(DatagramSocket socket, String method, List<String> seen) throws Exception {
-        byte[] buffer = new byte[8192];
-        while (true) {
-            DatagramPacket p = new DatagramPacket(buffer, buffer.length);
-            socket.receive(p);
-            String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-            if (text.startsWith("SIP/2.0 ")) {
-                Response r = messages.createResponse(text);
-                if (method.equals(((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod())
-                        && r.getStatusCode() != Response.TRYING) {
-                    return r;
-                }
-            }
-            seen.add(text);
-        }
+        return RawSip.nextResponse(socket, r -> method.equals(((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod())
+                && r.getStatusCode() != Response.TRYING, seen::add);
     }
 
     /** The next {@code n} final responses (to any method), retransmissions of one already seen skipped. */
