@@ -24,6 +24,7 @@ import net.sippunch.agent.media.MediaNegotiation;
 import net.sippunch.agent.media.MediaPath;
 import net.sippunch.agent.media.RtpSession;
 import net.sippunch.agent.media.TraversalSummary;
+import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.agent.sip.TransactionOwner;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import org.apache.logging.log4j.LogManager;
@@ -97,7 +98,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
 
     /** Ends the call from our side: CANCEL before an answer, BYE after it. */
     public synchronized void hangup(String reason) {
-        ThreadContext.put("call", callId == null ? "" : callId);
+        ThreadContext.put("call", CallIdLabel.log(callId));
         try {
             switch (state) {
                 case IDLE -> finish("failed", null, reason);
@@ -183,7 +184,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         // completes on the media loop: the call's lock is taken on the agent's timer thread instead
         media.start().whenCompleteAsync((p, error) -> {
             synchronized (Call.this) {
-                ThreadContext.put("call", callId);
+                ThreadContext.put("call", CallIdLabel.log(callId));
                 try {
                     if (state == CallState.ENDED || state == CallState.ENDING) {
                         return;
@@ -241,7 +242,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     private void hangupLater(String reason) {
         String id = callId;
         env.timer().execute(() -> {
-            ThreadContext.put("call", id);
+            ThreadContext.put("call", CallIdLabel.log(id));
             try {
                 hangup(reason);
             } finally {
@@ -271,7 +272,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         if (env.recordDir() == null) {
             return null;
         }
-        return env.recordDir().resolve((caller ? "out-" : "in-") + callId.replaceAll("[^A-Za-z0-9._-]", "_") + ".wav");
+        return env.recordDir().resolve((caller ? "out-" : "in-") + CallIdLabel.fileName(callId) + ".wav");
     }
 
     /**
@@ -297,7 +298,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         RtpSession stream = rtp;
         String id = callId;
         env.cleanup().execute(() -> {
-            ThreadContext.put("call", id == null ? "" : id);
+            ThreadContext.put("call", CallIdLabel.log(id));
             try {
                 release(outcome, finalStatus, why, partial, stream);
             } finally {
@@ -358,7 +359,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     void schedule(Runnable task, long delay, TimeUnit unit) {
         String id = callId;
         timers.add(env.timer().schedule(() -> {
-            ThreadContext.put("call", id == null ? "" : id);
+            ThreadContext.put("call", CallIdLabel.log(id));
             try {
                 task.run();
             } finally {

@@ -13,6 +13,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import net.sippunch.agent.media.SdpProblem;
+import net.sippunch.agent.sip.CallIdLabel;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -90,7 +91,7 @@ final class IncomingCall extends Call {
 
     /** The answer prepared off the SIP thread: 200 OK while the call still rings, otherwise only a release. */
     private synchronized void onPrepared(SdpPreparation.Outcome outcome) {
-        ThreadContext.put("call", callId);
+        ThreadContext.put("call", CallIdLabel.log(callId));
         try {
             preparation = null;
             if (state != CallState.INCOMING) {

@@ -17,6 +17,7 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import net.sippunch.agent.media.SdpProblem;
+import net.sippunch.agent.sip.CallIdLabel;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -50,7 +51,7 @@ final class OutgoingCall extends Call {
         var account = env.config().account();
         CallIdHeader callIdHeader = env.endpoint().newCallId();
         callId = callIdHeader.getCallId();
-        ThreadContext.put("call", callId);
+        ThreadContext.put("call", CallIdLabel.log(callId));
         try {
             from = "sip:" + account.user() + "@" + account.domain();
             to = target;
@@ -75,7 +76,7 @@ final class OutgoingCall extends Call {
 
     /** The offer prepared off the dialling thread: the INVITE leaves unless the call ended meanwhile. */
     private synchronized void onOfferPrepared(SdpPreparation.Outcome outcome) {
-        ThreadContext.put("call", callId);
+        ThreadContext.put("call", CallIdLabel.log(callId));
         try {
             preparation = null;
             if (state != CallState.CALLING) {

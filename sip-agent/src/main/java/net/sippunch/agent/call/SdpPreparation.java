@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import net.sippunch.agent.media.MediaNegotiation;
 import net.sippunch.agent.media.SdpProblem;
+import net.sippunch.agent.sip.CallIdLabel;
 import org.apache.logging.log4j.ThreadContext;
 
 /**
@@ -90,7 +91,7 @@ final class SdpPreparation {
             }
             preparing = Thread.currentThread();
         }
-        ThreadContext.put("call", callId);
+        ThreadContext.put("call", CallIdLabel.log(callId));
         Outcome outcome;
         try {
             outcome = prepare(media, offer);

@@ -42,6 +42,7 @@ import net.sippunch.agent.media.MediaPortRange;
 import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.PunchNegotiation;
 import net.sippunch.agent.media.WavFile;
+import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.agent.sip.DigestAuthorization;
 import net.sippunch.agent.sip.DigestCredentials;
 import net.sippunch.agent.sip.Registration;
@@ -293,7 +294,7 @@ public final class UserAgent implements AutoCloseable {
             Path dir = Path.of(config.report().dir());
             Files.createDirectories(dir);
             String name = report.role() + "-" + report.timings().invite() + "-"
-                    + report.callId().replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
+                    + CallIdLabel.fileName(report.callId()) + ".json";
             Files.writeString(dir.resolve(name), report.toJson());
         } catch (IOException e) {
             LOG.warn("report not written: {}", e.toString());

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import org.apache.logging.log4j.LogManager;
@@ -136,7 +137,7 @@ public final class RtpSession {
         if (halted) {
             return;
         }
-        ThreadContext.put("call", callId);
+        ThreadContext.put("call", CallIdLabel.log(callId));
         try {
             long now = System.nanoTime();
             if (now - nextSend >= 0) {
@@ -207,7 +208,7 @@ public final class RtpSession {
         if (halted || localPort != path.localPort()) {
             return;
         }
-        ThreadContext.put("call", callId);
+        ThreadContext.put("call", CallIdLabel.log(callId));
         try {
             long now = System.nanoTime();
             switch (PacketKind.of(datagram)) {

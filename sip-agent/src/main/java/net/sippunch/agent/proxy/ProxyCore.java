@@ -32,6 +32,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import net.sippunch.agent.sip.CallIdLabel;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -89,7 +90,7 @@ public final class ProxyCore implements SipListener {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         String method = request.getMethod();
-        ThreadContext.put("call", callIdOf(request));
+        ThreadContext.put("call", CallIdLabel.log(callIdOf(request)));
         try {
             wire("received", request);
             if (Request.ACK.equals(method)) {
@@ -212,7 +213,7 @@ public final class ProxyCore implements SipListener {
     @Override
     public void processResponse(ResponseEvent event) {
         Response response = event.getResponse();
-        ThreadContext.put("call", callIdOf(response));
+        ThreadContext.put("call", CallIdLabel.log(callIdOf(response)));
         try {
             wire("received", response);
             ClientTransaction ct = event.getClientTransaction();

@@ -286,7 +286,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         String method = request.getMethod();
-        ThreadContext.put("call", callIdOf(request));
+        ThreadContext.put("call", CallIdLabel.log(callIdOf(request)));
         try {
             wire("received", request);
             RequestHandler handler = handlers.get(method);
@@ -361,7 +361,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     @Override
     public void processResponse(ResponseEvent event) {
         Response response = event.getResponse();
-        ThreadContext.put("call", callIdOf(response));
+        ThreadContext.put("call", CallIdLabel.log(callIdOf(response)));
         try {
             wire("received", response);
             TransactionOwner owner = ownerOf(event.getClientTransaction(), event.getDialog());
@@ -394,7 +394,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
             return;
         }
         ClientTransaction ct = event.getClientTransaction();
-        ThreadContext.put("call", callIdOf(ct.getRequest()));
+        ThreadContext.put("call", CallIdLabel.log(callIdOf(ct.getRequest())));
         try {
             TransactionOwner owner = ownerOf(ct, ct.getDialog());
             if (owner != null) {
@@ -419,7 +419,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     public void processDialogTerminated(DialogTerminatedEvent event) {
         Dialog dialog = event.getDialog();
         if (dialog != null && dialog.getApplicationData() instanceof TransactionOwner owner) {
-            ThreadContext.put("call", dialog.getCallId() == null ? "" : dialog.getCallId().getCallId());
+            ThreadContext.put("call",
+                    CallIdLabel.log(dialog.getCallId() == null ? null : dialog.getCallId().getCallId()));
             try {
                 owner.onDialogTerminated(dialog);
             } finally {

@@ -1,6 +1,5 @@
 package net.sippunch.agent.interop;
 
-import gov.nist.javax.sip.message.MessageFactoryImpl;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -21,7 +20,6 @@ final class RawSipPeer implements AutoCloseable {
     static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 42990 RTP/AVP 0\r\na=rtcp-mux\r\n";
 
-    private final MessageFactoryImpl messages = new MessageFactoryImpl();
     private final DatagramSocket socket;
     private final int port;
     private final int agentPort;
@@ -79,38 +77,19 @@ final class RawSipPeer implements AutoCloseable {
 
     /** The next response to {@code method} other than 100 Trying; everything received before it goes to {@code seen}. */
     Response receiveResponse(String method, List<String> seen) throws Exception {
-        byte[] buffer = new byte[8192];
-        while (true) {
-            DatagramPacket p = new DatagramPacket(buffer, buffer.length);
-            socket.receive(p);
-            String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-            if (text.startsWith("SIP/2.0 ")) {
-                Response r = messages.createResponse(text);
-                if (method.equals(((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod())
-                        && r.getStatusCode() != Response.TRYING) {
-                    return r;
-                }
-            }
-            seen.add(text);
-        }
+        return RawSip.nextResponse(socket, r -> method.equals(((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod())
+                && r.getStatusCode() != Response.TRYING, seen::add);
     }
 
     /** The next {@code n} final responses (to any method), retransmissions of one already seen skipped. */
     List<Response> receiveFinals(int n) throws Exception {
-        byte[] buffer = new byte[8192];
         List<Response> finals = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         while (finals.size() < n) {
-            DatagramPacket p = new DatagramPacket(buffer, buffer.length);
-            socket.receive(p);
-            String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-            if (!text.startsWith("SIP/2.0 ")) {
-                continue;
-            }
-            Response r = messages.createResponse(text);
+            Response r = RawSip.nextResponse(socket, response -> response.getStatusCode() >= 200, text -> { });
             String key = r.getStatusCode() + " " + ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod();
-            if (r.getStatusCode() >= 200 && !lines.contains(key)) {
-                lines.add(key);
+            if (!seen.contains(key)) {
+                seen.add(key);
                 finals.add(r);
             }
         }

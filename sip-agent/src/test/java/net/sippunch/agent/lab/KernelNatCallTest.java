@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import net.sippunch.agent.interop.ToneCheck;
 import net.sippunch.agent.media.WavFile;
+import net.sippunch.agent.sip.CallIdLabel;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -97,7 +98,7 @@ class KernelNatCallTest {
 
                 for (int i = 0; i < calls; i++) {
                     JsonNode callerReport = json.readTree(dir.resolve("alice-" + i + ".json").toFile());
-                    String callId = callerReport.get("callId").asText().replaceAll("[^A-Za-z0-9._-]", "_");
+                    String callId = CallIdLabel.fileName(callerReport.get("callId").asText());
                     JsonNode calleeReport = json.readTree(only(reports, callId + ".json").toFile());
                     assertDirect(callerReport, typeA, typeB, SITE_B, why);
                     assertDirect(calleeReport, typeB, typeA, SITE_A, why);

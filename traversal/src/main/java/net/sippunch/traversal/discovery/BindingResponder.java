@@ -23,6 +23,12 @@ public final class BindingResponder {
 
     private static final Logger LOG = LogManager.getLogger(BindingResponder.class);
 
+    /**
+     * The longest datagram answered (STUN with RFC 5780 PADDING reaches 1532 bytes). A driver reads at
+     * least one byte more, so that a longer datagram arrives longer, not truncated to a valid prefix.
+     */
+    public static final int MAX_DATAGRAM = 2048;
+
     private final ServerAddresses addresses;
     private final String software;
     private final DiscoveryServerStats stats = new DiscoveryServerStats();
@@ -45,11 +51,17 @@ public final class BindingResponder {
      *
      * @param local  the local address it arrived on
      * @param source where it came from
-     * @param data   its bytes
+     * @param data   its bytes; longer than {@link #MAX_DATAGRAM} is dropped, so a driver whose buffer
+     *               may have truncated the datagram passes one byte more than the limit
      * @return the reply, or empty when the datagram is dropped (counted in {@link #stats()})
      */
     public Optional<Reply> respond(InetSocketAddress local, InetSocketAddress source, byte[] data) {
         stats.received.increment();
+        if (data.length > MAX_DATAGRAM) {
+            stats.oversized.increment();
+            LOG.debug("dropped oversized datagram from {}: {} bytes or more", source, data.length);
+            return Optional.empty();
+        }
         StunDecodeResult result = StunCodec.decode(data);
         if (result instanceof StunDecodeResult.Malformed m) {
             stats.malformed.increment();

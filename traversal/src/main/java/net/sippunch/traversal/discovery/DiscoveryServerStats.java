@@ -8,6 +8,7 @@ public final class DiscoveryServerStats {
     final LongAdder answered = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder malformed = new LongAdder();
+    final LongAdder oversized = new LongAdder();
     final LongAdder notBindingRequest = new LongAdder();
 
     /** Datagrams received. */
@@ -30,6 +31,14 @@ public final class DiscoveryServerStats {
         return malformed.sum();
     }
 
+    /**
+     * Datagrams dropped because they were longer than {@link BindingResponder#MAX_DATAGRAM}: whatever their
+     * first bytes hold, a truncated datagram is never answered.
+     */
+    public long oversized() {
+        return oversized.sum();
+    }
+
     /** Well-formed STUN that was not a Binding request (responses, indications, other methods): dropped. */
     public long notBindingRequest() {
         return notBindingRequest.sum();
@@ -38,6 +47,6 @@ public final class DiscoveryServerStats {
     @Override
     public String toString() {
         return "received=" + received() + " answered=" + answered() + " errors=" + errors()
-                + " malformed=" + malformed() + " notBindingRequest=" + notBindingRequest();
+                + " malformed=" + malformed() + " oversized=" + oversized() + " notBindingRequest=" + notBindingRequest();
     }
 }

@@ -59,6 +59,7 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
     private S session;
     private ScheduledFuture<?> timer;
     private long unsent;
+    private volatile long oversized;
     private boolean closed;
     private volatile Unhandled unhandled = (port, source, payload) -> { };
 
@@ -169,6 +170,14 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
         return unsent;
     }
 
+    /**
+     * Datagrams dropped unread because they were longer than the largest accepted: the socket's buffer
+     * would have cut them to a prefix that may look valid.
+     */
+    public long oversizedDatagrams() {
+        return oversized;
+    }
+
     /** Closes the sockets and stops the timer; waits at most two seconds. Not to be called on the loop. */
     @Override
     public void close() {
@@ -205,11 +214,12 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
             result.complete(out);
             return result;
         }
-        new Bootstrap()
+        Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(NettyTransport.datagramChannelClass(loop))
-                .handler(new Inbound())
-                .bind(addresses.get(bound.size()))
+                .handler(new Inbound());
+        NettyTransport.configureReads(b);
+        b.bind(addresses.get(bound.size()))
                 .addListener((ChannelFuture f) -> {
                     if (f.isSuccess()) {
                         bound.add(f.channel());
@@ -272,6 +282,11 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
                 return; // closed, or a datagram on a socket bound before the others and the session
             }
             int port = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+            if (NettyTransport.oversized(packet.content().readableBytes())) {
+                oversized++; // written on the loop only
+                LOG.debug("dropped an oversized datagram from {} on port {}", packet.sender(), port);
+                return;
+            }
             byte[] payload = ByteBufUtil.getBytes(packet.content());
             if (!session.handleDatagram(System.nanoTime(), port, packet.sender(), payload)) {
                 try {

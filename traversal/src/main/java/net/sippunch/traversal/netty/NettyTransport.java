@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import net.sippunch.traversal.discovery.BindingResponder;
 
 /**
  * The one place that picks Netty's transport: epoll on Linux (SO_REUSEPORT, recvmmsg, sendmmsg), NIO
@@ -25,8 +26,14 @@ import java.net.InetAddress;
  */
 public final class NettyTransport {
 
-    /** Largest datagram the servers read (STUN with RFC 5780 PADDING reaches 1532 bytes); recvmmsg fills a buffer of {@link #BATCH} of them per call. */
-    static final int MAX_DATAGRAM = 2048;
+    /** Largest datagram the servers and media ports accept (STUN with RFC 5780 PADDING reaches 1532 bytes). */
+    static final int MAX_DATAGRAM = BindingResponder.MAX_DATAGRAM;
+    /**
+     * What a socket reads per datagram: one byte more than {@link #MAX_DATAGRAM}, so that a longer datagram,
+     * which the kernel truncates silently, shows as too long instead of as its first bytes; recvmmsg fills a
+     * buffer of {@link #BATCH} of them per call.
+     */
+    static final int READ_SIZE = MAX_DATAGRAM + 1;
     static final int BATCH = 32;
 
     private NettyTransport() {
@@ -73,16 +80,27 @@ public final class NettyTransport {
 
     /**
      * Large socket buffers, and on epoll reads of up to {@link #BATCH} datagrams per system call (recvmmsg).
-     * Returns whether batched reads are possible.
+     * Every datagram is read with {@link #READ_SIZE} bytes. Returns whether batched reads are possible.
      */
     static boolean configureBatchedReads(Bootstrap b, EventLoopGroup group) {
         b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
         if (datagramChannelClass(group) == EpollDatagramChannel.class) {
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * BATCH));
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, READ_SIZE)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_SIZE * BATCH));
             return true;
         }
+        configureReads(b);
         return false;
+    }
+
+    /** One datagram per read, of {@link #READ_SIZE} bytes (Netty's default buffer is {@link #MAX_DATAGRAM}). */
+    static void configureReads(Bootstrap b) {
+        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_SIZE));
+    }
+
+    /** Whether a datagram read with {@link #READ_SIZE} bytes was longer than {@link #MAX_DATAGRAM}. */
+    static boolean oversized(int readableBytes) {
+        return readableBytes > MAX_DATAGRAM;
     }
 
     static UncheckedIOException bindFailure(Throwable e) {

@@ -2,6 +2,7 @@ package net.sippunch.traversal.netty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
@@ -9,6 +10,8 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -96,5 +99,33 @@ class NettyDiscoveryServerTest {
         assertEquals(200, responder.stats().malformed() + responder.stats().notBindingRequest()
                 + responder.stats().errors());
         assertTrue(responder.stats().answered() >= 1);
+    }
+
+    @Test
+    void anOversizedDatagramIsDroppedEvenWhenItsFirst2048BytesAreABindingRequest() throws Exception {
+        // a Binding request of exactly 2048 bytes (one comprehension-optional attribute of 2024 bytes),
+        // followed by padding up to 3000: a reader that truncates at 2048 sees a valid request
+        TransactionId oversizedId = TransactionId.random(new SplittableRandom(13));
+        ByteBuffer datagram = ByteBuffer.allocate(3000);
+        datagram.putShort((short) 0x0001).putShort((short) 2028).putInt(0x2112A442).put(oversizedId.bytes());
+        datagram.putShort((short) 0x8123).putShort((short) 2024);
+        InetSocketAddress target = addresses.listen().get(0);
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            socket.send(new DatagramPacket(datagram.array(), datagram.capacity(), target));
+            TransactionId id = TransactionId.random(new SplittableRandom(14));
+            byte[] request = StunCodec.encode(StunMessage.bindingRequest(id, List.of()));
+            socket.send(new DatagramPacket(request, request.length, target));
+            socket.setSoTimeout(5000);
+            // loopback keeps order: the first answer must be the one to the valid request
+            DatagramPacket answer = new DatagramPacket(new byte[1500], 1500);
+            socket.receive(answer);
+            StunDecodeResult r = StunCodec.decode(Arrays.copyOf(answer.getData(), answer.getLength()));
+            assertEquals(id, assertInstanceOf(StunDecodeResult.Decoded.class, r, r.toString()).message().transactionId());
+            socket.setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, () -> socket.receive(answer), "a second answer arrived");
+        }
+        assertEquals(2, responder.stats().received());
+        assertEquals(1, responder.stats().oversized());
+        assertEquals(1, responder.stats().answered());
     }
 }
