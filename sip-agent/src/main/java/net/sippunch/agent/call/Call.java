@@ -47,7 +47,6 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     }
 
     final CallEnvironment env;
-    private final boolean caller;
     final Options options;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private final CompletableFuture<CallReport> done = new CompletableFuture<>();
@@ -71,10 +70,14 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     /** Why we ended the call, for the report once the BYE or CANCEL is answered. */
     String endReason = "BYE sent";
 
-    Call(CallEnvironment env, boolean caller, Options options) {
+    Call(CallEnvironment env, Options options) {
         this.env = env;
-        this.caller = caller;
         this.options = options;
+    }
+
+    /** True for the side that sent the INVITE. */
+    private boolean caller() {
+        return this instanceof OutgoingCall;
     }
 
     /** Completes with the report when the call has ended. */
@@ -240,18 +243,10 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
 
     /** Hangs up from the media loop without taking the call's lock there. */
     private void hangupLater(String reason) {
-        String id = callId;
-        env.timer().execute(() -> {
-            ThreadContext.put("call", CallIdLabel.log(id));
-            try {
-                hangup(reason);
-            } finally {
-                ThreadContext.remove("call");
-            }
-        });
+        env.timer().execute(labelled(() -> hangup(reason)));
     }
 
-    /** Stops RTP at once (the BYE is on its way, or the call is over) and keeps its counters. */
+    /** Stops RTP at once (the BYE is on its way, or the call is over); its counters are taken at the end. */
     private void stopMedia() {
         if (rtp != null) {
             rtp.stopSending();
@@ -272,7 +267,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         if (env.recordDir() == null) {
             return null;
         }
-        return env.recordDir().resolve((caller ? "out-" : "in-") + CallIdLabel.fileName(callId) + ".wav");
+        return env.recordDir().resolve((caller() ? "out-" : "in-") + CallIdLabel.fileName(callId) + ".wav");
     }
 
     /**
@@ -296,15 +291,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         CallReport.Timings partial = new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck, null, null,
                 System.currentTimeMillis());
         RtpSession stream = rtp;
-        String id = callId;
-        env.cleanup().execute(() -> {
-            ThreadContext.put("call", CallIdLabel.log(id));
-            try {
-                release(outcome, finalStatus, why, partial, stream);
-            } finally {
-                ThreadContext.remove("call");
-            }
-        });
+        env.cleanup().execute(labelled(() -> release(outcome, finalStatus, why, partial, stream)));
     }
 
     /** The blocking part of {@link #finish}, off the call's lock: media, port, report. */
@@ -322,7 +309,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         if (partial.answered() != null && (counters == null || !counters.bothWays())) {
             reason = reason + "; media never flowed both ways: " + whyNoMedia(counters, summary);
         }
-        CallReport report = CallReport.of(callId, caller ? "caller" : "callee", from, to, outcome, status, reason,
+        CallReport report = CallReport.of(callId, caller() ? "caller" : "callee", from, to, outcome, status, reason,
                 new CallReport.Timings(partial.invite(), partial.provisional(), partial.answered(), partial.ack(),
                         counters != null ? counters.firstRtpSentMillis() : null,
                         counters != null ? counters.firstRtpReceivedMillis() : null, partial.ended()),
@@ -357,15 +344,20 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     }
 
     void schedule(Runnable task, long delay, TimeUnit unit) {
+        timers.add(env.timer().schedule(labelled(task), delay, unit));
+    }
+
+    /** {@code task} with this call's id in the logging context, for another thread. */
+    private Runnable labelled(Runnable task) {
         String id = callId;
-        timers.add(env.timer().schedule(() -> {
+        return () -> {
             ThreadContext.put("call", CallIdLabel.log(id));
             try {
                 task.run();
             } finally {
                 ThreadContext.remove("call");
             }
-        }, delay, unit));
+        };
     }
 
     ContentTypeHeader sdpType() throws ParseException {

@@ -31,7 +31,7 @@ final class IncomingCall extends Call {
     private String toTag;
 
     IncomingCall(CallEnvironment env) {
-        super(env, false, new Options(null, null, null));
+        super(env, new Options(null, null, null));
     }
 
     /**

@@ -39,7 +39,7 @@ final class OutgoingCall extends Call {
     private boolean ackSent;
 
     OutgoingCall(CallEnvironment env, Options options) {
-        super(env, true, options);
+        super(env, options);
     }
 
     /**
