@@ -24,6 +24,18 @@ public record CallEnvironment(SipEndpoint endpoint, AgentConfig config, Schedule
                               CallPolicy policy, short[] audio, Path recordDir, RandomGenerator random,
                               Consumer<Call> onEnded) {
 
+    /** The shortest Retry-After of a 503, seconds, and the spread above it. */
+    private static final int RETRY_AFTER_MIN = 5;
+    private static final int RETRY_AFTER_SPREAD = 10;
+
+    /**
+     * The Retry-After of a 503: 5 to 14 s, spread so that the callers refused by one burst do not all come
+     * back in the same second.
+     */
+    public int retryAfterSeconds() {
+        return RETRY_AFTER_MIN + random.nextInt(RETRY_AFTER_SPREAD);
+    }
+
     /** Creates the media negotiation of a call on its port; plain mode today, the punch engine later. */
     @FunctionalInterface
     public interface Negotiations {

@@ -62,8 +62,7 @@ final class IncomingCall extends Call {
         try {
             port = env.ports().bind();
         } catch (IOException e) {
-            respondToInvite(Response.SERVICE_UNAVAILABLE);
-            finish("failed", Response.SERVICE_UNAVAILABLE, e.getMessage());
+            refuseForNow("no media port: " + e.getMessage());
             return;
         }
         media = env.negotiations().create(port, false);
@@ -84,8 +83,7 @@ final class IncomingCall extends Call {
             preparation = SdpPreparation.start(env.sdpPreparation(), media, lateOffer ? null : offer, callId,
                     this::onPrepared);
         } catch (RejectedExecutionException e) {
-            respondToInvite(Response.SERVICE_UNAVAILABLE);
-            finish("failed", Response.SERVICE_UNAVAILABLE, "no room to prepare the answer: " + e.getMessage());
+            refuseForNow("no room to prepare the answer");
         }
     }
 
@@ -139,6 +137,15 @@ final class IncomingCall extends Call {
             startMedia();
         }
         schedule(() -> hangup("maximum call time reached"), env.config().timeouts().maxCall());
+    }
+
+    /** 503 with a Retry-After: the agent has no room for this call now. */
+    private void refuseForNow(String why) throws SipException, ParseException {
+        Response busy = env.endpoint().newServiceUnavailable(inviteServerTransaction.getRequest(), why,
+                env.retryAfterSeconds());
+        ((ToHeader) busy.getHeader(ToHeader.NAME)).setTag(toTag);
+        env.endpoint().respond(inviteServerTransaction, busy);
+        finish("failed", Response.SERVICE_UNAVAILABLE, why);
     }
 
     /** A response without a body to the INVITE, with our To tag. */

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,6 +74,8 @@ public final class UserAgent implements AutoCloseable {
     private final Registration registration;
     private final CallEnvironment env;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    /** Held while an INVITE is admitted against {@code policy.maxCalls}, so that two cannot both take the last room. */
+    private final Object admission = new Object();
     private final InviteSources inviteSources;
     private final List<Consumer<CallReport>> listeners = new CopyOnWriteArrayList<>();
     private boolean registered;
@@ -142,11 +145,14 @@ public final class UserAgent implements AutoCloseable {
         // probes, credentials, tie-breakers and transaction ids go on the wire: a cryptographic generator
         SecureRandom random = new SecureRandom();
         EventLoopGroup mediaGroup = NettyTransport.newGroup(m.threads(), "media");
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "agent-timer");
             t.setDaemon(true);
             return t;
         });
+        // an ended call cancels its timers (the hour-long maxCall one too): out of the queue at once, or each
+        // would hold its call until the hour is up
+        timer.setRemoveOnCancelPolicy(true);
         String advertised = m.publicAddress() != null ? m.publicAddress()
                 : InetAddress.getByName(m.localAddress()).isAnyLocalAddress() ? endpoint.contactHost() : m.localAddress();
         CallEnvironment.Negotiations plain = (port, caller) ->
@@ -254,7 +260,9 @@ public final class UserAgent implements AutoCloseable {
         synchronized (call) {
             String id = call.dial(target);
             if (call.state() != CallState.ENDED) {
-                calls.put(id, call);
+                synchronized (admission) {
+                    calls.put(id, call);
+                }
             }
         }
         return call;
@@ -319,8 +327,22 @@ public final class UserAgent implements AutoCloseable {
             return;
         }
         IncomingCall call = new IncomingCall(env);
-        if (calls.putIfAbsent(callId, call) != null) {
-            return; // a retransmission racing the first
+        int inProgress;
+        synchronized (admission) {
+            if (calls.containsKey(callId)) {
+                return; // a retransmission racing the first
+            }
+            inProgress = calls.size();
+            if (inProgress < config.maxCalls()) {
+                calls.put(callId, call);
+            }
+        }
+        if (inProgress >= config.maxCalls()) {
+            // refused before any work: a flood beyond capacity costs one parse and one answer per INVITE
+            LOG.debug("INVITE refused: {} calls in progress (policy.maxCalls)", inProgress);
+            endpoint.respond(st, endpoint.newServiceUnavailable(r, "busy: " + inProgress + " calls in progress",
+                    env.retryAfterSeconds()));
+            return;
         }
         call.onInvite(event, st);
     }

@@ -14,7 +14,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null);
         discovery = discovery != null ? discovery : new Discovery(null, null);
         upnp = upnp != null ? upnp : new Upnp(null, null, null, null);
-        policy = policy != null ? policy : new Policy(null, null, null);
+        policy = policy != null ? policy : new Policy(null, null, null, null);
         calls = calls != null ? List.copyOf(calls) : List.of();
         report = report != null ? report : new Report(null);
         timeouts = timeouts != null ? timeouts : new Timeouts(null, null, null, null, null, null);
@@ -76,6 +76,17 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         }
     }
 
+    /** The number of even ports of the media range: one per call. */
+    public int mediaPortCount() {
+        int first = media.portMin() + (media.portMin() & 1);
+        return Math.max(0, (media.portMax() - first) / 2 + 1);
+    }
+
+    /** Calls in progress at once: {@code policy.maxCalls}, else one per port of the media range. */
+    public int maxCalls() {
+        return policy.maxCalls() != null ? policy.maxCalls() : mediaPortCount();
+    }
+
     /** The tone played when no WAV file is configured. */
     public record Tone(Double frequency, Double amplitude) {
         public Tone {
@@ -111,8 +122,13 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         }
     }
 
-    /** What the callee does with an incoming call: the first rule whose caller pattern matches decides. */
-    public record Policy(String action, Integer status, List<Rule> rules) {
+    /**
+     * What the callee does with an incoming call: the first rule whose caller pattern matches decides.
+     *
+     * @param maxCalls calls in progress at once (either direction); an INVITE beyond them is answered 503 with
+     *                 a Retry-After (null: as many as the media port range has ports)
+     */
+    public record Policy(String action, Integer status, List<Rule> rules, Integer maxCalls) {
         public Policy {
             action = action != null ? action : "accept";
             status = status != null ? status : 603;

@@ -124,6 +124,10 @@ final class ConfigValidator {
         AgentConfig.Policy pol = c.policy();
         action(p, "policy.action", pol.action());
         status(p, "policy.status", pol.status());
+        if (pol.maxCalls() != null && (pol.maxCalls() < 1 || pol.maxCalls() > c.mediaPortCount())) {
+            p.add("policy.maxCalls: must be 1.." + c.mediaPortCount() + " (one media port per call in "
+                    + m.portMin() + ".." + m.portMax() + "), is " + pol.maxCalls());
+        }
         for (int i = 0; i < pol.rules().size(); i++) {
             AgentConfig.Rule r = pol.rules().get(i);
             String key = "policy.rules[" + i + "]";

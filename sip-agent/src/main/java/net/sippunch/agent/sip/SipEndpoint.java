@@ -62,6 +62,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(SipEndpoint.class);
     private static final Logger WIRE = LogManager.getLogger("sippunch.sip.wire");
     private static final AtomicLong STACKS = new AtomicLong();
+    /** The SIP socket's receive buffer, bytes. */
+    private static final int SIP_RECEIVE_BUFFER = 1 << 20;
 
     private static final SecureRandom CALL_IDS = new SecureRandom();
 
@@ -92,6 +94,9 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        // a burst of requests (a flood beyond capacity included, each answered 503) waits in the kernel
+        // instead of being dropped there; the kernel caps it at net.core.rmem_max
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(SIP_RECEIVE_BUFFER));
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionKeepingParserFactory.class.getName());
         if (outboundProxy != null) {
@@ -235,6 +240,20 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
                     warning.replace('"', '\'').replaceAll("[\\r\\n\\\\]+", " ")));
         } catch (javax.sip.InvalidArgumentException e) {
             throw new IllegalStateException("399 is a valid warn-code", e);
+        }
+        return r;
+    }
+
+    /**
+     * A 503 Service Unavailable saying why (a {@code Warning: 399}) and when to try again: {@code Retry-After}
+     * in seconds (RFC 3261 sections 21.5.4 and 20.33).
+     */
+    public Response newServiceUnavailable(Request request, String why, int retryAfterSeconds) throws ParseException {
+        Response r = newResponse(Response.SERVICE_UNAVAILABLE, request, why);
+        try {
+            r.addHeader(headers.createRetryAfterHeader(retryAfterSeconds));
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalArgumentException("Retry-After must not be negative: " + retryAfterSeconds, e);
         }
         return r;
     }

@@ -96,6 +96,11 @@ final class RawSipPeer implements AutoCloseable {
         return finals;
     }
 
+    /** The bare socket, for a test that reads answers on a thread of its own. */
+    DatagramSocket socket() {
+        return socket;
+    }
+
     @Override
     public void close() {
         socket.close();
