@@ -127,21 +127,20 @@ public final class UserAgent implements AutoCloseable {
         AgentConfig.Account account = config.account();
         AgentConfig.Media m = config.media();
         // the files and values first, so that a failure leaves nothing running
-        short[] audio = m.play() != null ? WavFile.read(Path.of(m.play()))
-                : WavFile.tone(m.tone().frequency(), 1.0, m.tone().amplitude());
+        short[] audio;
+        try {
+            audio = m.play() != null ? WavFile.read(Path.of(m.play()))
+                    : WavFile.tone(m.tone().frequency(), 1.0, m.tone().amplitude());
+        } catch (IOException e) {
+            throw new IOException("media.play: " + e.getMessage(), e);
+        }
         List<Codec> codecs = m.codecs().stream().map(c -> Codec.valueOf(c.toUpperCase())).toList();
         String proxyText = account.proxy() != null ? account.proxy() : account.registrar();
         SipHostPort proxy = proxyText == null ? null : SipHostPort.parse(proxyText).orElseThrow();
+        createDirectory("media.recordDir", m.recordDir());
+        createDirectory("report.dir", config.report().dir());
         SipEndpoint endpoint = new SipEndpoint(sip.listenAddress(), sip.listenPort(), proxy, sip.contactAddress(),
                 sip.userAgent());
-        if (m.recordDir() != null) {
-            try {
-                Files.createDirectories(Path.of(m.recordDir()));
-            } catch (IOException e) {
-                endpoint.close();
-                throw new IOException("media.recordDir " + m.recordDir() + " cannot be created: " + e, e);
-            }
-        }
         // probes, credentials, tie-breakers and transaction ids go on the wire: a cryptographic generator
         SecureRandom random = new SecureRandom();
         EventLoopGroup mediaGroup = NettyTransport.newGroup(m.threads(), "media");
@@ -175,6 +174,18 @@ public final class UserAgent implements AutoCloseable {
         agent.upnp = upnp;
         agent.startKeepalive();
         return agent;
+    }
+
+    /** Creates a configured directory (null: none); the config check made sure it can be. */
+    private static void createDirectory(String key, String dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(Path.of(dir));
+        } catch (IOException e) {
+            throw new IOException(key + ": cannot create directory " + dir + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /**

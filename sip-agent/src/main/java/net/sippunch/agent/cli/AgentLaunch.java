@@ -3,6 +3,9 @@ package net.sippunch.agent.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sip.SipException;
 import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.config.AgentConfig;
@@ -23,6 +26,18 @@ final class AgentLaunch {
             System.err.println(e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** Registers when the config asks for it: the granted expiry, or empty after the reason was printed. */
+    static Optional<Integer> register(String command, UserAgent agent, AgentConfig config) throws InterruptedException {
+        try {
+            return Optional.of(agent.register().get(config.timeouts().register(), TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            System.err.println(command + ": registration failed: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            System.err.println(command + ": registration failed: no answer in " + config.timeouts().register() + " s");
+        }
+        return Optional.empty();
     }
 
     /** The started agent, or empty after the reason was printed (the command exits 1). */

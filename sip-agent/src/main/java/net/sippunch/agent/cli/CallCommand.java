@@ -1,5 +1,6 @@
 package net.sippunch.agent.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,15 +63,21 @@ final class CallCommand implements Callable<Integer> {
             System.err.println("call: --duration must be positive");
             return 2;
         }
-        short[] audio = play != null ? WavFile.read(play) : null;
+        short[] audio;
+        try {
+            audio = play != null ? WavFile.read(play) : null;
+        } catch (IOException e) {
+            System.err.println("call: --play " + e.getMessage());
+            return 2;
+        }
         StopSignal stop = StopSignal.install();
         Optional<UserAgent> started = AgentLaunch.start("call", config);
         if (started.isEmpty()) {
             return 1;
         }
         try (UserAgent agent = started.get()) {
-            if (register) {
-                agent.register().get(config.timeouts().register(), TimeUnit.SECONDS);
+            if (register && AgentLaunch.register("call", agent, config).isEmpty()) {
+                return 1;
             }
             Call call = agent.dial(target, new Call.Options(Duration.ofSeconds(duration), audio, record));
             call.done().whenComplete((r, e) -> stop.fire());

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import net.sippunch.agent.call.Call;
 import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
@@ -43,16 +41,13 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         try (UserAgent agent = started.get()) {
-            try {
-                Integer granted = agent.register().get(config.timeouts().register(), TimeUnit.SECONDS);
-                if (config.account().register()) {
-                    System.err.println("run: registered " + config.account().user() + "@" + config.account().domain()
-                            + " for " + granted + " s");
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                System.err.println("run: registration failed: "
-                        + (e instanceof ExecutionException ? e.getCause().getMessage() : "no answer in time"));
+            Optional<Integer> granted = AgentLaunch.register("run", agent, config);
+            if (granted.isEmpty()) {
                 return 1;
+            }
+            if (config.account().register()) {
+                System.err.println("run: registered " + config.account().user() + "@" + config.account().domain()
+                        + " for " + granted.get() + " s");
             }
             System.out.println("ready sip:" + config.account().user() + "@" + agent.endpoint().contactHost() + ":"
                     + agent.endpoint().port());
@@ -86,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            System.err.println("run: call failed: " + e.getCause());
+            System.err.println("run: call failed: " + e.getCause().getMessage());
         }
     }
 }

@@ -115,10 +115,22 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException
                  | java.util.TooManyListenersException | javax.sip.ObjectInUseException e) {
             stack.stop(); // its threads would keep the JVM alive
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new SipException("cannot listen on " + listenAddress + ":" + port + " (udp): " + cause.getMessage(), e);
+            throw new SipException("cannot listen on " + listenAddress + ":" + port + " (udp): " + systemReason(e), e);
         }
         this.contactHost = contactAddress != null ? contactAddress : chooseContactHost(listenAddress, outboundProxy);
+    }
+
+    /**
+     * The innermost reason, as the system gave it ("Address already in use"): JAIN-SIP wraps the socket's
+     * exception in messages that begin with its class name, which is no news to the operator.
+     */
+    private static String systemReason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : e.getMessage();
+        return message == null ? "no reason given" : message.replaceFirst("^(?:[a-z]\\w*\\.)+[A-Z][\\w$]*: ", "");
     }
 
     private static String chooseContactHost(String listenAddress, SipHostPort proxy) {

@@ -1,12 +1,18 @@
 package net.sippunch.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -33,13 +39,91 @@ class ConfigLoaderTest {
     void unknownKeysAreRejectedEachNamedWithItsPlace() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                 account: {user: alice, domain: example.org, pasword: x}
-                sip: {listenPort: 5070, transprt: udp}
+                sip: {listenPort: 5070, transprt: udp, foo: {bar: 1}}
+                sip2: {listenPort: 5070}
+                policy: {rules: [{caller: "sip:*", action: accept, colour: red}]}
                 colour: blue
                 """, "test"));
-        assertEquals(3, e.problems().size(), e.getMessage());
-        assertTrue(e.problems().contains("unknown key 'pasword' under account"), e.getMessage());
-        assertTrue(e.problems().contains("unknown key 'transprt' under sip"), e.getMessage());
-        assertTrue(e.problems().contains("unknown key 'colour' at top level"), e.getMessage());
+        assertEquals(List.of("unknown key 'pasword' under account", "unknown key 'transprt' under sip",
+                "unknown key 'foo' under sip", "unknown key 'sip2'", "unknown key 'colour' under policy.rules[0]",
+                "unknown key 'colour'"), e.problems(), e.getMessage());
+    }
+
+    @Test
+    void everyWrongTypeIsListedWithItsKeyPathTogetherWithTheOtherProblems() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                account: {domain: example.org, register: maybe}
+                sip: {listenPort: lots, keepaliveSeconds: [25], userAgent: {name: x}}
+                media: {portMin: 40000.5, tone: {frequency: loud}, codecs: pcmu}
+                policy: {rules: [{caller: "sip:*", action: refuse, status: refuse}, 7]}
+                calls: [{target: "sip:bob@example.org", repeat: twice}]
+                timeouts: {invite: 0}
+                whatever: 1
+                """, "test"));
+        assertEquals(List.of(
+                "account.register: expected true or false, got text 'maybe'",
+                "sip.listenPort: expected a whole number, got text 'lots'",
+                "sip.keepaliveSeconds: expected a whole number, got a list",
+                "sip.userAgent: expected text, got a mapping",
+                "media.portMin: expected a whole number, got 40000.5",
+                "media.tone.frequency: expected a number, got text 'loud'",
+                "media.codecs: expected a list, got text 'pcmu'",
+                "policy.rules[0].status: expected a whole number, got text 'refuse'",
+                "policy.rules[1]: expected a mapping, got 7",
+                "calls[0].repeat: expected a whole number, got text 'twice'",
+                "unknown key 'whatever'",
+                "account.user: missing",
+                "timeouts.invite: must be positive, is 0"), e.problems(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("test: 13 problem(s):"), e.getMessage());
+    }
+
+    @Test
+    void aNumberTooLargeNamesItsKeyAndSaysOutOfRange() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                account: {user: alice, domain: example.org}
+                sip: {listenPort: 99999999999}
+                media: {portMax: 123456789012345678901234567890, tone: {frequency: 1e400}}
+                """, "test"));
+        assertEquals(List.of("sip.listenPort: number out of range: 99999999999",
+                "media.portMax: number out of range: 123456789012345678901234567890",
+                "media.tone.frequency: number out of range: 1E+400"), e.problems(), e.getMessage());
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsReportedWithLineAndColumn() {
+        ConfigException flow = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "account: {user: alice, domain: example.org\nsip: [listenPort: 5\n", "test"));
+        assertEquals(1, flow.problems().size(), flow.getMessage());
+        assertTrue(flow.problems().get(0).startsWith("YAML syntax error at line 2, column 4: expected ',' or '}'"),
+                flow.getMessage());
+        assertTrue(flow.problems().get(0).endsWith("(while parsing a flow mapping at line 1, column 10)"),
+                flow.getMessage());
+        ConfigException tab = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "account:\n  user: alice\n\tdomain: example.org\n", "test"));
+        assertEquals(1, tab.problems().size(), tab.getMessage());
+        assertTrue(tab.problems().get(0).startsWith("YAML syntax error at line 3, column 1: "), tab.getMessage());
+        assertTrue(tab.problems().get(0).contains("TAB"), tab.getMessage());
+    }
+
+    @Test
+    void duplicateKeysAreRejectedWithTheirLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                account: {user: alice, domain: example.org, user: bob}
+                sip:
+                  listenPort: 5070
+                  listenPort: 5080
+                sip: {listenPort: 5090}
+                """, "test"));
+        assertEquals(List.of("duplicate key 'user' under account (line 1)",
+                "duplicate key 'listenPort' under sip (line 4)", "duplicate key 'sip' (line 5)"),
+                e.problems(), e.getMessage());
+    }
+
+    @Test
+    void aSecondYamlDocumentIsRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "account: {user: alice, domain: example.org}\n---\nsip: {listenPort: 5070}\n", "test"));
+        assertEquals(List.of("a second YAML document at line 3: one config per file"), e.problems(), e.getMessage());
     }
 
     @Test
@@ -102,14 +186,59 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void wrongTypesAndBrokenYamlGiveAClearError() {
-        ConfigException type = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
-                "account: {user: alice, domain: example.org}\nsip: {listenPort: lots}\n", "test"));
-        assertTrue(type.problems().get(0).startsWith("wrong type at sip.listenPort"), type.getMessage());
-        ConfigException yaml = assertThrows(ConfigException.class, () -> ConfigLoader.parse("account: {user: alice\n  domain: \"x\n", "test"));
-        assertTrue(yaml.problems().get(0).startsWith("not valid YAML"), yaml.getMessage());
+    void anEmptyFileOrAListIsOneClearProblem() {
         ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.parse("", "test"));
-        assertEquals(1, empty.problems().size(), empty.getMessage());
+        assertEquals(List.of("empty config"), empty.problems(), empty.getMessage());
+        ConfigException list = assertThrows(ConfigException.class, () -> ConfigLoader.parse("- a\n- b\n", "test"));
+        assertEquals(List.of("the config: expected a mapping, got a list"), list.problems(), list.getMessage());
+    }
+
+    @Test
+    void directoriesThatCannotBeCreatedAreStartUpErrorsNamingKeyAndPath(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                account: {user: alice, domain: example.org}
+                media: {recordDir: %s}
+                report: {dir: %s}
+                """.formatted(file.resolve("recordings"), file), "test"));
+        assertEquals(List.of("media.recordDir: cannot create directory " + file.resolve("recordings") + ": " + file
+                        + " is not a directory",
+                "report.dir: " + file + " is not a directory"), e.problems(), e.getMessage());
+        // a directory still to be made is fine, and the check makes nothing
+        AgentConfig ok = ConfigLoader.parse("""
+                account: {user: alice, domain: example.org}
+                media: {recordDir: %s}
+                report: {dir: %s}
+                """.formatted(dir.resolve("new/recordings"), dir), "test");
+        assertEquals(dir.resolve("new/recordings").toString(), ok.media().recordDir());
+        assertFalse(Files.exists(dir.resolve("new")));
+    }
+
+    @Test
+    void hostNamesThatDoNotResolveAreNamedWithTheirKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                account: {user: alice, domain: example.org, proxy: nosuchhost.invalid,
+                          registrar: "sip:registrar.nosuchhost.invalid:5070"}
+                discovery: {servers: ["127.0.0.1:3478", "stun.nosuchhost.invalid:3478"]}
+                """, "test"));
+        assertEquals(List.of("account.proxy: cannot resolve host 'nosuchhost.invalid'",
+                "account.registrar: cannot resolve host 'registrar.nosuchhost.invalid'",
+                "discovery.servers[1]: cannot resolve host 'stun.nosuchhost.invalid'"), e.problems(), e.getMessage());
+    }
+
+    @Test
+    void listenAddressesMustBeOnThisMachine() throws Exception {
+        String notHere = "198.51.100.7"; // TEST-NET-2 (RFC 5737)
+        assertNull(NetworkInterface.getByInetAddress(InetAddress.getByName(notHere)), notHere + " is on this machine");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                account: {user: alice, domain: example.org}
+                sip: {listenAddress: %s}
+                media: {localAddress: %s}
+                """.formatted(notHere, notHere), "test"));
+        assertEquals(List.of("sip.listenAddress: " + notHere + " is not an address of this machine"
+                        + " (Cannot assign requested address)",
+                "media.localAddress: " + notHere + " is not an address of this machine"
+                        + " (Cannot assign requested address)"), e.problems(), e.getMessage());
     }
 
     @Test

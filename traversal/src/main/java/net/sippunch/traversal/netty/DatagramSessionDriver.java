@@ -219,14 +219,15 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
                 .channel(NettyTransport.datagramChannelClass(loop))
                 .handler(new Inbound());
         NettyTransport.configureReads(b);
-        b.bind(addresses.get(bound.size()))
+        InetSocketAddress address = addresses.get(bound.size());
+        b.bind(address)
                 .addListener((ChannelFuture f) -> {
                     if (f.isSuccess()) {
                         bound.add(f.channel());
                         bindEach(addresses, bound, result);
                     } else {
                         bound.forEach(Channel::close);
-                        result.completeExceptionally(NettyTransport.bindFailure(f.cause()));
+                        result.completeExceptionally(NettyTransport.bindFailure("a socket", address, f.cause()));
                     }
                 });
         return result;

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
@@ -45,7 +46,8 @@ public final class NettyDiscoveryServer implements AutoCloseable {
      * event loop thread (SO_REUSEPORT), so the kernel spreads the load over the threads.
      *
      * @throws InterruptedException when interrupted while binding
-     * @throws java.io.UncheckedIOException wrapping the bind failure of an address (the others are closed)
+     * @throws java.io.UncheckedIOException when an address cannot be bound, naming it and the system's reason
+     *                                      (the others are closed)
      */
     public static NettyDiscoveryServer start(ServerAddresses addresses, BindingResponder responder,
                                              EventLoopGroup group) throws InterruptedException {
@@ -55,6 +57,7 @@ public final class NettyDiscoveryServer implements AutoCloseable {
         for (EventExecutor ignored : group) {
             loops++;
         }
+        boolean started = false;
         try {
             for (InetSocketAddress address : addresses.bindAddresses()) {
                 Bootstrap b = new Bootstrap().group(group)
@@ -62,15 +65,21 @@ public final class NettyDiscoveryServer implements AutoCloseable {
                         .handler(handler);
                 int sockets = NettyTransport.configureServer(b, group) ? loops : 1;
                 List<Channel> bound = new ArrayList<>(sockets);
-                for (int i = 0; i < sockets; i++) {
-                    bound.add(b.bind(address).sync().channel());
-                }
                 server.channels.put(address, bound);
+                for (int i = 0; i < sockets; i++) {
+                    ChannelFuture f = b.bind(address).await();
+                    if (!f.isSuccess()) {
+                        throw NettyTransport.bindFailure("discovery server", address, f.cause());
+                    }
+                    bound.add(f.channel());
+                }
                 LOG.info("discovery server listening on {} ({} socket(s))", address, sockets);
             }
-        } catch (RuntimeException e) {
-            server.close();
-            throw NettyTransport.bindFailure(e);
+            started = true;
+        } finally {
+            if (!started) {
+                server.close();
+            }
         }
         return server;
     }

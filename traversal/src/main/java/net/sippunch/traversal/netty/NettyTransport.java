@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import net.sippunch.traversal.discovery.BindingResponder;
 
 /**
@@ -103,12 +104,20 @@ public final class NettyTransport {
         return readableBytes > MAX_DATAGRAM;
     }
 
-    static UncheckedIOException bindFailure(Throwable e) {
+    /**
+     * A failed bind as the operator should read it: "cannot bind WHAT to IP:PORT: REASON", the reason as the
+     * system gave it, without Netty's "bind(..) failed: " or an exception's class name.
+     */
+    static UncheckedIOException bindFailure(String what, InetSocketAddress address, Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof IOException)) {
             cause = cause.getCause();
         }
-        IOException io = cause instanceof IOException i ? i : new IOException(e.getMessage(), e);
-        return new UncheckedIOException("cannot bind: " + io.getMessage(), io);
+        String reason = cause.getMessage() == null ? "no reason given"
+                : cause.getMessage().replaceFirst("^\\w+\\(\\.\\.\\) failed: ", "");
+        IOException io = cause instanceof IOException i ? i : new IOException(reason, e);
+        String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return new UncheckedIOException("cannot bind " + what + " to " + (ip.contains(":") ? "[" + ip + "]" : ip)
+                + ":" + address.getPort() + ": " + reason, io);
     }
 }
