@@ -127,6 +127,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void maxCallsDefaultsToTheMediaRangeAndMustFitInIt() throws Exception {
+        String base = "account: {user: bob, domain: example.org}\nmedia: {portMin: 40001, portMax: 40010}\n";
+        assertEquals(5, ConfigLoader.parse(base, "test").maxCalls(), "even ports 40002..40010");
+        assertEquals(3, ConfigLoader.parse(base + "policy: {maxCalls: 3}\n", "test").maxCalls());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "policy: {maxCalls: 6}\n", "test"));
+        assertEquals(List.of("policy.maxCalls: must be 1..5 (one media port per call in 40001..40010), is 6"),
+                e.problems(), e.getMessage());
+    }
+
+    @Test
     void everyInvalidValueIsListedAtOnce() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                 account: {user: "a b", registerExpires: 5, registerMinRefresh: 0, realm: " ", proxy: "sip:host:99999"}
