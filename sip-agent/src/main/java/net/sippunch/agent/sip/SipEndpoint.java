@@ -290,6 +290,14 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
 
     /** Sends a response in a server transaction. */
     public void respond(ServerTransaction st, Response response) throws SipException {
+        ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
+        if (response.getStatusCode() > Response.TRYING && to != null && to.getTag() == null) {
+            try {
+                to.setTag(gov.nist.javax.sip.Utils.getInstance().generateTag()); // RFC 3261 section 8.2.6.2
+            } catch (ParseException e) {
+                throw new IllegalStateException("a generated tag is a valid token", e);
+            }
+        }
         wire("send", response);
         try {
             st.sendResponse(response);

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.RetryAfterHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
 import net.sippunch.agent.call.UserAgent;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,9 @@ class OverloadTest {
             assertTrue(accepted <= MAX_CALLS, "at most " + MAX_CALLS + " calls at once: " + byStatus);
             assertEquals(FLOOD, accepted + refused, "only 200 or 503: " + byStatus);
             assertEquals(refused, answers.retryAfter.size(), "every 503 says when to retry");
+            assertTrue(answers.retryAfter.values().stream().allMatch(seconds -> seconds >= 5 && seconds <= 14),
+                    "Retry-After 5..14 s");
+            assertEquals(Set.of(), answers.untagged, "every final response has a To tag");
             // the unacknowledged 200s end when their ACK wait (64 T1 = 32 s) expires
             assertTrue(ended.tryAcquire(accepted, 45, TimeUnit.SECONDS), "every answered call ended");
             assertEquals(0, bob.activeCalls(), "no call left after the flood");
@@ -125,6 +129,8 @@ class OverloadTest {
     private static final class Answers implements AutoCloseable {
         final ConcurrentMap<String, Integer> finals = new ConcurrentHashMap<>();
         final ConcurrentMap<String, Integer> retryAfter = new ConcurrentHashMap<>();
+        /** Call-IDs of INVITEs whose final response had no To tag (RFC 3261 section 8.2.6.2 wants one). */
+        final Set<String> untagged = ConcurrentHashMap.newKeySet();
         /** Call-IDs of INVITEs that got any response, provisional or final. */
         final Set<String> heard = ConcurrentHashMap.newKeySet();
         private final DatagramSocket socket;
@@ -157,6 +163,9 @@ class OverloadTest {
                     }
                     if (invite && r.getStatusCode() >= 200) {
                         finals.putIfAbsent(callId, r.getStatusCode());
+                        if (((ToHeader) r.getHeader(ToHeader.NAME)).getTag() == null) {
+                            untagged.add(callId);
+                        }
                         if (r.getHeader(RetryAfterHeader.NAME) instanceof RetryAfterHeader ra) {
                             retryAfter.put(callId, ra.getRetryAfter());
                         }
