@@ -6,6 +6,7 @@ import gov.nist.javax.sip.Utils;
 import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
+import gov.nist.javax.sip.message.SIPMessage;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -293,7 +294,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
         if (response.getStatusCode() > Response.TRYING && to != null && to.getTag() == null) {
             try {
-                to.setTag(gov.nist.javax.sip.Utils.getInstance().generateTag()); // RFC 3261 section 8.2.6.2
+                to.setTag(Utils.getInstance().generateTag()); // RFC 3261 section 8.2.6.2
             } catch (ParseException e) {
                 throw new IllegalStateException("a generated tag is a valid token", e);
             }
@@ -387,8 +388,9 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
      * request passes them.
      */
     private static Refusal refusalOf(Request request) {
-        if (!"SIP/2.0".equalsIgnoreCase(request.getSIPVersion())) {
-            return new Refusal(Response.VERSION_NOT_SUPPORTED, request.getSIPVersion() + " not supported: SIP/2.0 only");
+        if (request instanceof SIPMessage m
+                && m.getApplicationData() instanceof VersionKeepingParserFactory.ForeignVersion foreign) {
+            return new Refusal(Response.VERSION_NOT_SUPPORTED, foreign.version() + " not supported: SIP/2.0 only");
         }
         CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
         if (cseq != null && cseq.getSeqNumber() >= 1L << 31) {

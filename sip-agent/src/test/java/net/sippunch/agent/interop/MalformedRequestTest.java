@@ -2,12 +2,14 @@ package net.sippunch.agent.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import net.sippunch.agent.call.UserAgent;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,35 @@ class MalformedRequestTest {
         try (UserAgent bob = bob(); DatagramSocket raw = rawSocket()) {
             send(raw, withoutBody(request("OPTIONS", "SIP/3.0", "version-options", "1")));
             assertStatus(505, finalResponse(raw));
+        }
+    }
+
+    @Test
+    void anAckFailingTheseChecksIsDroppedWithoutAnAnswer() throws Exception {
+        try (UserAgent bob = bob(); DatagramSocket raw = rawSocket()) {
+            send(raw, withoutBody(request("ACK", "SIP/2.0", "cseq-ack", "2147483648")));
+            send(raw, withoutBody(request("ACK", "SIP/3.0", "version-ack", "1")));
+            send(raw, withoutBody(request("OPTIONS", "SIP/2.0", "after-acks", "1")));
+            String answer = finalResponse(raw);
+            assertStatus(200, answer);
+            assertTrue(answer.contains("after-acks@127.0.0.1"), answer);
+            // nothing else comes: an ACK is never answered (RFC 3261 section 17.2.3), not even a broken one
+            raw.setSoTimeout(1000);
+            assertThrows(SocketTimeoutException.class, () -> finalResponse(raw));
+        }
+    }
+
+    @Test
+    void refusalsCarryAToTag() throws Exception {
+        try (UserAgent bob = bob(); DatagramSocket raw = rawSocket()) {
+            send(raw, withSdp(request("INVITE", "SIP/2.0", "tag-400", "2147483648"), "0"));
+            String badRequest = finalResponse(raw);
+            assertStatus(400, badRequest);
+            assertTrue(header(badRequest, "To").contains(";tag="), badRequest);
+            send(raw, withSdp(request("INVITE", "SIP/3.0", "tag-505", "1"), "0"));
+            String version = finalResponse(raw);
+            assertStatus(505, version);
+            assertTrue(header(version, "To").contains(";tag="), version);
         }
     }
 
