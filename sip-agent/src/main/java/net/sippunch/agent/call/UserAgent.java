@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
@@ -76,6 +77,8 @@ public final class UserAgent implements AutoCloseable {
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     /** Held while an INVITE is admitted against {@code policy.maxCalls}, so that two cannot both take the last room. */
     private final Object admission = new Object();
+    /** INVITEs answered 503 since the agent last reached {@code policy.maxCalls}. */
+    private final AtomicLong refusedOverCapacity = new AtomicLong();
     private final InviteSources inviteSources;
     private final List<Consumer<CallReport>> listeners = new CopyOnWriteArrayList<>();
     private boolean registered;
@@ -297,6 +300,10 @@ public final class UserAgent implements AutoCloseable {
         if (call.callId() != null) {
             calls.remove(call.callId(), call);
         }
+        long refused = refusedOverCapacity.getAndSet(0);
+        if (refused > 0) {
+            LOG.warn("below capacity again: {} INVITEs were refused with 503 meanwhile", refused);
+        }
         call.done().thenAccept(report -> {
             writeReport(report);
             for (Consumer<CallReport> l : listeners) {
@@ -350,6 +357,10 @@ public final class UserAgent implements AutoCloseable {
         }
         if (inProgress >= config.maxCalls()) {
             // refused before any work: a flood beyond capacity costs one parse and one answer per INVITE
+            if (refusedOverCapacity.getAndIncrement() == 0) {
+                LOG.warn("at capacity: {} calls in progress (policy.maxCalls); INVITEs get 503 until calls end",
+                        inProgress);
+            }
             LOG.debug("INVITE refused: {} calls in progress (policy.maxCalls)", inProgress);
             endpoint.respond(st, endpoint.newServiceUnavailable(r, "busy: " + inProgress + " calls in progress",
                     env.retryAfterSeconds()));
