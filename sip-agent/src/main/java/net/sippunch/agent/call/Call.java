@@ -179,6 +179,11 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         }
     }
 
+    /** Ends the call now, whatever it still waits for (the agent is stopping); nothing when it has ended. */
+    synchronized void abandon(String reason) {
+        finish(tAnswered != null ? "completed" : "cancelled", null, reason);
+    }
+
     synchronized void finishLater(String outcome, String reason) {
         finish(outcome, null, reason);
     }

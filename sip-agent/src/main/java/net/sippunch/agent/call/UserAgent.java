@@ -407,12 +407,16 @@ public final class UserAgent implements AutoCloseable {
     @Override
     public void close() {
         long bound = config.timeouts().shutdown();
-        List<CompletableFuture<CallReport>> ending = new ArrayList<>();
-        for (Call call : calls.values()) {
+        List<Call> ending = new ArrayList<>(calls.values());
+        for (Call call : ending) {
             call.hangup("agent shutting down");
-            ending.add(call.done());
         }
-        await(CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new)), bound, "calls to end");
+        await(CompletableFuture.allOf(ending.stream().map(Call::done).toArray(CompletableFuture[]::new)), bound,
+                "calls to end");
+        for (Call call : ending) {
+            // its BYE or CANCEL unanswered: ended now, so that its report is written before the loops stop
+            call.abandon("agent shutting down: the peer did not answer within " + bound + " s");
+        }
         boolean unregister;
         synchronized (this) {
             unregister = registered;
@@ -429,7 +433,14 @@ public final class UserAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
-        cleanup.shutdown();
+        cleanup.shutdown(); // the calls' releases and reports still queued run, on the media loops still up
+        try {
+            if (!cleanup.awaitTermination(bound, TimeUnit.SECONDS)) {
+                LOG.warn("shutdown: gave up waiting for call reports after {} s", bound);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (upnp != null) {
             upnp.close(); // after the calls, whose ends deleted their mappings
         }
