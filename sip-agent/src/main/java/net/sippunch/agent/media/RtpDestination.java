@@ -7,8 +7,9 @@ import java.util.Arrays;
 
 /**
  * Where a peer's SDP may send our RTP: a unicast address of the family our media socket speaks. A multicast
- * or broadcast {@code c=} would turn the agent into an amplifier toward a group of the sender's choosing, and
- * an address of the other family cannot be reached from our socket at all; both get 488.
+ * or broadcast {@code c=} would turn the agent into an amplifier toward a group of the sender's choosing, the
+ * unspecified address would send RTP to this host itself, and an address of the other family cannot be
+ * reached from our socket at all; all get 488.
  */
 final class RtpDestination {
 
@@ -31,6 +32,10 @@ final class RtpDestination {
         if (address.isMulticastAddress()) {
             throw new SdpProblem("media address " + address.getHostAddress() + " is multicast; RTP goes to unicast "
                     + "addresses only");
+        }
+        if (address.isAnyLocalAddress()) {
+            // 0.0.0.0 (RFC 2543's hold) reaches this host itself on Linux
+            throw new SdpProblem("media address " + address.getHostAddress() + " is unspecified");
         }
         if (Arrays.equals(address.getAddress(), BROADCAST)) {
             throw new SdpProblem("media address " + address.getHostAddress() + " is the broadcast address");

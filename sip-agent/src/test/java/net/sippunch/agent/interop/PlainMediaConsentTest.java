@@ -47,7 +47,7 @@ class PlainMediaConsentTest {
     }
 
     @ParameterizedTest(name = "c={0}")
-    @ValueSource(strings = {"IN IP4 224.0.0.1", "IN IP4 255.255.255.255", "IN IP6 ::1"})
+    @ValueSource(strings = {"IN IP4 224.0.0.1", "IN IP4 255.255.255.255", "IN IP4 0.0.0.0", "IN IP6 ::1"})
     void anOfferTowardAnAddressRtpMustNotGoToIsRefusedWith488(String connection) throws Exception {
         try (UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42700, 42799, 1000, 0, null, null));
              RawSipPeer raw = new RawSipPeer(RAW, BOB)) {
