@@ -18,7 +18,17 @@
 #                                a wrapped port still in use toward the same remote drops that packet)
 #   --loss N                     the site router drops N in 1000 of the packets it forwards, both ways
 #                                (nft numgen random; outbound packets are dropped before NAT; in a double
-#                                NAT the inner router drops; default 0)
+#                                NAT the inner router drops; default 0). The rule counts the packets it saw
+#                                and those it dropped: `nft list chain inet lab forward` in x-nat shows
+#                                "counter packets SEEN ... numgen random mod 1000 < N counter packets DROPPED"
+#                                (both from the last `up` or `nat` of the site)
+#   --egress-loss N              the site router drops N in 1000 of the IPv4 packets leaving each of its two
+#                                interfaces (nft netdev egress hooks on wan and lan, where a netem qdisc would
+#                                sit; this kernel has no netem): outbound packets are dropped after NAT, so a
+#                                lost first packet still made its mapping. ARP is spared: `nat` flushes the
+#                                LAN's neighbour tables, and a lost ARP answer would stall a client for a
+#                                second. Counted like --loss, in `nft list table netdev labloss` (chains wan
+#                                and lan); default 0
 #   --udp-timeout S              conntrack UDP timeout in the site's NAT routers (kernel default 30)
 #   --udp-stream-timeout S       conntrack UDP timeout once a flow has seen replies (kernel default 120);
 #                                learned cone mappings and the second-priority "seen" set live as long
@@ -80,7 +90,7 @@ set -Eeuo pipefail
 die() { echo "natlab: $*" >&2; exit 2; }
 
 TYPES="open full-cone address-restricted port-restricted symmetric-sequential symmetric-second-priority symmetric-random"
-KEYS="nat delta base cycle loss udp-timeout udp-stream-timeout outer outer-delta outer-base outer-cycle"
+KEYS="nat delta base cycle loss egress-loss udp-timeout udp-stream-timeout outer outer-delta outer-base outer-cycle"
 SINK=198.18.0.1
 
 declare -A O=()          # site options: O[a.delta], O[b.nat], ...; O[_.key] for those without a suffix
@@ -116,16 +126,17 @@ idx() { [ "$1" = a ] && echo 1 || echo 2; }
 site_options() {
     local s="$1"
     S_nat="${O[$s.nat]:-}"; S_delta="${O[$s.delta]:-1}"; S_base="${O[$s.base]:-40000}"
-    S_cycle="${O[$s.cycle]:-1024}"; S_loss="${O[$s.loss]:-0}"
+    S_cycle="${O[$s.cycle]:-1024}"; S_loss="${O[$s.loss]:-0}"; S_eloss="${O[$s.egress-loss]:-0}"
     S_timeout="${O[$s.udp-timeout]:-}"; S_stream="${O[$s.udp-stream-timeout]:-}"
     S_outer="${O[$s.outer]:-}"; S_odelta="${O[$s.outer-delta]:-1}"; S_obase="${O[$s.outer-base]:-50000}"
     S_ocycle="${O[$s.outer-cycle]:-1024}"
     check_type "$S_nat"
-    num delta "$S_delta"; num base "$S_base"; num cycle "$S_cycle"; num loss "$S_loss"
+    num delta "$S_delta"; num base "$S_base"; num cycle "$S_cycle"; num loss "$S_loss"; num egress-loss "$S_eloss"
     num outer-delta "$S_odelta"; num outer-base "$S_obase"; num outer-cycle "$S_ocycle"
     [ -z "$S_timeout" ] || num udp-timeout "$S_timeout"
     [ -z "$S_stream" ] || num udp-stream-timeout "$S_stream"
     [ "$S_loss" -le 1000 ] || die "--loss is in 1000ths: 0..1000"
+    [ "$S_eloss" -le 1000 ] || die "--egress-loss is in 1000ths: 0..1000"
     check_ports "$S_base" "$S_delta" "$S_cycle"
     if [ -n "$S_outer" ]; then
         check_type "$S_outer"
@@ -195,11 +206,17 @@ seq_map() {  # seq_map BASE DELTA CYCLE: the named map of sequential ports
     echo "map seqports { typeof numgen inc mod $3 : udp sport; elements = { $elements } }"
 }
 
+# loss_rule N: the rule that counts packets and drops N in 1000 of them (nft takes "< 1000" as out of range)
+loss_rule() {
+    if [ "$1" -lt 1000 ]; then echo "counter numgen random mod 1000 < $1 counter drop;"
+    else echo "counter numgen random mod 1000 <= 999 counter drop;"; fi
+}
+
 # ruleset TYPE DELTA BASE CYCLE LOSS WAN-IP LIFETIME: the nftables rules of one router
 ruleset() {
     local type="$1" delta="$2" base="$3" cycle="$4" loss="$5" wan="$6" life="$7"
     local lossrule="" dnat="" nat=""
-    [ "$loss" -eq 0 ] || lossrule="numgen random mod 1000 < $loss counter drop;"
+    [ "$loss" -eq 0 ] || lossrule="$(loss_rule "$loss")"
     local seq="oifname \"wan\" meta l4proto udp snat ip to $wan : numgen inc mod $cycle map @seqports"
     local learn="chain learn { type filter hook postrouting priority srcnat + 10;"
     case "$type" in
@@ -260,6 +277,18 @@ router() {
     nsx "$n" conntrack -F >/dev/null 2>&1 || true
 }
 
+# egress_loss NODE LOSS: drops LOSS in 1000 of the packets leaving the router's wan and lan (after NAT)
+egress_loss() {
+    [ "$2" -gt 0 ] || return 0
+    local chains="" dev
+    for dev in wan lan; do
+        chains+="chain $dev { type filter hook egress device \"$dev\" priority filter;
+                 meta protocol ip $(loss_rule "$2") }
+"
+    done
+    printf 'table netdev labloss {\n%s}\n' "$chains" | nsx "$1" nft -f - || die "nft refused the egress loss of $1"
+}
+
 # address_lan SITE OPEN(0|1): the LAN's addresses and routes
 address_lan() {
     local s="$1" x r=() pub
@@ -301,6 +330,7 @@ configure() {
     fi
     address_lan "$s" "$([ "$S_nat" = open ] && echo 1 || echo 0)"
     router "$s-nat" "$S_nat" "$S_delta" "$S_base" "$S_cycle" "$S_loss" "$wan"
+    egress_loss "$s-nat" "$S_eloss"
 }
 
 build_site() {

@@ -3,10 +3,14 @@ package net.sippunch.agent.media;
 /**
  * What an RTP session sent and received. Times are wall-clock epoch milliseconds (null: never).
  *
- * @param rtpDropped RTP from an address other than the negotiated peer's, and malformed datagrams
- * @param latches    how often the destination moved to the source of received RTP (symmetric RTP)
+ * @param jitter       interarrival jitter of received RTP, timestamp units (RFC 3550)
+ * @param maxGapMillis the longest interval between two successive received RTP packets, milliseconds (0 with
+ *                     fewer than two); silence after the last one is not in it
+ * @param rtpDropped   RTP from an address other than the negotiated peer's, and malformed datagrams
+ * @param latches      how often the destination moved to the source of received RTP (symmetric RTP)
  */
 public record MediaCounters(long rtpSent, long octetsSent, long rtpReceived, long rtpLost, long jitter,
+                            long maxGapMillis,
                             long rtcpSent, long rtcpReceived, long rtpDropped, long latches,
                             Long firstRtpSentMillis, Long firstRtpReceivedMillis, String remote) {
 

@@ -97,6 +97,8 @@ public final class PunchNegotiation implements MediaNegotiation {
     private volatile MediaPortMapping upnp;
     private boolean stopped; // guarded by this
     private Optional<InetSocketAddress> upnpTuple = Optional.empty();
+    /** How discovery went, for the report; written by the thread preparing the SDP. */
+    private volatile TraversalSummary.Discovery discoveryRun;
     /** What the punch did, for the report; written on the loop. */
     private volatile String strategy;
     private volatile Long probesSent;
@@ -219,15 +221,26 @@ public final class PunchNegotiation implements MediaNegotiation {
             throw new SdpProblem("discovery failed: " + e);
         }
         if (found instanceof TraversalEvent.DiscoveryFailed failed) {
+            discoveryRun = discoveryRun(failed.silentServers(), failed.elapsedNanos());
             throw new SdpProblem("discovery failed: " + failed.reason());
         }
-        profile = ((TraversalEvent.Discovered) found).profile();
+        TraversalEvent.Discovered discovered = (TraversalEvent.Discovered) found;
+        discoveryRun = discoveryRun(discovered.silentServers(), discovered.elapsedNanos());
+        if (!discovered.silentServers().isEmpty()) {
+            LOG.info("discovery: no answer from {}", discoveryRun.unanswered());
+        }
+        profile = discovered.profile();
         upnpTuple = upnp == null ? Optional.empty() : upnp.confirm(profile);
         Optional<InetSocketAddress> confirmed = upnpTuple;
         port.execute(() -> side.confirmUpnp(confirmed));
         ownAttributes = OfferAnswer.attributes(profile, upnpTuple);
         LOG.info("discovery: {} ({} samples, delta {})", profile.type().label(), profile.samples().size(),
                 profile.delta());
+    }
+
+    private static TraversalSummary.Discovery discoveryRun(List<InetSocketAddress> silent, long elapsedNanos) {
+        return new TraversalSummary.Discovery(silent.stream().map(ProfileJson::address).toList(),
+                elapsedNanos / 1_000_000);
     }
 
     /** Standard SDP toward the first mapped tuple, plus the extension (offer, or answer to an extended offer). */
@@ -361,10 +374,11 @@ public final class PunchNegotiation implements MediaNegotiation {
         try {
             JsonNode local = profile == null ? null : json.valueToTree(ProfileJson.profile(profile));
             JsonNode remote = peer == null ? null : json.valueToTree(ProfileJson.profile(peer.natProfile(0)));
-            return new TraversalSummary(peer == null ? "plain (peer without the extension)" : "traversal", local,
-                    remote, strategy, probesSent, settledMillis, failure, upnpReport());
+            return new TraversalSummary(peer == null ? "plain (peer without the extension)" : "traversal",
+                    discoveryRun, local, remote, strategy, probesSent, settledMillis, failure, upnpReport());
         } catch (IllegalArgumentException e) {
-            return new TraversalSummary("traversal", null, null, null, null, null, e.toString(), upnpReport());
+            return new TraversalSummary("traversal", discoveryRun, null, null, null, null, null, e.toString(),
+                    upnpReport());
         }
     }
 }

@@ -2,7 +2,8 @@ package net.sippunch.agent.media;
 
 /**
  * Reception statistics of one RTP source, as RFC 3550 appendix A computes them: extended highest
- * sequence number, cumulative loss, interarrival jitter. Sans-IO: arrival times are passed in.
+ * sequence number, cumulative loss, interarrival jitter; and the longest gap between arrivals. Sans-IO:
+ * arrival times are passed in.
  */
 public final class ReceptionStats {
 
@@ -20,6 +21,8 @@ public final class ReceptionStats {
     private double jitter;
     private long lastTransit;
     private boolean haveTransit;
+    private long lastArrivalNanos;
+    private long maxGapNanos;
     private long expectedPrior;
     private long receivedPrior;
 
@@ -55,6 +58,10 @@ public final class ReceptionStats {
                 duplicatesOrLate++; // late or reordered: counted as received below
             }
         }
+        if (received > 0) {
+            maxGapNanos = Math.max(maxGapNanos, arrivalNanos - lastArrivalNanos);
+        }
+        lastArrivalNanos = arrivalNanos;
         received++;
         long arrivalUnits = arrivalNanos * clockRate / 1_000_000_000L;
         long transit = arrivalUnits - p.timestamp();
@@ -95,6 +102,14 @@ public final class ReceptionStats {
     /** Interarrival jitter in timestamp units. */
     public long jitter() {
         return (long) jitter;
+    }
+
+    /**
+     * The longest interval between the arrivals of two successive counted packets, in milliseconds (0 before
+     * the second). Silence after the last packet is not in it.
+     */
+    public long maxGapMillis() {
+        return maxGapNanos / 1_000_000;
     }
 
     /** The fraction lost since the previous call, as the 8-bit fixed-point number of a report block. */

@@ -350,7 +350,7 @@ public final class RtpSession {
     public MediaCounters counters() {
         InetSocketAddress to = remote;
         return new MediaCounters(rtpSent, octetsSent, stats.packetsReceived(), Math.max(0, stats.cumulativeLost()),
-                stats.jitter(), rtcpSent, rtcpReceived, dropped, latches, firstSent, firstReceived,
-                to.getAddress().getHostAddress() + ":" + to.getPort());
+                stats.jitter(), stats.maxGapMillis(), rtcpSent, rtcpReceived, dropped, latches, firstSent,
+                firstReceived, to.getAddress().getHostAddress() + ":" + to.getPort());
     }
 }

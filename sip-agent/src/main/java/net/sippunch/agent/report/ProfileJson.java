@@ -87,7 +87,8 @@ public final class ProfileJson {
         return sb.toString();
     }
 
-    static String address(InetSocketAddress a) {
+    /** {@code ip:port}, an IPv6 address in brackets. */
+    public static String address(InetSocketAddress a) {
         String ip = a.getAddress().getHostAddress();
         return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
     }

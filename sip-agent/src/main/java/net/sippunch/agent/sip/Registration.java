@@ -156,6 +156,9 @@ public final class Registration implements TransactionOwner {
         LOG.info("registered {}@{} for {} s", account.user(), account.domain(), granted);
         failures = 0;
         pending.complete(granted);
+        if (refresh != null) {
+            refresh.cancel(false); // a register() between refreshes: one refresh stays scheduled, not two
+        }
         if (!closed && granted > 0) {
             long delay = schedule.refreshDelaySeconds(granted);
             if (delay >= granted) {
@@ -193,6 +196,9 @@ public final class Registration implements TransactionOwner {
                         long delay = schedule.retryDelaySeconds(failures, random);
                         LOG.warn("registration refresh failed ({} in a row): {}; retrying in {} s", failures,
                                 error.getMessage(), delay);
+                        if (refresh != null) {
+                            refresh.cancel(false);
+                        }
                         refresh = timer.schedule(this::refresh, delay, TimeUnit.SECONDS);
                     }
                 }

@@ -128,6 +128,28 @@ class RegistrationPacingTest {
     }
 
     @Test
+    void aRegisterBetweenRefreshesLeavesOneRefreshScheduled() throws Exception {
+        try (ScriptedRegistrar registrar = new ScriptedRegistrar((n, req) -> response(req, "200 OK",
+                "Contact: " + header(req, "Contact") + ";expires=2"))) {
+            AgentConfig c = config(registrar.port());
+            AgentConfig.Account a = c.account();
+            AgentConfig.Account floorOfOne = new AgentConfig.Account(a.user(), a.domain(), a.displayName(),
+                    a.authUser(), a.password(), a.realm(), a.registrar(), a.proxy(), a.register(),
+                    a.registerExpires(), 1);
+            try (UserAgent alice = UserAgent.start(new AgentConfig(floorOfOne, c.sip(), c.media(), c.discovery(),
+                    c.upnp(), c.policy(), c.calls(), c.report(), c.timeouts()))) {
+                assertEquals(2, alice.register().get(10, TimeUnit.SECONDS));
+                assertEquals(2, alice.register().get(10, TimeUnit.SECONDS));
+                // a 2 s grant is refreshed every 1 s: one refresh chain makes about 3 REGISTERs in 3.5 s, two
+                // chains (the first register's refresh left scheduled) about 6
+                Thread.sleep(3500);
+                int refreshes = registrar.requests.size() - 2;
+                assertTrue(refreshes >= 1 && refreshes <= 4, refreshes + " refreshes in 3.5 s");
+            }
+        }
+    }
+
+    @Test
     void aFailedRefreshBacksOffInsteadOfRetryingAtOnce() throws Exception {
         try (ScriptedRegistrar registrar = new ScriptedRegistrar((n, req) -> n == 1
                 ? response(req, "200 OK", "Contact: " + header(req, "Contact") + ";expires=1")

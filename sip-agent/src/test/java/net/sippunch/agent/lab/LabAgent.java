@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The agent's command line (this JVM's class path) running in a node of a lab, logging net.sippunch at INFO
@@ -38,17 +39,45 @@ final class LabAgent implements AutoCloseable {
     }
 
     /**
+     * What a lab agent's config may vary.
+     *
+     * @param discoveryServers   {@code discovery.servers}
+     * @param registerExpires    {@code account.registerExpires}, seconds
+     * @param registerMinRefresh {@code account.registerMinRefresh}, seconds
+     * @param inviteSeconds      {@code timeouts.invite}: the caller cancels a call not answered by then
+     */
+    record Options(List<String> discoveryServers, int registerExpires, int registerMinRefresh, int inviteSeconds) {
+
+        /**
+         * The lab's discovery server (one host, two addresses: RFC 5780), a 300 s registration, calls cancelled
+         * after 10 s without an answer (a lossless lab answers in about 3).
+         */
+        static final Options DEFAULT = new Options(List.of("198.18.0.21:3478", "198.18.0.31:3479"), 300, 60, 10);
+
+        Options {
+            discoveryServers = List.copyOf(discoveryServers);
+        }
+    }
+
+    /**
      * Writes {@code DIR/USER.yaml}: an agent behind a site's NAT, SIP and media on the wildcard address, the
      * lab's Kamailio as proxy, the lab's discovery server (NAT traversal mode); its password is that of
      * {@link #passwords}.
      */
     static Path config(Path dir, String user, double toneHz, Path recordDir, Path reportDir) throws IOException {
+        return config(dir, user, toneHz, recordDir, reportDir, Options.DEFAULT);
+    }
+
+    /** {@link #config(Path, String, double, Path, Path)} with other discovery servers or registration timing. */
+    static Path config(Path dir, String user, double toneHz, Path recordDir, Path reportDir, Options options)
+            throws IOException {
         String yaml = "account:\n"
                 + "  user: " + user + "\n"
                 + "  domain: " + DOMAIN + "\n"
                 + "  password: " + user + "-pw\n"
                 + "  proxy: sip:" + LabKamailio.ADDRESS + ":" + LabKamailio.PORT + "\n"
-                + "  registerExpires: 300\n"
+                + "  registerExpires: " + options.registerExpires() + "\n"
+                + "  registerMinRefresh: " + options.registerMinRefresh() + "\n"
                 + "sip:\n"
                 + "  listenAddress: 0.0.0.0\n"
                 + "  listenPort: 5060\n"
@@ -60,10 +89,11 @@ final class LabAgent implements AutoCloseable {
                 + "  tone: {frequency: " + toneHz + ", amplitude: 0.3}\n"
                 + (recordDir == null ? "" : "  recordDir: " + recordDir + "\n")
                 + "discovery:\n"
-                + "  servers: [\"198.18.0.21:3478\", \"198.18.0.31:3479\"]\n"
+                + "  servers: [" + options.discoveryServers().stream().map(a -> '"' + a + '"')
+                        .collect(Collectors.joining(", ")) + "]\n"
                 + "  timeoutMillis: 2000\n"
                 + (reportDir == null ? "" : "report:\n  dir: " + reportDir + "\n")
-                + "timeouts: {register: 20, invite: 10, shutdown: 3}\n";
+                + "timeouts: {register: 20, invite: " + options.inviteSeconds() + ", shutdown: 3}\n";
         Path file = dir.resolve(user + ".yaml");
         Files.writeString(file, yaml);
         return file;

@@ -74,6 +74,11 @@ final class LabHost implements AutoCloseable {
         Assumptions.abort(reason);
     }
 
+    /** The network namespace of {@code node} in this lab ({@code natlab.sh} names it PREFIX-NODE). */
+    String namespace(String node) {
+        return prefix + "-" + node;
+    }
+
     void up(String natType, List<String> extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LAB_SCRIPT.toString(), "up", "--prefix", prefix, "--nat", natType));
         cmd.addAll(extra);

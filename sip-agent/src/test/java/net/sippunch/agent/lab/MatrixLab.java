@@ -8,10 +8,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +39,18 @@ final class MatrixLab implements AutoCloseable {
      */
     static final int BIRTHDAY_CALL_SECONDS = 8;
 
+    /** The lab's discovery hosts and the two addresses the server of each listens on (RFC 5780). */
+    private static final Map<String, List<String>> DISCOVERY_HOSTS = Map.of(
+            "disc", List.of("198.18.0.21:3478", "198.18.0.31:3479"),
+            "disc2", List.of("198.18.0.22:3478", "198.18.0.32:3479"));
+
     private final LabHost lab;
+    private final String prefix;
+    private final Path dir;
     private final int callSeconds;
-    private final LabKamailio kamailio;
+    private final Map<String, Process> discoveryServers = new HashMap<>();
+    private LabKamailio kamailio;
+    private int kamailioStarts = 1;
     private final CallWorkerControl a;
     private final CallWorkerControl b;
 
@@ -51,17 +63,28 @@ final class MatrixLab implements AutoCloseable {
      * @param callSeconds how long each call lasts after its answer
      */
     MatrixLab(String prefix, List<String> upArgs, Path dir, int callSeconds) throws IOException, InterruptedException {
+        this(prefix, upArgs, dir, callSeconds, LabAgent.Options.DEFAULT);
+    }
+
+    /**
+     * The same with the agents' discovery servers and registration timing of {@code options}; the discovery
+     * server of {@code disc} runs, that of {@code disc2} only once {@link #startDiscoveryServer} starts it.
+     */
+    MatrixLab(String prefix, List<String> upArgs, Path dir, int callSeconds, LabAgent.Options options)
+            throws IOException, InterruptedException {
         lab = new LabHost(prefix);
+        this.prefix = prefix;
+        this.dir = dir;
         this.callSeconds = callSeconds;
         LabKamailio proxy = null;
         try {
             lab.upWith(upArgs);
-            startDiscoveryServer();
+            startDiscoveryServer("disc");
             proxy = LabKamailio.start(prefix, dir, LabAgent.passwords("alice", "bob"));
             a = new CallWorkerControl("a-cli", lab.java("a-cli", CallWorker.class.getName(),
-                    List.of(LabAgent.config(dir, "alice", 440, null, null).toString())));
+                    List.of(LabAgent.config(dir, "alice", 440, null, null, options).toString())));
             b = new CallWorkerControl("b-cli", lab.java("b-cli", CallWorker.class.getName(),
-                    List.of(LabAgent.config(dir, "bob", 1000, null, null).toString())));
+                    List.of(LabAgent.config(dir, "bob", 1000, null, null, options).toString())));
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
             if (proxy != null) {
                 proxy.close();
@@ -73,14 +96,19 @@ final class MatrixLab implements AutoCloseable {
     }
 
     /**
-     * Starts the discovery server in {@code disc} and waits for its "listening on" line. A start that stays
-     * silent is retried: seen on this machine under load, once in a few runs, with no line at all.
+     * Starts the discovery server of a discovery host ({@code disc} or {@code disc2}) and waits for its
+     * "listening on" line. A start that stays silent is retried: seen on this machine under load, once in a
+     * few runs, with no line at all.
      */
-    private void startDiscoveryServer() throws IOException, InterruptedException {
+    void startDiscoveryServer(String node) throws IOException, InterruptedException {
+        if (discoveryServers.containsKey(node)) {
+            throw new IllegalStateException("the discovery server of " + node + " runs already");
+        }
+        List<String> listen = DISCOVERY_HOSTS.get(node);
         List<String> seen = new ArrayList<>();
         for (int attempt = 1; attempt <= 3; attempt++) {
-            Process p = lab.agentProcess("disc", List.of("discovery-server", "--listen", "198.18.0.21:3478",
-                    "--listen", "198.18.0.31:3479"));
+            Process p = lab.agentProcess(node, List.of("discovery-server", "--listen", listen.get(0),
+                    "--listen", listen.get(1)));
             p.getOutputStream().close();
             // daemon threads of its own: a drain never ends while the server runs
             daemon(() -> drain(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))));
@@ -106,6 +134,7 @@ final class MatrixLab implements AutoCloseable {
                 ready.complete(false);
             });
             if (ready.completeOnTimeout(false, 30, TimeUnit.SECONDS).join()) {
+                discoveryServers.put(node, p);
                 return;
             }
             System.err.println("discovery server start " + attempt + " failed; its lines: " + seen
@@ -113,6 +142,18 @@ final class MatrixLab implements AutoCloseable {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         fail("the discovery server did not start in three attempts; its lines: " + seen);
+    }
+
+    /** Stops the discovery server of {@code node} (SIGTERM) and waits until it has exited. */
+    void stopDiscoveryServer(String node) throws InterruptedException {
+        Process p = discoveryServers.remove(node);
+        if (p == null) {
+            throw new IllegalStateException("no discovery server runs in " + node);
+        }
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            fail("the discovery server of " + node + " did not stop within 10 s of SIGTERM");
+        }
     }
 
     private static void daemon(Runnable task) {
@@ -135,6 +176,33 @@ final class MatrixLab implements AutoCloseable {
         return lab;
     }
 
+    /** Kamailio as it runs now. */
+    LabKamailio proxy() {
+        return kamailio;
+    }
+
+    /** The caller's warm agent (alice in a-cli). */
+    CallWorkerControl caller() {
+        return a;
+    }
+
+    /** The callee's warm agent (bob in b-cli). */
+    CallWorkerControl callee() {
+        return b;
+    }
+
+    /**
+     * Kills Kamailio as a crash would ({@link LabKamailio#kill}) and starts a fresh one (empty location table)
+     * in a directory of its own; returns it. Does not wait for it to listen.
+     */
+    LabKamailio restartProxy() throws IOException, InterruptedException {
+        kamailio.kill();
+        kamailioStarts++;
+        kamailio = LabKamailio.start(prefix, Files.createDirectories(dir.resolve("kamailio-" + kamailioStarts)),
+                LabAgent.passwords("alice", "bob"));
+        return kamailio;
+    }
+
     /** Switches both sites (fresh NAT state) and runs one trial: caller in site a, callee in site b. */
     MatrixCell trial(String caller, List<String> natA, String callee, List<String> natB)
             throws IOException, InterruptedException {
@@ -149,9 +217,19 @@ final class MatrixLab implements AutoCloseable {
      */
     MatrixCell trial(String caller, String callee) {
         b.register(REGISTER_WAIT);
-        a.call(CALLEE, birthdayPair(caller, callee) ? Math.max(callSeconds, BIRTHDAY_CALL_SECONDS) : callSeconds);
-        JsonNode atCaller = a.report(null, CALL_WAIT)
-                .orElseGet(() -> fail("the caller's call did not end within " + CALL_WAIT));
+        return call(caller, callee,
+                birthdayPair(caller, callee) ? Math.max(callSeconds, BIRTHDAY_CALL_SECONDS) : callSeconds);
+    }
+
+    /**
+     * The caller calls the callee through Kamailio, hangs up {@code seconds} after the answer, and both call
+     * reports are read; the callee must be registered. The sites' behaviour names label the cell.
+     */
+    MatrixCell call(String caller, String callee, int seconds) {
+        a.call(CALLEE, seconds);
+        Duration wait = CALL_WAIT.plusSeconds(seconds);
+        JsonNode atCaller = a.report(null, wait)
+                .orElseGet(() -> fail("the caller's call did not end within " + wait));
         Optional<JsonNode> atCallee = b.report(atCaller.path("callId").asText(), CALLEE_REPORT_WAIT);
         return new MatrixCell(caller, callee, atCaller, atCallee.orElse(MissingNode.getInstance()),
                 atCallee.isPresent() ? null : "the callee has no report of the call (caller: "

@@ -76,6 +76,21 @@ class RtpTest {
     }
 
     @Test
+    void maxGapIsTheLongestSilenceBetweenCountedPackets() {
+        ReceptionStats stats = new ReceptionStats(8000);
+        assertEquals(0, stats.maxGapMillis(), "no packet, no gap");
+        stats.onPacket(new RtpPacket(0, false, 1, 160, 5, new byte[160]), 1_000_000_000L);
+        assertEquals(0, stats.maxGapMillis(), "one packet, no gap yet");
+        long t = 1_000_000_000L;
+        for (int seq = 2; seq <= 10; seq++) {
+            t += seq == 6 ? 730_000_000L : 20_000_000L; // packets 2..5 paced, then 730 ms of silence
+            stats.onPacket(new RtpPacket(0, false, seq, 160L * seq, 5, new byte[160]), t);
+        }
+        stats.onPacket(new RtpPacket(0, false, 10, 1600, 5, new byte[160]), t + 2_000_000_000L);
+        assertEquals(730, stats.maxGapMillis(), "a duplicate is not counted, so it ends no gap");
+    }
+
+    @Test
     void wavRoundTripsAndRejectsOtherFormats(@TempDir Path dir) throws Exception {
         short[] tone = WavFile.tone(440, 0.5, 0.5);
         Path f = dir.resolve("tone.wav");

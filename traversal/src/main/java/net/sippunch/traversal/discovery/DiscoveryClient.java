@@ -23,7 +23,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * Learns how the NAT maps one local UDP port, sans-IO. It asks the first server, runs the RFC 5780
  * filtering tests when that server offers an alternate address, then asks the other servers (and the
- * first server's alternate addresses) one after another, so the mapped ports come in allocation order.
+ * alternate addresses of the first server that answers with one) one after another, so the mapped ports
+ * come in allocation order.
  * Everything ends by the configured cap; the result is a {@link DiscoveryOutcome}.
  */
 public final class DiscoveryClient implements DatagramSession {
@@ -44,6 +45,7 @@ public final class DiscoveryClient implements DatagramSession {
 
     private int nextTarget;
     private long advanceAt = Long.MAX_VALUE;
+    private boolean alternatesAdded;
     private boolean filteringRunning;
     private FilteringBehavior filtering = FilteringBehavior.UNKNOWN;
     private boolean filteringAnswerChangeBoth;
@@ -167,10 +169,13 @@ public final class DiscoveryClient implements DatagramSession {
                 samples.put(tx.index(), new MappedTuple(tx.destination(), mapped.get(), nowNanos));
                 Optional<InetSocketAddress> other = m.attribute(StunAttribute.OtherAddress.class)
                         .map(StunAttribute.OtherAddress::address);
-                if (tx.index() == 0 && other.isPresent()) {
+                // the first server that answers naming its other address gives the alternates: the first
+                // configured one normally, the next when the first is down
+                if (!alternatesAdded && other.isPresent()) {
+                    alternatesAdded = true;
                     addAlternates(tx.destination(), other.get());
                     // the filtering tests are valid only while no other address has been contacted
-                    if (config.testFiltering() && nextTarget == 1) {
+                    if (config.testFiltering() && tx.index() == 0 && nextTarget == 1) {
                         startFilteringTests(nowNanos, tx.destination());
                         return;
                     }
@@ -266,12 +271,17 @@ public final class DiscoveryClient implements DatagramSession {
         advanceAt = Math.min(capAt, nowNanos + hold);
     }
 
-    /** After a late answer: asks the next target unless the latest request is still waiting for its own. */
+    /**
+     * After a late answer: asks the next target unless the latest request still holds it up. Its hold is over
+     * when it ran out with nothing left to ask (no timer armed): targets a late answer just added (the
+     * alternates of an RFC 5780 server) are asked at once.
+     */
     private void advanceIfIdle(long nowNanos) {
         int latest = nextTarget - 1;
         boolean latestPending = pending.stream()
                 .anyMatch(t -> t.purpose() == StunTransaction.Purpose.MAPPING && t.index() == latest);
-        if (!latestPending) {
+        boolean holdOver = advanceAt == Long.MAX_VALUE && !filteringRunning;
+        if (!latestPending || holdOver) {
             startNextSample(nowNanos);
         }
     }

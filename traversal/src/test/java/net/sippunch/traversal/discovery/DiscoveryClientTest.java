@@ -94,7 +94,17 @@ class DiscoveryClientTest {
     /** Runs the client to its outcome; {@code lose} picks outbound transmits the wire drops. */
     static DiscoveryOutcome run(DiscoveryConfig config, Nat nat, Predicate<Transmit> lose, long oneWayNanos,
                                 List<InetSocketAddress> deadServers) {
-        BindingResponder responder = new BindingResponder(RFC5780, "test");
+        return run(config, nat, lose, oneWayNanos, deadServers, List.of(RFC5780));
+    }
+
+    /** The same with several discovery servers: each answers on its own addresses. */
+    static DiscoveryOutcome run(DiscoveryConfig config, Nat nat, Predicate<Transmit> lose, long oneWayNanos,
+                                List<InetSocketAddress> deadServers, List<ServerAddresses> servers) {
+        Map<InetSocketAddress, BindingResponder> responders = new HashMap<>();
+        for (ServerAddresses server : servers) {
+            BindingResponder responder = new BindingResponder(server, "test");
+            server.bindAddresses().forEach(a -> responders.put(a, responder));
+        }
         long now = 0;
         DiscoveryClient client = new DiscoveryClient(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9), now);
         PriorityQueue<Delivery> wire = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
@@ -106,7 +116,8 @@ class DiscoveryClientTest {
                     continue;
                 }
                 long arrival = now + 2 * oneWayNanos;
-                responder.respond(tx.destination(), source, tx.payload())
+                responders.getOrDefault(tx.destination(), responders.get(S1))
+                        .respond(tx.destination(), source, tx.payload())
                         .filter(reply -> nat.inboundAllowed(reply.from()))
                         .ifPresent(reply -> wire.add(new Delivery(arrival, reply.from(), reply.payload())));
             }
@@ -200,6 +211,42 @@ class DiscoveryClientTest {
         DiscoveryOutcome o = run(config, nat, t -> false, 5 * MS, List.of(S1));
         assertInstanceOf(DiscoveryOutcome.Profiled.class, o, o.toString());
         assertEquals(List.of(S1), o.silentServers());
+    }
+
+    @Test
+    void aFirstServerDownLeavesTheAlternatesOfTheSecond() {
+        InetSocketAddress t1 = address("198.18.0.22", 3478);
+        InetSocketAddress t2 = address("198.18.0.32", 3479);
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, t1));
+        Nat nat = new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, 1);
+        // the first server's host is down, all four of its addresses; the second is another RFC 5780 server
+        List<InetSocketAddress> firstHost = List.of(S1, S2, address("198.18.0.21", 3479), address("198.18.0.31", 3478));
+        DiscoveryOutcome o = run(config, nat, t -> false, 5 * MS, firstHost,
+                List.of(RFC5780, new ServerAddresses(List.of(t1, t2))));
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, o, o.toString()).profile();
+        assertEquals(List.of(S1), o.silentServers());
+        assertEquals(List.of(t1, t2, address("198.18.0.22", 3479)),
+                p.samples().stream().map(s -> s.server()).toList(), "the second server and its alternates");
+        assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.type());
+        assertEquals(FilteringBehavior.UNKNOWN, p.filtering(), "another address was contacted first");
+    }
+
+    @Test
+    void alternatesFromALateFirstAnswerAreAskedWhileTheSecondServerIsSilent() {
+        InetSocketAddress t1 = address("198.18.0.22", 3478);
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, t1)).withTotalCap(Duration.ofMillis(2000));
+        Nat nat = new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, 1);
+        // the first four requests to S1 are lost (sent at 0, 100, 300 and 700 ms): its answer comes at 1.5 s,
+        // after the second server's hold ran out with nothing left to ask; the second server never answers
+        int[] toFirst = new int[1];
+        DiscoveryOutcome o = run(config, nat, t -> t.destination().equals(S1) && toFirst[0]++ < 4, 5 * MS,
+                List.of(t1));
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, o, o.toString()).profile();
+        assertEquals(List.of(t1), o.silentServers());
+        assertEquals(List.of(S1, S2), p.samples().stream().map(s -> s.server()).toList().subList(0, 2));
+        assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.type());
     }
 
     @Test

@@ -1,0 +1,555 @@
+package net.sippunch.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults around real agent calls on kernel NATs ({@code lab/natlab.sh}) through a real Kamailio, the set-up of
+ * {@link KernelTraversalMatrixTest} ({@link MatrixLab}: warm agents, alice calling from site a, bob answering in
+ * site b, both in NAT traversal mode). Two labs run at once, with namespace prefixes of this run's own:
+ * <ul>
+ *   <li>a long call ({@value #LONG_CALL_SECONDS_DEFAULT} s; the system property {@code faults.longCallSeconds}
+ *       shortens it by hand) between two symmetric-sequential NATs whose conntrack UDP timeouts, unreplied and
+ *       stream, are {@value #CONNTRACK_TIMEOUT} s: started before the other tests, checked by the last;</li>
+ *   <li>one after another in the other lab: 20 % random loss each way on both NATs, Kamailio killed and
+ *       started afresh during a call, and either of the agents' two discovery servers down.</li>
+ * </ul>
+ * The agent sends RTP without pause (a 20 ms frame every 20 ms, no silence suppression) and consent checks
+ * every ~5 s on the media path, so the long call's media mapping is refreshed by the media itself: the long
+ * call shows that the mappings stay put under continuous media. Its SIP flow to Kamailio carries no media: the
+ * agent's keepalives (every 10 s in the lab) and Kamailio's NAT pings hold that mapping, and the final BYE,
+ * which must cross it, shows they did.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KernelFaultTest {
+
+    /** How long the short calls last after their answer, as in the matrix. */
+    private static final int CALL_SECONDS = KernelTraversalMatrixTest.CALL_SECONDS;
+    private static final int LOSS_PERMILLE = 200;
+    private static final int LOSS_TRIALS = 10;
+    private static final int LOSS_DIRECT_AT_LEAST = 9;
+    private static final List<List<String>> LOSS_PAIRS = List.of(
+            List.of("port-restricted", "symmetric-sequential"),
+            List.of("symmetric-sequential", "symmetric-sequential"));
+
+    private static final int LONG_CALL_SECONDS_DEFAULT = 300;
+    private static final int LONG_CALL_SECONDS = Integer.getInteger("faults.longCallSeconds",
+            LONG_CALL_SECONDS_DEFAULT);
+    private static final int CONNTRACK_TIMEOUT = 30;
+    private static final Duration CONNTRACK_PERIOD = Duration.ofSeconds(1);
+    /** The longest media may stop, on either side. */
+    private static final long MAX_GAP_MILLIS = 1000;
+    /** RTP packets a side may miss at the end of a lossless call: its peer sends on until the BYE arrives. */
+    private static final long END_SLACK_PACKETS = 50;
+
+    /**
+     * The fault lab's agents: two discovery servers on two hosts (each RFC 5780, two addresses), so that one
+     * can be down; a registration of 60 s (Kamailio's minimum) refreshed at half of it, 30 s; the agent's
+     * default INVITE timeout, 32 s (through 20 % loss on both NATs the INVITE, its challenge and the answer
+     * are retransmitted, and the callee's discovery waits out its cap: the lab's 10 s cancels some calls).
+     */
+    private static final String FIRST_SERVER = "198.18.0.21:3478";
+    private static final String SECOND_SERVER = "198.18.0.22:3478";
+    private static final LabAgent.Options FAULT_AGENTS = new LabAgent.Options(List.of(FIRST_SERVER, SECOND_SERVER),
+            60, 20, 32);
+    private static final int REFRESH_SECONDS = 30;
+    /** Re-registration after Kamailio's restart: within one refresh period, plus start-up and retransmissions. */
+    private static final Duration REREGISTER_WAIT = Duration.ofSeconds(REFRESH_SECONDS + 10);
+    /** The restart call lasts past the re-registrations. */
+    private static final int RESTART_CALL_SECONDS = REFRESH_SECONDS + 20;
+    private static final Duration REGISTER_WAIT = Duration.ofSeconds(30);
+
+    private static final String ALICE = "sip:alice@" + LabAgent.DOMAIN;
+    private static final String BOB = "sip:bob@" + LabAgent.DOMAIN;
+    private static final String SITE_A_CLIENT = "10.0.1.2";
+    private static final String SITE_B_CLIENT = "10.0.2.2";
+    private static final String SITE_A = "198.18.1.1";
+    private static final String SITE_B = "198.18.2.1";
+    private static final List<String> DISCOVERY_IPS = List.of("198.18.0.21", "198.18.0.31", "198.18.0.22",
+            "198.18.0.32");
+    /** One egress chain of the loss table: the packets it saw, and those it dropped. */
+    private static final Pattern LOSS_COUNTERS = Pattern.compile("chain (wan|lan) \\{[^}]*?counter packets (\\d+) "
+            + "bytes \\d+ numgen random mod 1000 <=? \\d+ counter packets (\\d+) bytes");
+
+    /** What the long call's thread hands over. */
+    private record LongCall(MatrixCell cell, List<String> timeouts, List<ConntrackWatch.Snapshot> snapshots,
+                            List<String> watchProblems) {
+    }
+
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "long-call");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<MatrixLab> longLab = new AtomicReference<>();
+    private CompletableFuture<LongCall> longCall;
+    private MatrixLab faults;
+    private long classStart;
+
+    @BeforeAll
+    void startLabs(@TempDir Path dir) throws IOException, InterruptedException {
+        LabHost.requireLab(List.of("kamailio (kamailio)", "conntrack (conntrack)"));
+        classStart = System.nanoTime();
+        String run = Long.toString(ProcessHandle.current().pid() % 100000);
+        Path longDir = Files.createDirectories(dir.resolve("long-call"));
+        longCall = CompletableFuture.supplyAsync(() -> holdLongCall("fh" + run, longDir), background);
+        faults = new MatrixLab("fl" + run, List.of("--nat-a", "port-restricted", "--nat-b", "port-restricted"),
+                Files.createDirectories(dir.resolve("faults")), CALL_SECONDS, FAULT_AGENTS);
+        faults.startDiscoveryServer("disc2");
+        // warm-up, not recorded: a cold server's, proxy's or agent's first answers can be late
+        faults.trial("port-restricted", "port-restricted");
+    }
+
+    @AfterAll
+    void closeLabs() throws IOException, InterruptedException {
+        try {
+            if (faults != null) {
+                faults.close();
+            }
+        } finally {
+            MatrixLab hold = longLab.get();
+            if (longCall != null && !longCall.isDone() && hold != null) {
+                hold.close(); // the call's thread then fails at once
+            }
+            background.shutdownNow();
+            System.out.printf("faults: the test class took %d s%n",
+                    Duration.ofNanos(System.nanoTime() - classStart).toSeconds());
+        }
+    }
+
+    /**
+     * 20 % random loss each way on both NATs: each router drops 200 in 1000 of the packets leaving each of its
+     * two interfaces (toward the internet after NAT, toward its client), SIP, discovery, probes and RTP alike.
+     * At least {@value #LOSS_DIRECT_AT_LEAST} of {@value #LOSS_TRIALS} calls per pair get a direct path with
+     * RTP both ways. The routers' counters show the loss was there. Both agents register once the routers are
+     * set, as agents in service are registered: the caller's SIP flow is open before its call. (A caller whose
+     * INVITE opens its NAT's first flow to the proxy, between its discovery and its punch, moves its sequential
+     * NAT one port past what the callee predicts; so does a discovery request whose answers were all lost. Two
+     * sequential sides then meet only where their sweeps cross, once, and one lost probe there loses the
+     * direct path.)
+     */
+    @Test
+    @Order(1)
+    void directPathsThroughTwentyPercentLossOnBothNats() throws IOException, InterruptedException {
+        List<String> wrong = new ArrayList<>();
+        List<String> interfaces = List.of("a-nat wan", "a-nat lan", "b-nat wan", "b-nat lan");
+        for (List<String> pair : LOSS_PAIRS) {
+            String caller = pair.get(0);
+            String callee = pair.get(1);
+            List<MatrixCell> cells = new ArrayList<>();
+            long[] seen = new long[interfaces.size()];
+            long[] dropped = new long[interfaces.size()];
+            for (int i = 1; i <= LOSS_TRIALS; i++) {
+                faults.host().nat("a", lossy(caller));
+                faults.host().nat("b", lossy(callee));
+                faults.caller().register(REGISTER_WAIT);
+                MatrixCell cell = faults.trial(caller, callee); // registers the callee, then calls
+                cells.add(cell);
+                StringBuilder loss = new StringBuilder();
+                for (int k = 0; k < interfaces.size(); k++) {
+                    String[] nodeAndDevice = interfaces.get(k).split(" ");
+                    long[] counters = lossCounters(nodeAndDevice[0], nodeAndDevice[1]);
+                    seen[k] += counters[0];
+                    dropped[k] += counters[1];
+                    loss.append(String.format(" %s %d/%d", interfaces.get(k), counters[1], counters[0]));
+                }
+                System.out.printf("faults: loss %s x %s %2d/%d %s; types %s; dropped/seen at%s%n", caller, callee, i,
+                        LOSS_TRIALS, cell.summary(), cell.types(), loss);
+                if (!cell.direct()) {
+                    System.out.printf("faults: not direct; caller's report %s%nfaults: callee's report %s%n",
+                            cell.atCaller(), cell.atCallee());
+                }
+            }
+            TrialSet set = new TrialSet(caller + " x " + callee, cells);
+            StringBuilder measured = new StringBuilder();
+            for (int k = 0; k < interfaces.size(); k++) {
+                double share = dropped[k] / (double) Math.max(1, seen[k]);
+                measured.append(String.format("%s%s %.1f %% of %d", k == 0 ? "" : ", ", interfaces.get(k),
+                        100 * share, seen[k]));
+                // the loss was there, on every interface, over the pair's calls (hundreds of packets each)
+                assertTrue(seen[k] >= 500 && Math.abs(share - LOSS_PERMILLE / 1000.0) < 0.04,
+                        interfaces.get(k) + " dropped " + dropped[k] + " of " + seen[k]);
+            }
+            System.out.printf("faults: loss %d/1000 each way on both NATs, %s: %d of %d direct; median settled "
+                            + "%.0f ms (caller) / %.0f ms (callee), slowest %.0f ms (caller); median probes %.0f; "
+                            + "strategies %s; measured loss at the egress of %s%n", LOSS_PERMILLE, set.name(),
+                    set.direct(), LOSS_TRIALS, set.medianCallerMs(), set.medianCalleeMs(), set.maxCallerMs(),
+                    set.medianProbes(), set.strategies(), measured);
+            if (set.direct() < LOSS_DIRECT_AT_LEAST) {
+                wrong.add(set.name() + ": " + set.direct() + " of " + LOSS_TRIALS + " direct; not direct: "
+                        + cells.stream().filter(c -> !c.direct()).map(MatrixCell::summary).toList());
+            }
+        }
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    private static List<String> lossy(String behaviour) {
+        return List.of("--nat", behaviour, "--egress-loss", Integer.toString(LOSS_PERMILLE));
+    }
+
+    /** Packets the loss rule at the egress of a router's {@code device} saw and dropped since the site was set. */
+    private long[] lossCounters(String node, String device) throws IOException, InterruptedException {
+        String table = faults.host().exec(node, List.of("nft", "list", "table", "netdev", "labloss"));
+        Matcher m = LOSS_COUNTERS.matcher(table);
+        while (m.find()) {
+            if (m.group(1).equals(device)) {
+                return new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
+            }
+        }
+        return fail("no loss rule with counters at the egress of " + device + " in " + node + ":\n" + table);
+    }
+
+    /**
+     * Kamailio killed (SIGKILL to all its processes, as a crash) during an established call and started afresh
+     * with an empty location table: media goes on, both agents register again at their next refresh, and the
+     * BYE at the end passes the new Kamailio; a new call then finds the callee through the new location table.
+     * Symmetric-sequential NATs on both sides: a SIP mapping lost meanwhile would come back on another port.
+     */
+    @Test
+    @Order(2)
+    void kamailioRestartedMidCall() throws IOException, InterruptedException {
+        String nat = "symmetric-sequential";
+        faults.host().nat("a", List.of("--nat", nat));
+        faults.host().nat("b", List.of("--nat", nat));
+        faults.caller().register(REGISTER_WAIT);
+        faults.callee().register(REGISTER_WAIT);
+        LabKamailio before = faults.proxy();
+        String ack = "request ACK " + BOB.replace(LabAgent.DOMAIN, SITE_B);
+        int acks = before.occurrences(ack);
+
+        faults.caller().call(BOB, RESTART_CALL_SECONDS);
+        assertTrue(before.awaitLog(List.of(ack), acks + 1, Duration.ofSeconds(30)).containsKey(ack),
+                "the call was not set up (no ACK through Kamailio)");
+        // media flows both ways once each NAT holds an assured flow between the two sites' media ports
+        assertTrue(awaitAssuredMedia("a-nat", SITE_A_CLIENT, SITE_B, Duration.ofSeconds(15)),
+                "no two-way media flow at site a before the restart");
+        assertTrue(awaitAssuredMedia("b-nat", SITE_B_CLIENT, SITE_A, Duration.ofSeconds(15)),
+                "no two-way media flow at site b before the restart");
+
+        Instant killed = Instant.now();
+        LabKamailio after = faults.restartProxy();
+        assertFalse(before.running(), "the old Kamailio still runs");
+        String aliceAgain = "location saved for " + ALICE + " from " + SITE_A + ":";
+        String bobAgain = "location saved for " + BOB + " from " + SITE_B + ":";
+        Map<String, Instant> again = after.awaitLog(List.of(aliceAgain, bobAgain), 1, REREGISTER_WAIT);
+
+        JsonNode atCaller = faults.caller().report(null, Duration.ofSeconds(RESTART_CALL_SECONDS + 40))
+                .orElseGet(() -> fail("the caller's call did not end"));
+        Optional<JsonNode> atCallee = faults.callee().report(atCaller.path("callId").asText(), Duration.ofSeconds(10));
+        MatrixCell cell = new MatrixCell(nat, nat, atCaller, atCallee.orElse(MissingNode.getInstance()),
+                atCallee.isPresent() ? null : "the callee has no report of the call");
+        String log = after.log();
+        System.out.printf("faults: Kamailio restarted %.1f s after the answer; registered again after %s (alice) "
+                        + "and %s (bob); call %s; longest media gap %s ms (caller) / %s ms (callee)%n",
+                (killed.toEpochMilli() - atCaller.path("timings").path("answered").asLong()) / 1000.0,
+                seconds(killed, again.get(aliceAgain)), seconds(killed, again.get(bobAgain)), cell.summary(),
+                gap(cell.atCaller()), gap(cell.atCallee()));
+
+        assertTrue(again.containsKey(aliceAgain) && again.containsKey(bobAgain), "not both registered again within "
+                + REREGISTER_WAIT.toSeconds() + " s of the restart: " + again.keySet() + "\n--- new Kamailio:\n" + log);
+        long ended = atCaller.path("timings").path("ended").asLong();
+        assertTrue(again.values().stream().allMatch(t -> t.toEpochMilli() < ended),
+                "the re-registrations came after the call ended: the call must span them");
+        assertCompleted(cell);
+        assertTrue(cell.direct(), "the call lost its direct path: " + cell.summary());
+        assertGapBelowLimit(cell);
+        assertTrue(log.contains("request BYE " + BOB.replace(LabAgent.DOMAIN, SITE_B)),
+                "the BYE did not pass the new Kamailio:\n" + log);
+
+        MatrixCell next = faults.call(nat, nat, CALL_SECONDS);
+        System.out.println("faults: a call through the new Kamailio: " + next.summary());
+        assertCompleted(next);
+        assertTrue(next.direct(), next.summary());
+    }
+
+    /** Whether router {@code node} shows an assured flow from its client's media ports to the other site. */
+    private boolean awaitAssuredMedia(String node, String client, String peerSite, Duration wait)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Predicate<ConntrackWatch.Entry> media = e -> e.src().equals(client) && e.dst().equals(peerSite)
+                && e.sport() >= 30000 && e.sport() <= 30099 && e.assured();
+        while (System.nanoTime() - deadline < 0) {
+            if (ConntrackWatch.list(faults.host(), node).stream().anyMatch(media)) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // polls the router's table until the deadline
+        }
+        return false;
+    }
+
+    /**
+     * One of the agents' two discovery servers down, the second, then the first (its host's four addresses):
+     * calls connect directly, a port-restricted pair and a symmetric-sequential pair (whose delta the other
+     * server's two addresses still give), and both sides' reports name the server that did not answer.
+     */
+    @Test
+    @Order(3)
+    void eitherDiscoveryServerDown() throws IOException, InterruptedException {
+        List<String> wrong = new ArrayList<>();
+        faults.stopDiscoveryServer("disc2");
+        wrong.addAll(callsWithOneServerDown(SECOND_SERVER));
+        faults.startDiscoveryServer("disc2");
+        faults.stopDiscoveryServer("disc");
+        wrong.addAll(callsWithOneServerDown(FIRST_SERVER));
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    /** A port-restricted and a symmetric-sequential call with {@code down} not answering; what went wrong. */
+    private List<String> callsWithOneServerDown(String down) throws IOException, InterruptedException {
+        List<String> wrong = new ArrayList<>();
+        for (String nat : List.of("port-restricted", "symmetric-sequential")) {
+            MatrixCell cell = faults.trial(nat, List.of("--nat", nat), nat, List.of("--nat", nat));
+            System.out.printf("faults: %s down, %s; types %s; unanswered %s (caller) / %s (callee); discovery %s ms / "
+                            + "%s ms%n", down, cell.summary(), cell.types(), unanswered(cell.atCaller()),
+                    unanswered(cell.atCallee()), cell.atCaller().path("traversal").path("discovery").path("millis"),
+                    cell.atCallee().path("traversal").path("discovery").path("millis"));
+            if (!cell.direct() || !completed(cell)) {
+                wrong.add(down + " down: no direct call: " + cell.summary());
+            }
+            for (JsonNode report : List.of(cell.atCaller(), cell.atCallee())) {
+                if (!unanswered(report).equals(List.of(down))) {
+                    wrong.add(down + " down: the " + report.path("role").asText("callee") + " names "
+                            + unanswered(report) + " unanswered: " + report.path("traversal"));
+                }
+            }
+        }
+        return wrong;
+    }
+
+    private static List<String> unanswered(JsonNode report) {
+        List<String> out = new ArrayList<>();
+        report.path("traversal").path("discovery").path("unanswered").forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /**
+     * The long call, in the lab of its own, on the background thread: two symmetric-sequential NATs with
+     * conntrack UDP timeouts of {@value #CONNTRACK_TIMEOUT} s, both routers' tables sampled every second.
+     */
+    private LongCall holdLongCall(String prefix, Path dir) {
+        String nat = "symmetric-sequential";
+        String timeout = Integer.toString(CONNTRACK_TIMEOUT);
+        try (MatrixLab lab = new MatrixLab(prefix, List.of("--nat-a", nat, "--nat-b", nat,
+                "--udp-timeout-a", timeout, "--udp-stream-timeout-a", timeout,
+                "--udp-timeout-b", timeout, "--udp-stream-timeout-b", timeout), dir, LONG_CALL_SECONDS)) {
+            longLab.set(lab);
+            List<String> timeouts = new ArrayList<>();
+            for (String node : List.of("a-nat", "b-nat")) {
+                timeouts.addAll(lab.host().exec(node, List.of("sysctl", "-n", "net.netfilter.nf_conntrack_udp_timeout",
+                        "net.netfilter.nf_conntrack_udp_timeout_stream")).lines().map(String::trim).toList());
+            }
+            lab.callee().register(REGISTER_WAIT);
+            MatrixCell cell;
+            ConntrackWatch watch = ConntrackWatch.start(lab.host(), List.of("a-nat", "b-nat"), CONNTRACK_PERIOD);
+            try {
+                cell = lab.call(nat, nat, LONG_CALL_SECONDS);
+            } finally {
+                watch.close();
+            }
+            return new LongCall(cell, timeouts, watch.snapshots(), watch.problems());
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
+    }
+
+    /**
+     * The long call: completed on both sides (the BYE crossed both NATs' SIP mappings after the whole call),
+     * direct, media never stopped for {@value #MAX_GAP_MILLIS} ms or more on either side, nothing missing at
+     * the end; the timeouts really were {@value #CONNTRACK_TIMEOUT} s (the sysctls read back, and the media
+     * flow's own entry never had more left); flows that went idle (discovery) expired meanwhile, while the
+     * media flow and the SIP flow kept their NAT ports for the whole call.
+     */
+    @Test
+    @Order(4)
+    void longCallKeepsItsMappingsThroughThirtySecondConntrackTimeouts() throws Exception {
+        LongCall r;
+        try {
+            r = longCall.get(LONG_CALL_SECONDS + 240L, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssertionError a) {
+                throw a;
+            }
+            throw e;
+        } catch (TimeoutException e) {
+            fail("the long call did not end within " + (LONG_CALL_SECONDS + 240) + " s");
+            return;
+        }
+        MatrixCell cell = r.cell();
+        JsonNode caller = cell.atCaller();
+        JsonNode callee = cell.atCallee();
+        long answered = caller.path("timings").path("answered").asLong();
+        long ended = caller.path("timings").path("ended").asLong();
+        System.out.printf("faults: long call of %d s, conntrack timeouts %s: %s; longest media gap %s ms (caller) / "
+                        + "%s ms (callee); RTP caller->callee sent %s received %s, callee->caller sent %s received %s; "
+                        + "%d conntrack listings%n", LONG_CALL_SECONDS, r.timeouts(), cell.summary(), gap(caller),
+                gap(callee), caller.path("media").path("rtpSent"), callee.path("media").path("rtpReceived"),
+                callee.path("media").path("rtpSent"), caller.path("media").path("rtpReceived"), r.snapshots().size());
+
+        String timeout = Integer.toString(CONNTRACK_TIMEOUT);
+        assertEquals(List.of(timeout, timeout, timeout, timeout), r.timeouts(),
+                "udp and udp_stream conntrack timeouts of a-nat and b-nat");
+        assertCompleted(cell);
+        assertTrue(cell.direct(), cell.summary());
+        assertTrue((ended - answered) / 1000 >= LONG_CALL_SECONDS, "the call lasted " + (ended - answered) + " ms");
+        assertGapBelowLimit(cell);
+        assertNothingMissingAtTheEnd(caller, callee);
+        assertNothingMissingAtTheEnd(callee, caller);
+
+        assertTrue(r.watchProblems().isEmpty(), "conntrack listings failed: " + r.watchProblems());
+        List<String> wrong = new ArrayList<>();
+        wrong.addAll(mappingsHeld(r.snapshots(), "a-nat", SITE_A_CLIENT, caller, SITE_B, callee, answered, ended));
+        wrong.addAll(mappingsHeld(r.snapshots(), "b-nat", SITE_B_CLIENT, callee, SITE_A, caller, answered, ended));
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    /**
+     * What router {@code node} must have shown: in every listing from 5 s after the answer to 2 s before the
+     * end, the media flow (the report's local port to its remote tuple) on the NAT port the peer sends to, with
+     * at most the configured timeout left; the SIP flow to Kamailio on one NAT port all along; and the
+     * discovery flows of the media port gone before the end, each seen for at most the timeout.
+     */
+    private static List<String> mappingsHeld(List<ConntrackWatch.Snapshot> all, String node, String client,
+                                             JsonNode own, String peerSite, JsonNode peer, long answered,
+                                             long ended) {
+        List<String> wrong = new ArrayList<>();
+        int mediaPort = port(own.path("localMedia").asText());
+        int remotePort = port(own.path("media").path("remote").asText());
+        int peerSendsTo = port(peer.path("media").path("remote").asText());
+        List<ConntrackWatch.Snapshot> snapshots = all.stream().filter(s -> s.node().equals(node)).toList();
+        List<ConntrackWatch.Snapshot> during = snapshots.stream()
+                .filter(s -> s.atMillis() >= answered + 5000 && s.atMillis() <= ended - 2000).toList();
+        long window = (ended - 2000 - answered - 5000) / 1000;
+        if (during.size() < window / 2) {
+            wrong.add(node + ": only " + during.size() + " listings in " + window + " s");
+        }
+        Integer sipPort = null;
+        int maxLeft = 0;
+        for (ConntrackWatch.Snapshot s : during) {
+            Optional<ConntrackWatch.Entry> media = s.entries().stream().filter(e -> e.src().equals(client)
+                    && e.sport() == mediaPort && e.dst().equals(peerSite) && e.dport() == remotePort).findFirst();
+            if (media.isEmpty() || media.get().natPort() != peerSendsTo) {
+                wrong.add(node + " at +" + (s.atMillis() - answered) / 1000 + " s: media flow " + client + ":"
+                        + mediaPort + " -> " + peerSite + ":" + remotePort + " not on NAT port " + peerSendsTo + ": "
+                        + media);
+                continue;
+            }
+            maxLeft = Math.max(maxLeft, media.get().timeoutSeconds());
+            Optional<ConntrackWatch.Entry> sip = s.entries().stream().filter(e -> e.src().equals(client)
+                    && e.sport() == 5060 && e.dst().equals(LabKamailio.ADDRESS) && e.dport() == LabKamailio.PORT)
+                    .findFirst();
+            if (sip.isEmpty() || (sipPort != null && sip.get().natPort() != sipPort)) {
+                wrong.add(node + " at +" + (s.atMillis() - answered) / 1000 + " s: SIP flow not on NAT port " + sipPort
+                        + ": " + sip);
+            } else {
+                sipPort = sip.get().natPort();
+            }
+        }
+        if (maxLeft > CONNTRACK_TIMEOUT) {
+            wrong.add(node + ": the media flow had " + maxLeft + " s left, more than the timeout");
+        }
+        // discovery flows of the media port: idle after discovery, so they expire while the call goes on
+        Map<String, long[]> discovery = new TreeMap<>();
+        for (ConntrackWatch.Snapshot s : snapshots) {
+            for (ConntrackWatch.Entry e : s.entries()) {
+                if (e.src().equals(client) && e.sport() == mediaPort && DISCOVERY_IPS.contains(e.dst())) {
+                    discovery.computeIfAbsent(e.dst() + ":" + e.dport(), k -> new long[] {s.atMillis(), 0})[1] =
+                            s.atMillis();
+                }
+            }
+        }
+        long lastListing = snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1).atMillis();
+        if (discovery.isEmpty()) {
+            wrong.add(node + ": no discovery flow of media port " + mediaPort + " was ever listed");
+        }
+        discovery.forEach((server, seen) -> {
+            long lived = seen[1] - seen[0];
+            if (lived > (CONNTRACK_TIMEOUT + 3) * 1000L || seen[1] >= lastListing) {
+                wrong.add(node + ": discovery flow to " + server + " listed for " + lived + " ms"
+                        + (seen[1] >= lastListing ? ", still there at the end" : ""));
+            }
+        });
+        System.out.printf("faults: %s: media flow %s:%d on NAT port %d in %d listings (at most %d s left); SIP flow on "
+                        + "NAT port %s; discovery flows seen for %s ms%n", node, client, mediaPort, peerSendsTo,
+                during.size(), maxLeft, sipPort,
+                discovery.values().stream().map(v -> Long.toString(v[1] - v[0])).toList());
+        return wrong;
+    }
+
+    private static int port(String hostPort) {
+        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+    }
+
+    /** The receiver got what the sender sent, but for the packets in flight when the call ended. */
+    private static void assertNothingMissingAtTheEnd(JsonNode sender, JsonNode receiver) {
+        long sent = sender.path("media").path("rtpSent").asLong();
+        long received = receiver.path("media").path("rtpReceived").asLong();
+        assertTrue(received >= sent - END_SLACK_PACKETS, receiver.path("role").asText() + " received " + received
+                + " of " + sent + " RTP packets: media stopped before the end");
+    }
+
+    private static boolean completed(MatrixCell cell) {
+        return cell.atCaller().path("outcome").asText().equals("completed")
+                && cell.atCallee().path("outcome").asText().equals("completed")
+                && cell.atCaller().path("mediaBothWays").asBoolean()
+                && cell.atCallee().path("mediaBothWays").asBoolean();
+    }
+
+    private static void assertCompleted(MatrixCell cell) {
+        assertTrue(completed(cell), "not completed with media both ways on both sides: " + cell.summary() + "\ncaller: "
+                + cell.atCaller() + "\ncallee: " + cell.atCallee());
+    }
+
+    private static void assertGapBelowLimit(MatrixCell cell) {
+        for (JsonNode report : List.of(cell.atCaller(), cell.atCallee())) {
+            JsonNode gap = report.path("media").path("maxGapMillis");
+            assertTrue(gap.isNumber() && gap.asLong() < MAX_GAP_MILLIS, report.path("role").asText()
+                    + ": media stopped for " + gap + " ms");
+        }
+    }
+
+    private static String gap(JsonNode report) {
+        return report.path("media").path("maxGapMillis").asText("-");
+    }
+
+    private static String seconds(Instant from, Instant to) {
+        return to == null ? "(none)" : String.format("%.1f s", (to.toEpochMilli() - from.toEpochMilli()) / 1000.0);
+    }
+}
