@@ -188,7 +188,6 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         finish(outcome, null, reason);
     }
 
-    /** Starts the media negotiation and, once it has a path, RTP: the caller after its ACK, the callee on the ACK. */
     void startMedia() {
         // completes on the media loop: the call's lock is taken on the agent's timer thread instead
         media.start().whenCompleteAsync((p, error) -> {
@@ -203,12 +202,24 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                         return;
                     }
                     path = p;
+                    if (p.trust() != MediaPath.Trust.PUNCHED && state == CallState.ANSWERED) {
+                        // no consent yet but the SDP's word: RTP waits for the ACK (voice hammer)
+                        LOG.debug("media to {} waits for the ACK", p.remote());
+                        return;
+                    }
                     startRtp();
                 } finally {
                     ThreadContext.remove("call");
                 }
             }
         }, env.timer());
+    }
+
+    /** The ACK came (callee): RTP starts now if its path was waiting for it. */
+    void ackReceived() {
+        if (path != null && rtp == null) {
+            startRtp();
+        }
     }
 
     private void startRtp() {

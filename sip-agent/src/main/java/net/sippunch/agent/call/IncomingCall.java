@@ -20,7 +20,7 @@ import org.apache.logging.log4j.ThreadContext;
 
 /**
  * The callee's side of a call: policy, the answer prepared off the SIP thread (180 Ringing meanwhile when it
- * waits), the 200 OK or a refusal, the ACK (with a late offer's answer), which starts the media, and CANCEL.
+ * waits), the 200 OK or a refusal, the ACK (with a late offer's answer), and CANCEL.
  */
 final class IncomingCall extends Call {
 
@@ -133,8 +133,9 @@ final class IncomingCall extends Call {
         tAnswered = System.currentTimeMillis();
         answerStatus = Response.OK;
         state = state.moveTo(CallState.ANSWERED);
-        // media starts with the ACK: until then the SDP's addresses have not consented to anything (a forged
-        // INVITE could name anyone's), and the punch's probes, like RTP, would go there (voice hammer)
+        if (!lateOffer) {
+            startMedia();
+        }
         schedule(() -> hangup("maximum call time reached"), env.config().timeouts().maxCall());
     }
 
@@ -171,12 +172,13 @@ final class IncomingCall extends Call {
         if (lateOffer) {
             try {
                 media.acceptAnswer(body(ack));
+                startMedia();
             } catch (SdpProblem e) {
                 hangup("unusable SDP answer in ACK: " + e.getMessage());
-                return;
             }
+        } else {
+            ackReceived();
         }
-        startMedia();
     }
 
     /** A CANCEL for our INVITE: 487 when it is still unanswered. */
