@@ -62,6 +62,8 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     /** The SDP being prepared off the SIP thread (offer or answer), or null. */
     SdpPreparation preparation;
     private String mediaNote;
+    /** Why the callee's media failed or was stopped before the ACK, which then ends the call (null: it did not). */
+    private String mediaFailure;
     Integer answerStatus;
     Long tInvite;
     Long tProvisional;
@@ -198,6 +200,11 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                         return;
                     }
                     if (error != null) {
+                        if (state == CallState.ANSWERED) {
+                            // no BYE before the ACK (RFC 3261 section 15): the ACK hangs up
+                            mediaFailure = mediaFailure != null ? mediaFailure : "no media path: " + error.getMessage();
+                            return;
+                        }
                         hangup("no media path: " + error.getMessage());
                         return;
                     }
@@ -215,11 +222,27 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         }, env.timer());
     }
 
-    /** The ACK came (callee): RTP starts now if its path was waiting for it. */
+    /**
+     * The ACK came (callee): the call ends if its media failed or was stopped meanwhile; otherwise RTP starts
+     * now if its path was waiting for it.
+     */
     void ackReceived() {
-        if (path != null && rtp == null) {
+        if (mediaFailure != null) {
+            hangup(mediaFailure);
+        } else if (path != null && rtp == null) {
             startRtp();
         }
+    }
+
+    /** True once the punch settled a path: the peer answered our probes, so it consented to them. */
+    boolean punched() {
+        return path != null && path.trust() == MediaPath.Trust.PUNCHED;
+    }
+
+    /** Stops the media negotiation (its probes) before the ACK; the ACK, if it comes, ends the call. */
+    void stopMediaUnacknowledged(String why) {
+        mediaFailure = why;
+        media.stop();
     }
 
     private void startRtp() {
