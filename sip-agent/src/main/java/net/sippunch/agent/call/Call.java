@@ -62,7 +62,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     /** The SDP being prepared off the SIP thread (offer or answer), or null. */
     SdpPreparation preparation;
     private String mediaNote;
-    /** Why the callee's media failed or was stopped before the ACK, which then ends the call (null: it did not). */
+    /** Why the callee's media failed before the ACK, which then ends the call (null: it did not). */
     private String mediaFailure;
     Integer answerStatus;
     Long tInvite;
@@ -223,8 +223,8 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     }
 
     /**
-     * The ACK came (callee): the call ends if its media failed or was stopped meanwhile; otherwise RTP starts
-     * now if its path was waiting for it.
+     * The ACK came (callee): the call ends if its media failed meanwhile; otherwise RTP starts now if its path
+     * was waiting for it.
      */
     void ackReceived() {
         if (mediaFailure != null) {
@@ -232,17 +232,6 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         } else if (path != null && rtp == null) {
             startRtp();
         }
-    }
-
-    /** True once the punch settled a path: the peer answered our probes, so it consented to them. */
-    boolean punched() {
-        return path != null && path.trust() == MediaPath.Trust.PUNCHED;
-    }
-
-    /** Stops the media negotiation (its probes) before the ACK; the ACK, if it comes, ends the call. */
-    void stopMediaUnacknowledged(String why) {
-        mediaFailure = why;
-        media.stop();
     }
 
     private void startRtp() {

@@ -25,11 +25,6 @@ import org.apache.logging.log4j.ThreadContext;
 final class IncomingCall extends Call {
 
     private static final Logger LOG = LogManager.getLogger(IncomingCall.class);
-    /**
-     * How long the callee's media (the punch's probes) runs after the 200 OK without the ACK or an answered
-     * probe: the 200 OK has been sent four times by then (RFC 3261 Timer G: 0, 0.5, 1.5, 3.5 s).
-     */
-    static final long ACK_WAIT_SECONDS = 4;
 
     private ServerTransaction inviteServerTransaction;
     private boolean lateOffer;
@@ -140,21 +135,8 @@ final class IncomingCall extends Call {
         state = state.moveTo(CallState.ANSWERED);
         if (!lateOffer) {
             startMedia();
-            schedule(this::ackOverdue, ACK_WAIT_SECONDS);
         }
         schedule(() -> hangup("maximum call time reached"), env.config().timeouts().maxCall());
-    }
-
-    /**
-     * Neither the ACK nor an answered probe came within {@link #ACK_WAIT_SECONDS} of the 200 OK: the offer's
-     * addresses have not consented to the probes, which stop (a forged INVITE names anyone's address).
-     */
-    private synchronized void ackOverdue() {
-        if (state == CallState.ANSWERED && !punched()) {
-            String why = "neither an ACK nor an answered probe within " + ACK_WAIT_SECONDS + " s of the 200 OK";
-            LOG.info("{}: media stopped", why);
-            stopMediaUnacknowledged(why);
-        }
     }
 
     /** 503 with a Retry-After: the agent has no room for this call now. */
