@@ -13,6 +13,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import net.sippunch.agent.call.UserAgent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * How the agent answers requests it cannot accept, seen from a bare UDP socket speaking SIP by hand: a CSeq
@@ -81,17 +83,14 @@ class MalformedRequestTest {
         }
     }
 
-    @Test
-    void refusalsCarryAToTag() throws Exception {
+    @ParameterizedTest(name = "{0} CSeq {1}: {2}")
+    @CsvSource({"SIP/2.0, 2147483648, 400", "SIP/3.0, 1, 505"})
+    void refusalsCarryAToTag(String version, String cseq, int status) throws Exception {
         try (UserAgent bob = bob(); DatagramSocket raw = rawSocket()) {
-            send(raw, withSdp(request("INVITE", "SIP/2.0", "tag-400", "2147483648"), "0"));
-            String badRequest = finalResponse(raw);
-            assertStatus(400, badRequest);
-            assertTrue(header(badRequest, "To").contains(";tag="), badRequest);
-            send(raw, withSdp(request("INVITE", "SIP/3.0", "tag-505", "1"), "0"));
-            String version = finalResponse(raw);
-            assertStatus(505, version);
-            assertTrue(header(version, "To").contains(";tag="), version);
+            send(raw, withSdp(request("INVITE", version, "tag-" + status, cseq), "0"));
+            String refusal = finalResponse(raw);
+            assertStatus(status, refusal);
+            assertTrue(header(refusal, "To").contains(";tag="), refusal);
         }
     }
 
