@@ -61,6 +61,11 @@ public final class ConfigLoader {
             problems.add("wrong type at " + pathOf(e) + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             problems.add("not valid YAML: " + e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            // Jackson reports what it finds wrong as a JsonProcessingException (binding errors too); a runtime
+            // exception is the YAML parser's own bug on this text, e.g. SnakeYAML's IndexOutOfBoundsException for
+            // a surrogate pair across its 1024-character read buffer. The text is refused all the same.
+            problems.add("not valid YAML: the YAML parser failed on it (" + e + ")");
         }
         if (config == null && problems.isEmpty()) {
             problems.add("empty config");
