@@ -39,7 +39,7 @@ public final class VersionKeepingParserFactory implements MessageParserFactory {
             } catch (RuntimeException e) {
                 // some of the RI's header parsers fail on hostile text with their own bugs (RSeq: "-1" gives a
                 // NumberFormatException) instead of a ParseException: the message is refused all the same
-                ParseException refused = new ParseException("unparseable: " + e, 0);
+                ParseException refused = new ParseException("unparseable (" + e.getClass().getSimpleName() + ")", 0);
                 refused.initCause(e);
                 throw refused;
             }
@@ -48,7 +48,7 @@ public final class VersionKeepingParserFactory implements MessageParserFactory {
                     try {
                         via.getRPort(); // RFC 3581: rport = "rport" [EQUAL 1*DIGIT]
                     } catch (NumberFormatException e) {
-                        throw new ParseException("Via rport is not a port number: " + via.getParameter(Via.RPORT), 0);
+                        throw new ParseException("Via rport is not a port number", 0);
                     }
                 }
             }
@@ -65,7 +65,7 @@ public final class VersionKeepingParserFactory implements MessageParserFactory {
         protected void processHeader(String header, SIPMessage message, ParseExceptionListener listener, byte[] raw)
                 throws ParseException {
             if (header != null && header.indexOf('(') >= 0 && isVia(header)) {
-                throw new ParseException("Via with a comment refused: " + header, 0);
+                throw new ParseException("Via with a comment refused", 0);
             }
             super.processHeader(header, message, listener, raw);
         }
