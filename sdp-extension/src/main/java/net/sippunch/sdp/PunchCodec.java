@@ -16,6 +16,7 @@ import javax.sdp.SdpException;
 import javax.sdp.SdpFactory;
 import javax.sdp.SessionDescription;
 import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.IpLiteral;
 
 /**
  * Encodes {@link PunchAttributes} into a {@code javax.sdp} media description and decodes them back,
@@ -288,7 +289,7 @@ public final class PunchCodec {
         if (address == null) {
             return new SdpReading.Invalid("c", "has no address");
         }
-        InetAddress ip = TransportAddresses.parseIp(address);
+        InetAddress ip = IpLiteral.parse(address);
         if (ip == null) {
             return new SdpReading.Invalid("c", "address '" + ValueParser.shorten(address) + "' is not an IP literal");
         }

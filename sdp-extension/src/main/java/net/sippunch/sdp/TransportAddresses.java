@@ -3,16 +3,13 @@ package net.sippunch.sdp;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 
 /**
  * The strict syntax of addresses, ports and integers in the extension's attribute values.
- * Parsers return {@code null} for anything malformed and never resolve a name.
+ * Parsers return {@code null} for anything malformed and never resolve a name (IP literals: {@link
+ * net.sippunch.traversal.IpLiteral}).
  */
 final class TransportAddresses {
-
-    /** Longest IP literal accepted (a full IPv6 address with an embedded IPv4 tail is 45). */
-    static final int MAX_ADDRESS_CHARS = 45;
 
     private TransportAddresses() {
     }
@@ -85,57 +82,6 @@ final class TransportAddresses {
             sb.append(Integer.toHexString(groups[i]));
         }
         return sb.toString();
-    }
-
-    /** Parses an IPv4 dotted quad or an IPv6 literal without scope; {@code null} when malformed. */
-    static InetAddress parseIp(String text) {
-        if (text.isEmpty() || text.length() > MAX_ADDRESS_CHARS) {
-            return null;
-        }
-        if (text.indexOf(':') < 0) {
-            return parseIpv4(text);
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean ok = c == ':' || c == '.' || (c >= '0' && c <= '9')
-                    || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            if (!ok) {
-                return null;
-            }
-        }
-        try {
-            // The brackets make the JDK treat the text as an IPv6 literal only: no name lookup.
-            return InetAddress.getByName("[" + text + "]");
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    private static InetAddress parseIpv4(String text) {
-        byte[] bytes = new byte[4];
-        int part = 0;
-        int start = 0;
-        for (int i = 0; i <= text.length(); i++) {
-            if (i == text.length() || text.charAt(i) == '.') {
-                if (part > 3) {
-                    return null;
-                }
-                long value = parseUnsigned(text.substring(start, i), 3);
-                if (value < 0 || value > 255) {
-                    return null;
-                }
-                bytes[part++] = (byte) value;
-                start = i + 1;
-            }
-        }
-        if (part != 4) {
-            return null;
-        }
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            return null; // cannot happen with four bytes
-        }
     }
 
     /** Parses a port in 1..65535 without leading zeros; -1 when malformed or out of range. */

@@ -2,6 +2,7 @@ package net.sippunch.sdp;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import net.sippunch.traversal.IpLiteral;
 import net.sippunch.traversal.nat.FilteringBehavior;
 import net.sippunch.traversal.nat.MappingBehavior;
 import net.sippunch.traversal.nat.NatType;
@@ -103,7 +104,7 @@ final class ValueParser {
     }
 
     private static Object tuple(String ip, String port, String what) {
-        InetAddress address = TransportAddresses.parseIp(ip);
+        InetAddress address = IpLiteral.parse(ip);
         if (address == null) {
             return new Failure(what + "address '" + shorten(ip) + "' is not an IPv4 or IPv6 literal");
         }

@@ -58,6 +58,12 @@ public final class ConfigLoader {
         } catch (IOException e) {
             problems.add(syntaxError(e));
             throw new ConfigException(source, problems);
+        } catch (RuntimeException e) {
+            // Jackson reports what it finds wrong as an IOException; a runtime exception is the YAML parser's own
+            // bug on this text (SnakeYAML's IndexOutOfBoundsException for a surrogate pair across its
+            // 1024-character read buffer). The text is refused all the same.
+            problems.add("not valid YAML: the YAML parser failed on it");
+            throw new ConfigException(source, problems);
         }
         if (tree == null || tree.isNull()) {
             problems.add("empty config");

@@ -1,13 +1,12 @@
 package net.sippunch.agent.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import net.sippunch.traversal.IpLiteral;
 
 /** The value checks of a bound {@link AgentConfig}: returns every problem, each naming its key. */
 final class ConfigValidator {
@@ -168,14 +167,9 @@ final class ConfigValidator {
         return s == null || s.isBlank();
     }
 
+    /** An IP literal; a name is refused rather than resolved. */
     private static void ip(List<String> p, String key, String value) {
-        if (value == null || !value.matches("[0-9a-fA-F.:]+")) {
-            p.add(key + ": not an IP address: " + value);
-            return;
-        }
-        try {
-            InetAddress.getByName(value);
-        } catch (UnknownHostException e) {
+        if (value == null || IpLiteral.parse(value) == null) {
             p.add(key + ": not an IP address: " + value);
         }
     }

@@ -2,6 +2,7 @@ package net.sippunch.agent.media;
 
 import java.util.ArrayList;
 import java.util.List;
+import net.sippunch.traversal.IpLiteral;
 
 /**
  * The part of an SDP session description that plain RTP needs: the first audio stream's connection
@@ -70,8 +71,9 @@ public record PlainSdp(String address, int port, List<Integer> payloadTypes, boo
                 if (f.length < 3 || !f[0].equals("IN") || !(f[1].equals("IP4") || f[1].equals("IP6"))) {
                     throw new SdpProblem("c= line not understood: " + value);
                 }
-                String addr = f[2].split("/")[0];
-                if (!addr.matches("[0-9A-Fa-f.:]+")) {
+                String addr = beforeSlash(f[2]);
+                if (IpLiteral.parse(addr) == null) {
+                    // a name would be resolved on the thread answering the INVITE: literals only
                     throw new SdpProblem("c= address is not an IP address: " + addr);
                 }
                 if (inAudio) {
@@ -103,7 +105,7 @@ public record PlainSdp(String address, int port, List<Integer> payloadTypes, boo
 
     private static int parsePort(String text) throws SdpProblem {
         try {
-            int p = Integer.parseInt(text.split("/")[0]);
+            int p = Integer.parseInt(beforeSlash(text));
             if (p < 0 || p > 65535) {
                 throw new SdpProblem("m=audio port out of range: " + text);
             }
@@ -111,6 +113,15 @@ public record PlainSdp(String address, int port, List<Integer> payloadTypes, boo
         } catch (NumberFormatException e) {
             throw new SdpProblem("m=audio port not a number: " + text);
         }
+    }
+
+    /**
+     * The part before a '/' (a port count or TTL follows it); the whole text when there is none. Not
+     * {@code split("/")[0]}: that has no element 0 for a text of slashes only.
+     */
+    private static String beforeSlash(String text) {
+        int slash = text.indexOf('/');
+        return slash < 0 ? text : text.substring(0, slash);
     }
 
     /** Renders a full session description for this stream ({@code sessionId} for the o= line). */

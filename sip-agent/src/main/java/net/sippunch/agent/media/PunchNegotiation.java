@@ -134,16 +134,34 @@ public final class PunchNegotiation implements MediaNegotiation {
         return true;
     }
 
-    @Override
-    public String answer(String offer) throws SdpProblem {
+    /**
+     * What a peer's offer says before any network work is done for the answer.
+     *
+     * @param stream  its audio stream
+     * @param codec   the codec of ours it offers, the first in our order of preference
+     * @param reading the extension: the peer's punch description, or plain
+     */
+    public record Offer(PlainSdp stream, Codec codec, SdpReading reading) {
+    }
+
+    /** Reads a peer's offer as {@link #answer} does before discovery; an offer that cannot be answered throws. */
+    public static Offer readOffer(String offer, List<Codec> codecs) throws SdpProblem {
         PlainSdp remote = PlainSdp.parse(offer);
-        codec = settings.codecs().stream().filter(c -> remote.payloadTypes().contains(c.payloadType())).findFirst()
+        Codec codec = codecs.stream().filter(c -> remote.payloadTypes().contains(c.payloadType())).findFirst()
                 .orElseThrow(() -> new SdpProblem("no common codec: offer has payload types " + remote.payloadTypes()));
-        rtcpMux = remote.rtcpMux();
         SdpReading reading = OfferAnswer.readOffer(offer);
         if (reading instanceof SdpReading.Invalid invalid) {
             throw new SdpProblem(invalid.message());
         }
+        return new Offer(remote, codec, reading);
+    }
+
+    @Override
+    public String answer(String offer) throws SdpProblem {
+        Offer read = readOffer(offer, settings.codecs());
+        codec = read.codec();
+        rtcpMux = read.stream().rtcpMux();
+        SdpReading reading = read.reading();
         discover();
         if (reading instanceof SdpReading.Extended extended) {
             peer = extended.peer();

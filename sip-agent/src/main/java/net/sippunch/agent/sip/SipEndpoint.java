@@ -248,9 +248,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     public Response newResponse(int status, Request request, String warning) throws ParseException {
         Response r = newResponse(status, request);
         try {
-            // the warn-text is a quoted string: its own quotes and line breaks would end it
             r.addHeader(headers.createWarningHeader(contactHost, WarningHeader.MISCELLANEOUS_WARNING,
-                    warning.replace('"', '\'').replaceAll("[\\r\\n\\\\]+", " ")));
+                    warnText(warning)));
         } catch (javax.sip.InvalidArgumentException e) {
             throw new IllegalStateException("399 is a valid warn-code", e);
         }
@@ -269,6 +268,14 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
             throw new IllegalArgumentException("Retry-After must not be negative: " + retryAfterSeconds, e);
         }
         return r;
+    }
+
+    /**
+     * The text of a Warning header: a quoted string, so its own quotes and line breaks (which would end it)
+     * and backslashes are replaced.
+     */
+    public static String warnText(String text) {
+        return text.replace('"', '\'').replaceAll("[\\r\\n\\\\]+", " ");
     }
 
     /** Sends an out-of-dialog request in a new client transaction owned by {@code owner}. */
@@ -331,7 +338,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
             wire("received", request);
             RequestHandler handler = handlers.get(method);
             ServerTransaction st = event.getServerTransaction();
-            Refusal refusal = refusalOf(request);
+            Refusal refusal = Refusal.of(request);
             if (refusal != null && Request.ACK.equals(method)) {
                 LOG.debug("ACK dropped: {}", refusal.why());
                 return;
@@ -375,28 +382,6 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         } finally {
             ThreadContext.remove("call");
         }
-    }
-
-    /** Why a request the stack accepted must still be refused, with which status. */
-    private record Refusal(int status, String why) {
-    }
-
-    /**
-     * The checks of RFC 3261 that the RI's parser leaves out: the SIP version (505, section 21.5.20; kept by
-     * {@link VersionKeepingParserFactory}) and the
-     * CSeq number's range (400: below 2^31, section 8.1.1.5; the RI takes any 32-bit number). Null when the
-     * request passes them.
-     */
-    private static Refusal refusalOf(Request request) {
-        if (request instanceof SIPMessage m
-                && m.getApplicationData() instanceof VersionKeepingParserFactory.ForeignVersion foreign) {
-            return new Refusal(Response.VERSION_NOT_SUPPORTED, foreign.version() + " not supported: SIP/2.0 only");
-        }
-        CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
-        if (cseq != null && cseq.getSeqNumber() >= 1L << 31) {
-            return new Refusal(Response.BAD_REQUEST, "CSeq " + cseq.getSeqNumber() + " is not below 2^31");
-        }
-        return null;
     }
 
     @Override

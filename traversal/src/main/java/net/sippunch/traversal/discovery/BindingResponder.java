@@ -99,6 +99,12 @@ public final class BindingResponder {
                 return Optional.of(error(local, source, request, 420, "Unknown Attribute",
                         List.of(StunAttribute.RESPONSE_PORT), fingerprint));
             }
+            if (responsePort.get().port() == 0) {
+                // port 0 reaches no socket: nothing can be answered, as for any other malformed request
+                stats.malformed.increment();
+                LOG.debug("dropped Binding request from {}: RESPONSE-PORT 0", source);
+                return Optional.empty();
+            }
             to = new InetSocketAddress(source.getAddress(), responsePort.get().port());
         }
 

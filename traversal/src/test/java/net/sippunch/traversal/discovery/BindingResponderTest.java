@@ -59,6 +59,12 @@ class BindingResponderTest {
     }
 
     @Test
+    void responsePortZeroIsDroppedAsMalformed() {
+        assertTrue(rfc5780.respond(A, CLIENT, request(List.of(new StunAttribute.ResponsePort(0)), false)).isEmpty());
+        assertEquals(1, rfc5780.stats().malformed());
+    }
+
+    @Test
     void aPlainServerRefusesChangeRequestWith420() {
         BindingResponder.Reply r = plain.respond(A, CLIENT, request(List.of(change(true, true)), false)).orElseThrow();
         StunMessage m = decode(r.payload());
