@@ -202,7 +202,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                     if (error != null) {
                         if (state == CallState.ANSWERED) {
                             // no BYE before the ACK (RFC 3261 section 15): the ACK hangs up
-                            mediaFailure = mediaFailure != null ? mediaFailure : "no media path: " + error.getMessage();
+                            mediaFailure = "no media path: " + error.getMessage();
                             return;
                         }
                         hangup("no media path: " + error.getMessage());
