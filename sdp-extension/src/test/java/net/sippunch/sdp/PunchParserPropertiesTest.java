@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -35,7 +33,6 @@ import net.sippunch.traversal.nat.PortAllocation;
 class PunchParserPropertiesTest {
 
     /** The NIST parser prints a stack trace for every malformed line; keep the build log readable. */
-    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private static final List<String> NAMES = List.of("punch-version", "punch-private", "punch-mapped",
             "punch-delta", "punch-nat", "punch-upnp", "punch-peer-correction", "ice-ufrag", "ice-pwd", "punch-other");
@@ -44,7 +41,7 @@ class PunchParserPropertiesTest {
     @StatisticsReport(onFailureOnly = true)
     void hostileAttributeLinesAlwaysDecide(@ForAll("hostileLines") List<String> lines) {
         String text = SdpSamples.plainWith(lines.toArray(String[]::new));
-        Object parsed = quietly(() -> parseOrNull(text));
+        Object parsed = SdpSamples.quietly(() -> parseOrNull(text));
         if (parsed == null) {
             return; // javax.sdp refused the text itself: covered by hostileTextAlwaysDecides
         }
@@ -76,8 +73,8 @@ class PunchParserPropertiesTest {
         String text = sd.toString();
         int at = where % text.length();
         String mutated = text.substring(0, at) + insert + text.substring(Math.min(text.length(), at + cut));
-        assertDecided(quietly(() -> OfferAnswer.readOffer(mutated)));
-        assertDecided(quietly(() -> OfferAnswer.readAnswer(mutated, 1)));
+        assertDecided(SdpSamples.quietly(() -> OfferAnswer.readOffer(mutated)));
+        assertDecided(SdpSamples.quietly(() -> OfferAnswer.readAnswer(mutated, 1)));
     }
 
     @Property(tries = 1000)
@@ -93,16 +90,6 @@ class PunchParserPropertiesTest {
                 || reading instanceof SdpReading.Invalid, reading::toString);
         if (reading instanceof SdpReading.Invalid invalid) {
             assertTrue(!invalid.attribute().isEmpty() && !invalid.problem().isEmpty(), invalid::toString);
-        }
-    }
-
-    private static <T> T quietly(java.util.function.Supplier<T> action) {
-        PrintStream err = System.err;
-        System.setErr(QUIET);
-        try {
-            return action.get();
-        } finally {
-            System.setErr(err);
         }
     }
 

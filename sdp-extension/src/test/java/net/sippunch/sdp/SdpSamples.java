@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import javax.sdp.SdpException;
 import javax.sdp.SdpFactory;
 import javax.sdp.SessionDescription;
@@ -16,6 +19,8 @@ import net.sippunch.traversal.IceCredentials;
 
 /** Test material: a plain description to write into, addresses, credentials, resources. */
 final class SdpSamples {
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     static final IceCredentials CREDENTIALS = new IceCredentials("Xk3vR9pQ", "tJ6m2wQ9bN4cLz8rH1sD5fYa");
 
@@ -82,6 +87,17 @@ final class SdpSamples {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The action's result, with standard error (where the SDP parser prints what it skips) silenced meanwhile. */
+    static <T> T quietly(Supplier<T> action) {
+        PrintStream err = System.err;
+        System.setErr(QUIET);
+        try {
+            return action.get();
+        } finally {
+            System.setErr(err);
         }
     }
 }

@@ -108,6 +108,15 @@ class RegistrationPacingTest {
                 registrarPort, null, null);
     }
 
+    /** The config with {@code account.registerMinRefresh} lowered to 1 s. */
+    private static AgentConfig withRefreshFloorOfOneSecond(AgentConfig c) {
+        AgentConfig.Account a = c.account();
+        AgentConfig.Account floorOfOne = new AgentConfig.Account(a.user(), a.domain(), a.displayName(), a.authUser(),
+                a.password(), a.realm(), a.registrar(), a.proxy(), a.register(), a.registerExpires(), 1);
+        return new AgentConfig(floorOfOne, c.sip(), c.media(), c.discovery(), c.upnp(), c.policy(), c.calls(),
+                c.report(), c.timeouts());
+    }
+
     /** The REGISTERs the registrar saw by {@code millis} after the first was granted (un-REGISTER not counted). */
     private static int registersWithin(AgentConfig config, ScriptedRegistrar registrar, long millis)
             throws Exception {
@@ -131,17 +140,12 @@ class RegistrationPacingTest {
     void aRegisterBetweenRefreshesLeavesOneRefreshScheduled() throws Exception {
         try (ScriptedRegistrar registrar = new ScriptedRegistrar((n, req) -> response(req, "200 OK",
                 "Contact: " + header(req, "Contact") + ";expires=2"))) {
-            AgentConfig c = config(registrar.port());
-            AgentConfig.Account a = c.account();
-            AgentConfig.Account floorOfOne = new AgentConfig.Account(a.user(), a.domain(), a.displayName(),
-                    a.authUser(), a.password(), a.realm(), a.registrar(), a.proxy(), a.register(),
-                    a.registerExpires(), 1);
-            try (UserAgent alice = UserAgent.start(new AgentConfig(floorOfOne, c.sip(), c.media(), c.discovery(),
-                    c.upnp(), c.policy(), c.calls(), c.report(), c.timeouts()))) {
+            try (UserAgent alice = UserAgent.start(withRefreshFloorOfOneSecond(config(registrar.port())))) {
                 assertEquals(2, alice.register().get(10, TimeUnit.SECONDS));
                 assertEquals(2, alice.register().get(10, TimeUnit.SECONDS));
                 // a 2 s grant is refreshed every 1 s: one refresh chain makes about 3 REGISTERs in 3.5 s, two
-                // chains (the first register's refresh left scheduled) about 6
+                // chains (the first register's refresh left scheduled) about 6; the window is the measurement of a
+                // rate, as in registersWithin
                 Thread.sleep(3500);
                 int refreshes = registrar.requests.size() - 2;
                 assertTrue(refreshes >= 1 && refreshes <= 4, refreshes + " refreshes in 3.5 s");
@@ -154,14 +158,9 @@ class RegistrationPacingTest {
         try (ScriptedRegistrar registrar = new ScriptedRegistrar((n, req) -> n == 1
                 ? response(req, "200 OK", "Contact: " + header(req, "Contact") + ";expires=1")
                 : response(req, "503 Service Unavailable"))) {
-            AgentConfig c = config(registrar.port());
-            AgentConfig.Account a = c.account();
-            AgentConfig.Account floorOfOne = new AgentConfig.Account(a.user(), a.domain(), a.displayName(),
-                    a.authUser(), a.password(), a.realm(), a.registrar(), a.proxy(), a.register(),
-                    a.registerExpires(), 1);
             // the refresh after the 1 s floor, then at least 30 s of back-off after its 503
-            assertEquals(2, registersWithin(new AgentConfig(floorOfOne, c.sip(), c.media(), c.discovery(), c.upnp(),
-                    c.policy(), c.calls(), c.report(), c.timeouts()), registrar, 4000), "REGISTERs within 4 s");
+            assertEquals(2, registersWithin(withRefreshFloorOfOneSecond(config(registrar.port())), registrar, 4000),
+                    "REGISTERs within 4 s");
         }
     }
 
