@@ -173,10 +173,12 @@ final class IncomingCall extends Call {
             try {
                 media.acceptAnswer(body(ack));
                 startMedia();
+                media.confirmed();
             } catch (SdpProblem e) {
                 hangup("unusable SDP answer in ACK: " + e.getMessage());
             }
         } else {
+            media.confirmed();
             ackReceived();
         }
     }

@@ -198,7 +198,11 @@ final class PunchTestCommand implements Callable<Integer> {
             return usage("the peer named no mapped tuple");
         }
         PunchEndpoint remote = peerSide.get();
-        port.execute(() -> traversal.peer(System.nanoTime(), remote));
+        port.execute(() -> {
+            traversal.peer(System.nanoTime(), remote);
+            // the operator pasted the peer's description: that is the peer's consent (a call's ACK)
+            traversal.confirmed(System.nanoTime());
+        });
         PunchEvent event = milestones.outcome()
                 .get(settings.punch().giveUpNanos() / 1_000_000 + 10_000, TimeUnit.MILLISECONDS);
         printResult(PunchJson.outcome(role.name(), event, profile, remote.profile(), discoveryMs,

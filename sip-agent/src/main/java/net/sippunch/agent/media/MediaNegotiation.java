@@ -43,6 +43,13 @@ public interface MediaNegotiation {
     /** Takes the peer's answer to our offer. */
     void acceptAnswer(String answer) throws SdpProblem;
 
+    /**
+     * The callee's signalling confirmed the call: the ACK of its 200 OK arrived. Traversal mode's punch then
+     * runs its full schedule (before, it only probes the peer's tuples at a backing-off pace). Never blocks.
+     */
+    default void confirmed() {
+    }
+
     /** Completes with the media path when it is ready (plain mode: at once). */
     CompletableFuture<MediaPath> start();
 

@@ -348,6 +348,17 @@ public final class PunchNegotiation implements MediaNegotiation {
     }
 
     @Override
+    public void confirmed() {
+        CallTraversal side;
+        synchronized (this) {
+            side = traversal;
+        }
+        if (side != null) {
+            port.execute(() -> side.confirmed(System.nanoTime()));
+        }
+    }
+
+    @Override
     public void watch(PathWatch next) {
         port.execute(() -> {
             watch = next;

@@ -33,6 +33,10 @@ import net.sippunch.traversal.punch.PunchStats;
  *   <li>{@link #peer}: the peer's description from its SDP (the callee gives it as its answer leaves, the
  *       caller when the answer arrives): the punch plan is decided and punching starts, after
  *       {@link TraversalEvent.SocketsWanted} when the plan needs birthday sockets;</li>
+ *   <li>{@link #confirmed}: the callee's signalling confirmed the call (the ACK arrived). Until then, or until
+ *       the peer's first authenticated packet, the callee only probes the peer's tuples at a backing-off pace
+ *       (an INVITE naming somebody else's address must not make us spray there); the caller starts
+ *       confirmed;</li>
  *   <li>{@link PunchEvent.Settled} or {@link PunchEvent.GaveUp}; on a settled path consent checks and
  *       keepalives run until {@link PunchEvent.ConsentLost}, and only an authenticated answer moves the path
  *       ({@link PunchEvent.PathChanged}).</li>
@@ -79,6 +83,7 @@ public final class CallTraversal implements DatagramSession {
     private PunchEndpoint remote;
     private PunchSession punch;
     private String failure;
+    private boolean confirmedEarly;
 
     /**
      * @param role         controlling (the caller) or controlled (the callee)
@@ -149,6 +154,9 @@ public final class CallTraversal implements DatagramSession {
         }
         remote = Objects.requireNonNull(peer, "peer");
         punch = new PunchSession(settings.punch(), role, local, remote, random);
+        if (confirmedEarly) {
+            punch.confirm(nowNanos);
+        }
         int extra = punch.plan().extraSockets(settings.punch());
         if (extra > 0) {
             phase = Phase.BINDING;
@@ -175,6 +183,22 @@ public final class CallTraversal implements DatagramSession {
         if (phase == Phase.BINDING) {
             fail("the birthday sockets could not be bound: " + reason);
         }
+    }
+
+    /**
+     * The signalling confirmed the call: the callee received the ACK of its 200 OK. The peer has consented
+     * to our probes; the punch runs its full schedule. Harmless on the caller, and when given again.
+     */
+    public void confirmed(long nowNanos) {
+        if (phase == Phase.CLOSED || phase == Phase.FAILED) {
+            return;
+        }
+        if (punch == null) {
+            confirmedEarly = true;
+            return;
+        }
+        punch.confirm(nowNanos);
+        drainPunchEvents();
     }
 
     /** Ends everything: nothing more is sent, no timer is wanted, datagrams are no longer consumed. */

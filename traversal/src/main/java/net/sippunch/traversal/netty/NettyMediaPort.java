@@ -29,6 +29,7 @@ import net.sippunch.traversal.nat.NatProfile;
  * CallTraversal side = new CallTraversal(settings, role, credentials, port.privateTuple(server), upnp, random);
  * port.run(side, event -> { ... });               // on the loop, after discovery, punching, consent ...
  * port.execute(() -> side.peer(System.nanoTime(), peerEndpoint));   // when the SDP answer is known
+ * port.execute(() -> side.confirmed(System.nanoTime()));            // the callee: when the ACK arrives
  * </pre>
  */
 public final class NettyMediaPort implements AutoCloseable {

@@ -27,6 +27,11 @@ import org.apache.logging.log4j.Logger;
  *       adopted: probes go there too;</li>
  *   <li>when nothing arrived within T, the shotgun of the {@link PunchPlan}'s strategy starts: new targets at
  *       the sweep rate, up to the probe cap;</li>
+ *   <li>until the peer has consented (the callee: its first authenticated packet, or {@link #confirm} when
+ *       the signalling confirmed the call, i.e. the ACK), the fixed targets are probed at a pace that backs
+ *       off and no shotgun runs: an INVITE that names somebody else's address, never acknowledged, costs a
+ *       few dozen probes, not a spray (ICE's voice-hammer rule). The caller chose its peer and starts
+ *       consented. On consent the full schedule runs, with its whole give-up time from then;</li>
  *   <li>the controlling side settles on the first path whose probe is acknowledged and nominates it
  *       (USE-CANDIDATE); the controlled side settles on a nominated path once its own probe there is
  *       acknowledged. Give-up after the configured time, with the reported tuple as fallback;</li>
@@ -46,6 +51,10 @@ public final class PunchSession implements DatagramSession {
     private static final int MAX_BURST = 64;
     /** Authenticated probes remembered for replay detection (only the peer's probes can add to them). */
     private static final int MAX_PROBES_SEEN = 16_384;
+    /** Before consent, each fixed target gets this many probes at the probe interval, then the pace backs off. */
+    static final int PRE_CONSENT_FULL_PACE_PROBES = 8;
+    /** Before consent, the backed-off interval of a fixed target doubles up to this. */
+    static final long PRE_CONSENT_MAX_INTERVAL_NANOS = 1_600_000_000L;
 
     private enum State { IDLE, PUNCHING, SETTLED, FAILED, CLOSED }
 
@@ -94,6 +103,7 @@ public final class PunchSession implements DatagramSession {
     private long shotgunAt;
     private long nextShotgunAt;
     private boolean probeArrived;
+    private boolean consented;
     private boolean capReached;
     private PunchPath settled;
     private PunchEvent outcome;
@@ -128,6 +138,7 @@ public final class PunchSession implements DatagramSession {
         this.mediaPort = own.profile().privateTuple().getPort();
         this.peerPredictor = PortPredictor.of(peer.profile());
         this.firstPrediction = peer.reported().getPort();
+        this.consented = role == PunchRole.CONTROLLING;
     }
 
     /** The strategy this side runs, decided at construction from both descriptions. */
@@ -148,6 +159,19 @@ public final class PunchSession implements DatagramSession {
     /** True once punching has ended, settled or not. */
     public boolean finished() {
         return outcome != null;
+    }
+
+    /** True once the peer has consented: the caller always; the callee after an authenticated packet or the ACK. */
+    public boolean consented() {
+        return consented;
+    }
+
+    /**
+     * The signalling confirmed the call (the callee received the ACK): the peer has consented, the full
+     * schedule runs. Before {@link #start} it takes effect at the start.
+     */
+    public void confirm(long nowNanos) {
+        consent(nowNanos, "the signalling confirmed the call");
     }
 
     /** Counters so far. */
@@ -224,6 +248,7 @@ public final class PunchSession implements DatagramSession {
         }
         probesReceived++;
         acknowledgementsSent++;
+        consent(now, "an authenticated probe arrived from " + path);
         transmits.add(new Transmit(path.localPort(), path.remote(), codec.acknowledgement(probe.id(), path.remote())));
         PROBES.debug("probe in {} nominated={}, acknowledged", path, probe.nominated());
         switch (state) {
@@ -275,6 +300,7 @@ public final class PunchSession implements DatagramSession {
         pending.remove(id);
         acknowledgementsReceived++;
         confirmed.add(path);
+        consent(now, "an authenticated answer arrived from " + path);
         PROBES.debug("acknowledgement in {} for {}", path, probe.origin());
         switch (state) {
             case PUNCHING -> {
@@ -374,12 +400,46 @@ public final class PunchSession implements DatagramSession {
             FixedTarget target = e.getValue();
             if (target.nextAt <= now && !capReached()) {
                 sendProbe(now, e.getKey(), false, target.origin);
-                target.nextAt = now + config.probeIntervalNanos();
+                target.probes++;
+                target.nextAt = now + interval(target);
+            }
+        }
+    }
+
+    /** A fixed target's probe interval: the configured one once consented, backing off before. */
+    private long interval(FixedTarget target) {
+        if (consented || target.probes <= PRE_CONSENT_FULL_PACE_PROBES) {
+            return config.probeIntervalNanos();
+        }
+        int doublings = Math.min(20, target.probes - PRE_CONSENT_FULL_PACE_PROBES);
+        return Math.min(config.probeIntervalNanos() << doublings,
+                Math.max(PRE_CONSENT_MAX_INTERVAL_NANOS, config.probeIntervalNanos()));
+    }
+
+    /** The peer consented: the full schedule from now, with the whole give-up time. */
+    private void consent(long now, String why) {
+        if (consented || state == State.CLOSED) {
+            return;
+        }
+        consented = true;
+        if (state != State.PUNCHING) {
+            return;
+        }
+        LOG.debug("the peer consented after {} ms: {}", (now - startedAt) / 1_000_000, why);
+        if (plan.strategy() != Strategy.INFEASIBLE) {
+            giveUpAt = Math.max(giveUpAt, now + config.giveUpNanos());
+        }
+        for (FixedTarget target : fixed.values()) {
+            if (target.probes > PRE_CONSENT_FULL_PACE_PROBES) {
+                target.nextAt = Math.min(target.nextAt, now); // was backing off: back to the full pace
             }
         }
     }
 
     private void serviceShotgun(long now) {
+        if (!consented) {
+            return;
+        }
         if (!shotgunRunning) {
             if (now < shotgunAt || (probeArrived && plan.strategy() != Strategy.BIRTHDAY_SOCKETS)) {
                 return;
@@ -447,7 +507,8 @@ public final class PunchSession implements DatagramSession {
         String reason = plan.strategy() == Strategy.INFEASIBLE ? plan.explanation()
                 : "no acknowledged probe within " + (now - startedAt) / 1_000_000 + " ms (" + probesSent
                         + " probes" + (capReached ? ", cap reached" : "") + ", " + probesReceived
-                        + " authenticated probes received)";
+                        + " authenticated probes received" + (consented ? ""
+                                : "; the peer never confirmed the call: no ACK, no authenticated packet") + ")";
         Optional<PunchPath> fallback = Optional.of(new PunchPath(mediaPort, peer.reported()));
         LOG.info("gave up: {}", reason);
         outcome = new PunchEvent.GaveUp(reason, fallback, now - startedAt, plan, stats());
@@ -473,7 +534,7 @@ public final class PunchSession implements DatagramSession {
                     for (FixedTarget target : fixed.values()) {
                         next = Math.min(next, target.nextAt);
                     }
-                    if (!(shotgun instanceof ProbeSchedule.None) && !(probeArrived && !shotgunRunning
+                    if (consented && !(shotgun instanceof ProbeSchedule.None) && !(probeArrived && !shotgunRunning
                             && plan.strategy() != Strategy.BIRTHDAY_SOCKETS)) {
                         next = Math.min(next, shotgunRunning ? nextShotgunAt : shotgunAt);
                     }
@@ -494,6 +555,7 @@ public final class PunchSession implements DatagramSession {
     /** A target probed at the probe interval: when its next probe is due, and why it is probed. */
     private static final class FixedTarget {
         private long nextAt;
+        private int probes;
         private final String origin;
 
         private FixedTarget(long nextAt, String origin) {

@@ -255,7 +255,8 @@ public final class Scenario {
     /**
      * Runs the punch phase of both sides' {@link CallTraversal}s (after {@link #discover()}, which it runs first
      * if needed): B's is given A's description now, as its answer leaves; A's is given B's one signalling
-     * delay later, as the answer arrives.
+     * delay later, as the answer arrives; B's is {@link CallTraversal#confirmed} another signalling delay
+     * later, as A's ACK arrives.
      *
      * @param deadline virtual time limit, from B's start
      */
@@ -264,6 +265,11 @@ public final class Scenario {
             discovery.endpoint(side); // throws, naming the reason, when this side's own discovery failed
             SimulatedMediaPort port = site(side).mediaPort().orElseThrow();
             port.peer(network.now(), discovery.endpoint(side.other()));
+            if (side == Side.B) {
+                // the ACK of B's answer: one signalling delay there, one back
+                network.clock().schedule(network.now() + 2 * signallingDelayNanos(),
+                        () -> port.confirmed(network.now()));
+            }
             return port;
         }, SimulatedMediaPort::finished, deadline);
     }

@@ -44,6 +44,12 @@ public final class SimulatedMediaPort implements DatagramSession {
         progress(nowNanos);
     }
 
+    /** The callee's signalling confirmed the call (the ACK arrived). */
+    void confirmed(long nowNanos) {
+        traversal.confirmed(nowNanos);
+        progress(nowNanos);
+    }
+
     /** Ends the traversal and frees the port and its extra sockets. */
     void close() {
         traversal.close();

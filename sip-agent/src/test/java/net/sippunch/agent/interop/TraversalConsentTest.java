@@ -1,0 +1,124 @@
+package net.sippunch.agent.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import javax.sdp.SdpFactory;
+import javax.sdp.SessionDescription;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Response;
+import net.sippunch.agent.call.UserAgent;
+import net.sippunch.sdp.OfferAnswer;
+import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.discovery.BindingResponder;
+import net.sippunch.traversal.discovery.ServerAddresses;
+import net.sippunch.traversal.nat.FilteringBehavior;
+import net.sippunch.traversal.nat.MappedTuple;
+import net.sippunch.traversal.nat.MappingBehavior;
+import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.nat.NatType;
+import net.sippunch.traversal.nat.PortAllocation;
+import net.sippunch.traversal.netty.NettyDiscoveryServer;
+import net.sippunch.traversal.netty.NettyTransport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Traversal mode is no amplifier either: an INVITE whose punch description names somebody else's address
+ * (here a socket that only counts what arrives), never acknowledged, gets a few paced probes there; the ACK
+ * gives the punch its full schedule.
+ */
+class TraversalConsentTest {
+
+    private static final int BOB = 42820;
+    private static final int RAW = 42830;
+    private static final int VICTIM = 42840;
+    private static final String DISCOVERY =
+            "discovery:\n  servers: [\"127.0.0.1:42850\", \"127.0.0.2:42851\"]\n  timeoutMillis: 1500\n";
+
+    @Test
+    void anUnacknowledgedInviteGetsAFewPacedProbesAndTheAckTheFullPace() throws Exception {
+        ServerAddresses addresses = new ServerAddresses(List.of(
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 42850),
+                new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 42851)));
+        EventLoopGroup group = NettyTransport.newGroup(1, "test-discovery");
+        try (NettyDiscoveryServer server = NettyDiscoveryServer.start(addresses,
+                     new BindingResponder(addresses, "test"), group);
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42900, 42999, 1000, 0, null,
+                     DISCOVERY));
+             RawSipPeer raw = new RawSipPeer(RAW, BOB);
+             DatagramSocket victim = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"),
+                     VICTIM))) {
+            raw.send(raw.invite("forged", offer()));
+            assertEquals(Response.OK, answer(raw, "forged").getStatusCode());
+            int unacknowledged = count(victim, 5_000);
+            // 8 probes per target at 50 ms, then 0.1, 0.2, 0.4, 0.8, 1.6 s: about 14 per target in 5 s (one or
+            // two targets: the reported tuple, a prediction); the full pace is 20 per second per target
+            assertTrue(unacknowledged > 0 && unacknowledged <= 40, "paced probes only: " + unacknowledged);
+
+            raw.send(raw.invite("real", offer()));
+            Response ok = answer(raw, "real"); // the forged call's 200 OK retransmissions come too
+            assertEquals(Response.OK, ok.getStatusCode());
+            raw.send(raw.ack("real", ((ToHeader) ok.getHeader(ToHeader.NAME)).getTag()));
+            int confirmed = count(victim, 5_000) - 2 * 4; // minus what the first INVITE may still send
+            assertTrue(confirmed >= 60, "the full schedule once the ACK came: " + confirmed);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The final response to the INVITE of call {@code callId} (traversal mode rings first). */
+    private static Response answer(RawSipPeer raw, String callId) throws Exception {
+        Response r = raw.receiveResponse("INVITE");
+        while (r.getStatusCode() < 200 || !((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId()
+                .startsWith(callId + "@")) {
+            r = raw.receiveResponse("INVITE");
+        }
+        return r;
+    }
+
+    /** Datagrams that reach {@code socket} within {@code millis}. */
+    private static int count(DatagramSocket socket, long millis) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        int n = 0;
+        byte[] buffer = new byte[2048];
+        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+            socket.setSoTimeout((int) Math.max(1, left));
+            try {
+                socket.receive(new DatagramPacket(buffer, buffer.length));
+                n++;
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    /** An offer with the punch extension describing a symmetric sequential NAT whose ports are the victim's. */
+    private static String offer() throws Exception {
+        InetAddress ip = InetAddress.getByName("127.0.0.1");
+        NatProfile profile = new NatProfile(new InetSocketAddress("10.9.9.9", 5004),
+                List.of(new MappedTuple(new InetSocketAddress(ip, 42850), new InetSocketAddress(ip, VICTIM - 2), 0),
+                        new MappedTuple(new InetSocketAddress("127.0.0.2", 42851),
+                                new InetSocketAddress(ip, VICTIM - 1), 1_000_000),
+                        new MappedTuple(new InetSocketAddress(ip, 42851), new InetSocketAddress(ip, VICTIM), 2_000_000)),
+                MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, NatType.SYMMETRIC_SEQUENTIAL);
+        SessionDescription sd = SdpFactory.getInstance().createSessionDescription(
+                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                        + "m=audio " + VICTIM + " RTP/AVP 0\r\na=rtcp-mux\r\n");
+        OfferAnswer.writeOffer(sd, OfferAnswer.attributes(profile, Optional.empty()),
+                IceCredentials.random(new SplittableRandom(5)));
+        return sd.toString();
+    }
+}
