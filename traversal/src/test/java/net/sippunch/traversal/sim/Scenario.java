@@ -41,6 +41,7 @@ import net.sippunch.traversal.punch.PunchRole;
  *         .loss(0.01)                                               // per datagram crossing the internet
  *         .neighbours(100)                                          // new flows/s behind each NAT (Poisson)
  *         .punchConfig(PunchConfig.defaults().withSchedule(schedule)) // the punch engine's tunables
+ *         .warmDiscovery()                                          // calls discover with NAT knowledge
  *         .build();
  * Scenario.Discovery d = scenario.discover();                      // A, signalling delay, B
  * Scenario.Result<SimulatedMediaPort> r = scenario.punch(Duration.ofSeconds(30)); // deadline from B's start
