@@ -13,6 +13,7 @@ import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.discovery.DiscoveryClient;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.discovery.DiscoveryOutcome;
+import net.sippunch.traversal.discovery.NatKnowledge;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.traversal.punch.PunchEndpoint;
@@ -111,6 +112,24 @@ public final class CallTraversal implements DatagramSession {
         phase = Phase.DISCOVERING;
         discoveryStartedAt = nowNanos;
         discovery = new DiscoveryClient(settings.discovery(), privateTuple, mediaPort(), random, nowNanos);
+    }
+
+    /**
+     * Starts discovery from the media port with what an earlier full discovery learned of this host's NAT
+     * ({@link NatKnowledge}, from a {@code NatKnowledgeCache}): no filtering test, every first request ready to
+     * poll at once, the profile about one round trip later. Events as with {@link #start(long)}.
+     *
+     * @throws IllegalArgumentException when the knowledge was learned with other servers or another local IP
+     */
+    public void start(long nowNanos, NatKnowledge known) {
+        if (phase != Phase.IDLE) {
+            throw new IllegalStateException("already started");
+        }
+        DiscoveryClient client = DiscoveryClient.withKnowledge(settings.discovery(), privateTuple, mediaPort(), random,
+                Objects.requireNonNull(known, "known"), nowNanos);
+        phase = Phase.DISCOVERING;
+        discoveryStartedAt = nowNanos;
+        discovery = client;
     }
 
     /**

@@ -3,8 +3,10 @@ package net.sippunch.traversal.discovery;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.OptionalLong;
 import java.util.random.RandomGenerator;
@@ -25,6 +27,12 @@ import org.apache.logging.log4j.Logger;
  * filtering tests when that server offers an alternate address, then asks the other servers (and the
  * alternate addresses of the first server that answers with one) one after another, so the mapped ports
  * come in allocation order.
+ *
+ * <p>With {@link NatKnowledge} from an earlier full run ({@link #withKnowledge}) it runs no filtering test
+ * and sends every first request back to back at once, in target order (the NAT allocates its mappings in
+ * that order, with no neighbour's flow between them): the profile comes one round trip later. Once two
+ * targets have answered, the others get a short grace; targets the knowledge names as silent are not waited
+ * for.
  * Everything ends by the configured cap; the result is a {@link DiscoveryOutcome}.
  */
 public final class DiscoveryClient implements DatagramSession {
@@ -35,8 +43,14 @@ public final class DiscoveryClient implements DatagramSession {
     private final InetSocketAddress privateTuple;
     private final int localPort;
     private final RandomGenerator random;
+    private final long startedAt;
     private final long capAt;
+    /** The knowledge of a run that skips the filtering tests; null for a full run. */
+    private final NatKnowledge known;
+    private final Set<InetSocketAddress> knownSilent = new HashSet<>();
     private final List<InetSocketAddress> targets;
+    /** The targets added from OTHER-ADDRESS (or from the knowledge), in the order they were added. */
+    private final List<InetSocketAddress> alternates = new ArrayList<>();
     /** Samples by the index of their target, which is the order their first requests were sent. */
     private final TreeMap<Integer, MappedTuple> samples = new TreeMap<>();
     private final List<InetSocketAddress> silent = new ArrayList<>();
@@ -53,6 +67,10 @@ public final class DiscoveryClient implements DatagramSession {
     private boolean filteringInconclusive;
     private DiscoveryOutcome outcome;
     private long ignored;
+    /** With knowledge: the longest round trip of an answer so far, and when the second target answered. */
+    private long longestRtt;
+    private long secondAnswerAt = -1;
+    private long graceEndsAt = Long.MAX_VALUE;
 
     /**
      * Starts a run; the first request is ready to poll at once.
@@ -62,13 +80,64 @@ public final class DiscoveryClient implements DatagramSession {
      */
     public DiscoveryClient(DiscoveryConfig config, InetSocketAddress privateTuple, int localPort,
                            RandomGenerator random, long nowNanos) {
+        this(config, privateTuple, localPort, random, nowNanos, null);
+    }
+
+    /**
+     * Starts a run that relies on {@code known} for what does not depend on the port: the filtering is the
+     * known one, the targets are the configured servers then the known alternates (at most
+     * {@link DiscoveryConfig#maxSamples()}), and every first request is ready to poll at once, in target order.
+     * The run ends when every target answered or gave up, or once two have answered, after a grace of
+     * {@code max(graceFloor, twice the longest round trip seen)} for the others (counted from the start, and at
+     * least the floor after the second answer); targets known as silent are not waited for once two have
+     * answered.
+     *
+     * @param privateTuple the local address as seen from the host (IP of the route to the servers, and port)
+     * @param localPort    the port requests leave from (the media port)
+     * @param known        what a full run learned with these servers from this local IP
+     * @throws IllegalArgumentException when the knowledge was learned with other servers or another local IP
+     */
+    public static DiscoveryClient withKnowledge(DiscoveryConfig config, InetSocketAddress privateTuple, int localPort,
+                                                RandomGenerator random, NatKnowledge known, long nowNanos) {
+        if (!known.servers().equals(config.servers())) {
+            throw new IllegalArgumentException("the knowledge was learned with the servers " + known.servers()
+                    + ", not " + config.servers());
+        }
+        if (!known.localIp().equals(privateTuple.getAddress())) {
+            throw new IllegalArgumentException("the knowledge was learned from " + known.localIp()
+                    + ", not " + privateTuple.getAddress());
+        }
+        return new DiscoveryClient(config, privateTuple, localPort, random, nowNanos, known);
+    }
+
+    private DiscoveryClient(DiscoveryConfig config, InetSocketAddress privateTuple, int localPort,
+                            RandomGenerator random, long nowNanos, NatKnowledge known) {
         this.config = config;
         this.privateTuple = privateTuple;
         this.localPort = localPort;
         this.random = random;
+        this.startedAt = nowNanos;
         this.capAt = nowNanos + config.totalCap().toNanos();
+        this.known = known;
         this.targets = new ArrayList<>(config.servers());
-        startNextSample(nowNanos);
+        if (known == null) {
+            startNextSample(nowNanos);
+            return;
+        }
+        filtering = known.filtering();
+        alternatesAdded = true;
+        knownSilent.addAll(known.silentServers());
+        for (InetSocketAddress alt : known.alternates()) {
+            if (!targets.contains(alt)) {
+                targets.add(alt);
+                alternates.add(alt);
+            }
+        }
+        int count = Math.min(targets.size(), config.maxSamples());
+        for (int i = 0; i < count; i++) {
+            start(nowNanos, i, targets.get(i), StunTransaction.Purpose.MAPPING, List.of(), capAt);
+        }
+        nextTarget = count;
     }
 
     /** The outcome, once the run has ended. */
@@ -116,20 +185,17 @@ public final class DiscoveryClient implements DatagramSession {
         if (outcome != null) {
             return;
         }
-        if (nowNanos >= capAt) {
-            for (StunTransaction tx : List.copyOf(pending)) {
-                if (tx.purpose() == StunTransaction.Purpose.MAPPING) {
-                    silent.add(tx.destination());
-                }
-            }
-            pending.clear();
-            finish();
+        if (nowNanos >= capAt || nowNanos >= graceEndsAt) {
+            finish(nowNanos);
             return;
         }
         if (nowNanos >= advanceAt) {
             startNextSample(nowNanos);
         }
         for (StunTransaction tx : List.copyOf(pending)) {
+            if (outcome != null) {
+                return; // a give-up ended the run
+            }
             if (tx.givesUpBy(nowNanos)) {
                 pending.remove(tx);
                 onFailed(nowNanos, tx, false);
@@ -149,7 +215,7 @@ public final class DiscoveryClient implements DatagramSession {
         if (outcome != null) {
             return OptionalLong.empty();
         }
-        long next = Math.min(capAt, advanceAt);
+        long next = Math.min(Math.min(capAt, advanceAt), graceEndsAt);
         for (StunTransaction tx : pending) {
             next = Math.min(next, tx.nextEventAt());
         }
@@ -167,6 +233,11 @@ public final class DiscoveryClient implements DatagramSession {
                     return;
                 }
                 samples.put(tx.index(), new MappedTuple(tx.destination(), mapped.get(), nowNanos));
+                if (known != null) {
+                    longestRtt = Math.max(longestRtt, nowNanos - tx.startedAt());
+                    endIfKnowledgeSuffices(nowNanos);
+                    return;
+                }
                 Optional<InetSocketAddress> other = m.attribute(StunAttribute.OtherAddress.class)
                         .map(StunAttribute.OtherAddress::address);
                 // the first server that answers naming its other address gives the alternates: the first
@@ -203,7 +274,9 @@ public final class DiscoveryClient implements DatagramSession {
             if (!answeredWithError) {
                 silent.add(tx.destination());
             }
-            if (tx.index() == nextTarget - 1) {
+            if (known != null) {
+                endIfKnowledgeSuffices(nowNanos);
+            } else if (tx.index() == nextTarget - 1) {
                 startNextSample(nowNanos);
             } else {
                 advanceIfIdle(nowNanos);
@@ -249,6 +322,32 @@ public final class DiscoveryClient implements DatagramSession {
                 new InetSocketAddress(other.getAddress(), primary.getPort()))) {
             if (!targets.contains(alt)) {
                 targets.add(alt);
+                alternates.add(alt);
+            }
+        }
+    }
+
+    /**
+     * With knowledge, after an answer or a give-up: ends the run when no target is left to wait for, or arms
+     * (or moves) the grace once two targets have answered. Targets known as silent are waited for only
+     * while fewer than two have answered.
+     */
+    private void endIfKnowledgeSuffices(long nowNanos) {
+        long answered = samples.values().stream().map(MappedTuple::server).distinct().count();
+        boolean awaited = pending.stream().anyMatch(t -> t.purpose() == StunTransaction.Purpose.MAPPING
+                && (answered < 2 || !knownSilent.contains(t.destination())));
+        if (!awaited) {
+            finish(nowNanos);
+            return;
+        }
+        if (answered >= 2) {
+            if (secondAnswerAt < 0) {
+                secondAnswerAt = nowNanos;
+            }
+            long grace = Math.max(secondAnswerAt + config.graceFloor().toNanos(), startedAt + 2 * longestRtt);
+            graceEndsAt = Math.min(capAt, grace);
+            if (nowNanos >= graceEndsAt) {
+                finish(nowNanos);
             }
         }
     }
@@ -261,7 +360,7 @@ public final class DiscoveryClient implements DatagramSession {
     private void startNextSample(long nowNanos) {
         if (nextTarget >= targets.size() || nextTarget >= config.maxSamples()) {
             advanceAt = Long.MAX_VALUE;
-            finishIfIdle();
+            finishIfIdle(nowNanos);
             return;
         }
         int index = nextTarget++;
@@ -286,10 +385,10 @@ public final class DiscoveryClient implements DatagramSession {
         }
     }
 
-    private void finishIfIdle() {
+    private void finishIfIdle(long nowNanos) {
         boolean moreToAsk = nextTarget < Math.min(targets.size(), config.maxSamples());
         if (pending.isEmpty() && !moreToAsk) {
-            finish();
+            finish(nowNanos);
         }
     }
 
@@ -313,16 +412,25 @@ public final class DiscoveryClient implements DatagramSession {
         return null;
     }
 
-    private void finish() {
+    /** Ends the run: targets still unanswered are silent. */
+    private void finish(long nowNanos) {
         if (outcome != null) {
             return;
         }
+        for (StunTransaction tx : pending) {
+            if (tx.purpose() == StunTransaction.Purpose.MAPPING) {
+                silent.add(tx.destination());
+            }
+        }
+        pending.clear();
         List<MappedTuple> ordered = List.copyOf(samples.values());
         List<InetSocketAddress> distinct = ordered.stream().map(MappedTuple::server).distinct().toList();
         if (distinct.size() >= 2) {
+            NatKnowledge learned = new NatKnowledge(privateTuple.getAddress(), config.servers(), filtering,
+                    alternates, silent, nowNanos);
             outcome = new DiscoveryOutcome.Profiled(
                     new NatClassifier(config.sequentialDeltaLimit()).classify(privateTuple, ordered, filtering),
-                    silent);
+                    silent, learned);
         } else if (distinct.isEmpty()) {
             outcome = new DiscoveryOutcome.Failed("no discovery server answered: " + silent, silent);
         } else {

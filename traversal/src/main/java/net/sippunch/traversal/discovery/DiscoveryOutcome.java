@@ -2,6 +2,7 @@ package net.sippunch.traversal.discovery;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 import net.sippunch.traversal.nat.NatProfile;
 
 /** How a discovery run ended. */
@@ -10,10 +11,17 @@ public sealed interface DiscoveryOutcome {
     /** Servers that never answered within the cap (empty when all did). */
     List<InetSocketAddress> silentServers();
 
-    /** At least two destinations answered: the profile is usable. */
-    record Profiled(NatProfile profile, List<InetSocketAddress> silentServers) implements DiscoveryOutcome {
+    /**
+     * At least two destinations answered: the profile is usable. {@code knowledge} is what the run learned
+     * for other ports of this host: from a full run, the measured filtering; from a run with knowledge, the
+     * known filtering with this run's alternates and silent servers.
+     */
+    record Profiled(NatProfile profile, List<InetSocketAddress> silentServers, NatKnowledge knowledge)
+            implements DiscoveryOutcome {
         public Profiled {
+            Objects.requireNonNull(profile, "profile");
             silentServers = List.copyOf(silentServers);
+            Objects.requireNonNull(knowledge, "knowledge");
         }
     }
 

@@ -22,6 +22,7 @@ final class StunTransaction {
     private final TransactionId id;
     private final byte[] request;
     private final long giveUpAt;
+    private final long startedAt;
     private long rto;
     private long nextRetransmitAt;
     private int retransmissionsLeft;
@@ -39,6 +40,7 @@ final class StunTransaction {
             attributes.add(new StunAttribute.Software(software));
         }
         this.request = StunCodec.encode(StunMessage.bindingRequest(id, attributes), null, true);
+        this.startedAt = nowNanos;
         this.rto = initialRto;
         this.nextRetransmitAt = nowNanos + initialRto;
         this.retransmissionsLeft = maxRetransmissions;
@@ -63,6 +65,11 @@ final class StunTransaction {
 
     InetSocketAddress destination() {
         return destination;
+    }
+
+    /** When the first request left. */
+    long startedAt() {
+        return startedAt;
     }
 
     TransactionId id() {

@@ -12,12 +12,22 @@ import net.sippunch.traversal.nat.PortAllocation;
  * the drift: how many ports per second other hosts behind the same NAT consume. The prediction for a time
  * {@code t} is {@code last + stride * (1 + aim * drift * (t - tLast))}.
  *
+ * <p>The drift needs a span of time to show in: samples whose requests left back to back (a discovery with
+ * {@code NatKnowledge}) are a fraction of a millisecond apart, where one neighbour's flow would read as
+ * thousands per second. Samples closer together than {@link #MIN_RATE_SPAN_NANOS} give no drift.
+ *
  * @param lastPort        the port of the freshest sample
  * @param lastAtNanos     when that sample was taken, on the session's clock
  * @param stride          the allocator's step between two flows, never 0 (negative for a descending allocator)
  * @param flowsPerSecond  other flows per second the samples show, 0 when they show none
  */
 public record PortPredictor(int lastPort, long lastAtNanos, int stride, double flowsPerSecond) {
+
+    /**
+     * The shortest span between the first and the last sample that measures a drift: 20 ms, well above the
+     * jitter of answer times and the millisecond resolution of the SDP's sample offsets.
+     */
+    public static final long MIN_RATE_SPAN_NANOS = 20_000_000L;
 
     public PortPredictor {
         if (stride == 0) {
@@ -64,7 +74,7 @@ public record PortPredictor(int lastPort, long lastAtNanos, int stride, double f
         long span = last.atNanos() - samples.get(0).atNanos();
         int ownFlows = samples.size() - 1;
         int otherFlows = total / stride - ownFlows;
-        double rate = span > 0 && otherFlows > 0 ? otherFlows * 1e9 / span : 0;
+        double rate = span >= MIN_RATE_SPAN_NANOS && otherFlows > 0 ? otherFlows * 1e9 / span : 0;
         return new PortPredictor(last.port(), last.atNanos(), stride, rate);
     }
 

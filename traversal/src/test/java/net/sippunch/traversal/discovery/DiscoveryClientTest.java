@@ -3,12 +3,14 @@ package net.sippunch.traversal.discovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -100,17 +102,36 @@ class DiscoveryClientTest {
     /** The same with several discovery servers: each answers on its own addresses. */
     static DiscoveryOutcome run(DiscoveryConfig config, Nat nat, Predicate<Transmit> lose, long oneWayNanos,
                                 List<InetSocketAddress> deadServers, List<ServerAddresses> servers) {
+        DiscoveryClient client = new DiscoveryClient(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9), 0);
+        return drive(client, config, nat, lose, oneWayNanos, deadServers, servers).outcome();
+    }
+
+    /** How a driven run ended: its outcome, when, and where the requests sent at time 0 went, in order. */
+    record Ended(DiscoveryOutcome outcome, long atNanos, List<InetSocketAddress> sentAtStart) {
+    }
+
+    /** Drives {@code client}, started at time 0, to its outcome against the RFC 5780 server. */
+    static Ended drive(DiscoveryClient client, DiscoveryConfig config, Nat nat, long oneWayNanos,
+                       List<InetSocketAddress> deadServers) {
+        return drive(client, config, nat, t -> false, oneWayNanos, deadServers, List.of(RFC5780));
+    }
+
+    static Ended drive(DiscoveryClient client, DiscoveryConfig config, Nat nat, Predicate<Transmit> lose,
+                       long oneWayNanos, List<InetSocketAddress> deadServers, List<ServerAddresses> servers) {
         Map<InetSocketAddress, BindingResponder> responders = new HashMap<>();
         for (ServerAddresses server : servers) {
             BindingResponder responder = new BindingResponder(server, "test");
             server.bindAddresses().forEach(a -> responders.put(a, responder));
         }
         long now = 0;
-        DiscoveryClient client = new DiscoveryClient(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9), now);
+        List<InetSocketAddress> sentAtStart = new ArrayList<>();
         PriorityQueue<Delivery> wire = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
         for (int steps = 0; steps < 10_000 && client.outcome().isEmpty(); steps++) {
             for (Optional<Transmit> t = client.pollTransmit(); t.isPresent(); t = client.pollTransmit()) {
                 Transmit tx = t.get();
+                if (now == 0) {
+                    sentAtStart.add(tx.destination());
+                }
                 InetSocketAddress source = nat.outbound(tx.destination());
                 if (lose.test(tx) || deadServers.contains(tx.destination())) {
                     continue;
@@ -134,7 +155,7 @@ class DiscoveryClientTest {
             }
         }
         assertTrue(now <= config.totalCap().toNanos(), "ended by the cap");
-        return client.outcome().orElseThrow();
+        return new Ended(client.outcome().orElseThrow(), now, sentAtStart);
     }
 
     static NatProfile profile(Nat nat) {
@@ -292,6 +313,106 @@ class DiscoveryClientTest {
         assertFalse(client.handleDatagram(1, PRIVATE.getPort(), S1, new byte[40]));
         assertEquals(2, client.ignoredDatagrams());
         assertTrue(client.outcome().isEmpty());
+    }
+
+    /** The crossed RFC 5780 addresses S1's OTHER-ADDRESS gives, in the order discovery adds them. */
+    private static final List<InetSocketAddress> ALTERNATES = List.of(address("198.18.0.21", 3479),
+            address("198.18.0.31", 3478));
+
+    private static Nat sequential() {
+        return new Nat(MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, 2);
+    }
+
+    private static NatKnowledge knowledge(List<InetSocketAddress> silent) {
+        return new NatKnowledge(PRIVATE.getAddress(), List.of(S1, S2), FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                ALTERNATES, silent, 0);
+    }
+
+    @Test
+    void aFullRunLearnsTheFilteringAndTheAlternates() {
+        Ended full = drive(new DiscoveryClient(DiscoveryConfig.defaults(List.of(S1, S2)), PRIVATE, PRIVATE.getPort(),
+                new SplittableRandom(9), 0), DiscoveryConfig.defaults(List.of(S1, S2)), sequential(), 5 * MS, List.of());
+        DiscoveryOutcome.Profiled p = assertInstanceOf(DiscoveryOutcome.Profiled.class, full.outcome());
+        assertEquals(new NatKnowledge(PRIVATE.getAddress(), List.of(S1, S2),
+                FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, ALTERNATES, List.of(), full.atNanos()), p.knowledge());
+        assertTrue(full.atNanos() >= 400 * MS, "the filtering tests waited: " + full.atNanos());
+    }
+
+    @Test
+    void withKnowledgeEveryRequestLeavesAtOnceAndTheProfileComesOneRoundTripLater() {
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
+        DiscoveryClient client = DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(),
+                new SplittableRandom(9), knowledge(List.of()), 0);
+        Ended ended = drive(client, config, sequential(), 5 * MS, List.of());
+        assertEquals(List.of(S1, S2, ALTERNATES.get(0), ALTERNATES.get(1)), ended.sentAtStart(),
+                "all at once, in target order");
+        assertEquals(10 * MS, ended.atNanos(), "one round trip");
+        DiscoveryOutcome.Profiled p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome());
+        assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.profile().type());
+        assertEquals(List.of(2, 2, 2), p.profile().deltas());
+        assertEquals(FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, p.profile().filtering(), "the known filtering");
+        assertEquals(knowledge(List.of()).alternates(), p.knowledge().alternates());
+        assertEquals(10 * MS, p.knowledge().learnedAtNanos());
+    }
+
+    @Test
+    void withKnowledgeASilentServerCostsOnlyTheGrace() {
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
+        // 5 ms each way: three answers at 10 ms, then the 20 ms floor (twice the round trip is less)
+        Ended fast = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
+                knowledge(List.of()), 0), config, sequential(), 5 * MS, List.of(S2));
+        assertEquals(30 * MS, fast.atNanos());
+        assertEquals(List.of(S2), fast.outcome().silentServers());
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, fast.outcome()).profile();
+        assertEquals(3, p.samples().size());
+        assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.type());
+        // 50 ms each way: answers at 100 ms, the stragglers get until twice the longest round trip
+        Ended slow = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
+                knowledge(List.of()), 0), config, sequential(), 50 * MS, List.of(S2));
+        assertEquals(200 * MS, slow.atNanos(), "not the retransmission timeouts");
+        assertEquals(List.of(S2), slow.outcome().silentServers());
+        assertEquals(List.of(S2),
+                assertInstanceOf(DiscoveryOutcome.Profiled.class, slow.outcome()).knowledge().silentServers());
+    }
+
+    @Test
+    void withKnowledgeAServerKnownSilentIsNotWaitedFor() {
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
+        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
+                knowledge(List.of(S2)), 0), config, sequential(), 5 * MS, List.of(S2));
+        assertEquals(10 * MS, ended.atNanos(), "no grace for a server known silent");
+        assertEquals(List.of(S2), ended.outcome().silentServers());
+        assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome());
+    }
+
+    @Test
+    void withKnowledgeAServerKnownSilentIsWaitedForWhileTooFewAnswered() {
+        InetSocketAddress s3 = address("198.18.0.41", 3478);
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, s3));
+        NatKnowledge known = new NatKnowledge(PRIVATE.getAddress(), List.of(S1, s3), FilteringBehavior.UNKNOWN,
+                List.of(), List.of(s3), 0);
+        // s3 was silent when learned, but answers now: with two targets only, its answer is needed
+        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
+                known, 0), config, sequential(), t -> false, 5 * MS, List.of(),
+                List.of(RFC5780, new ServerAddresses(List.of(s3))));
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome()).profile();
+        assertEquals(2, p.samples().size());
+        assertEquals(10 * MS, ended.atNanos());
+        assertEquals(List.of(), ended.outcome().silentServers());
+    }
+
+    @Test
+    void knowledgeOfOtherServersOrAnotherAddressIsRefused() {
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
+        NatKnowledge otherServers = new NatKnowledge(PRIVATE.getAddress(), List.of(S2, S1),
+                FilteringBehavior.UNKNOWN, List.of(), List.of(), 0);
+        NatKnowledge otherIp = new NatKnowledge(ip("10.0.9.9"), List.of(S1, S2), FilteringBehavior.UNKNOWN,
+                List.of(), List.of(), 0);
+        for (NatKnowledge k : List.of(otherServers, otherIp)) {
+            assertThrows(IllegalArgumentException.class, () -> DiscoveryClient.withKnowledge(config, PRIVATE,
+                    PRIVATE.getPort(), new SplittableRandom(9), k, 0));
+        }
     }
 
     static InetSocketAddress address(String ip, int port) {

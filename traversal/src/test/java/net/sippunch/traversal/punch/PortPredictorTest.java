@@ -48,6 +48,31 @@ class PortPredictorTest {
     }
 
     @Test
+    void backToBackSamplesMeasureNoDrift() {
+        // requests sent at once, answers 0.2 ms apart: one neighbour's flow between them is no rate of 5000/s
+        List<MappedTuple> samples = new ArrayList<>();
+        int[] ports = {40000, 40001, 40003, 40004};
+        for (int i = 0; i < ports.length; i++) {
+            samples.add(new MappedTuple(new InetSocketAddress("198.18.0.21", 3478 + i),
+                    new InetSocketAddress("198.18.1.1", ports[i]), 1_000 * MS + i * 66_667L));
+        }
+        NatProfile profile = new NatProfile(new InetSocketAddress("10.0.1.2", 5004), samples,
+                MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, NatType.SYMMETRIC_SEQUENTIAL);
+        PortPredictor p = PortPredictor.of(profile);
+        assertEquals(1, p.stride());
+        assertEquals(0.0, p.flowsPerSecond());
+        assertEquals(40005, p.portAt(1_300 * MS, 0.5), "the next port, not thousands of ports on");
+    }
+
+    @Test
+    void aDriftNeedsTheMinimumSpan() {
+        PortPredictor p = PortPredictor.of(profile(PortAllocation.SEQUENTIAL, new long[] {0, 10, 20},
+                40000, 40001, 40003));
+        assertEquals(50.0, p.flowsPerSecond(), 1e-9, "one other flow in 20 ms");
+    }
+
+    @Test
     void aCommonFactorByChanceIsNotTrusted() {
         PortPredictor p = PortPredictor.of(profile(PortAllocation.SEQUENTIAL, new long[] {0, 500, 600, 700},
                 40089, 40141, 40151, 40159));

@@ -37,6 +37,12 @@ public final class PunchBenchmark {
     }
 
     static Cell cell(NatPreset a, NatPreset b, PunchConfig.Schedule schedule, double load, int delayMs, int trials) {
+        return cell(a, b, schedule, load, delayMs, trials, false);
+    }
+
+    /** A cell whose sides discover warm (with NAT knowledge from an earlier full run) when {@code warm}. */
+    static Cell cell(NatPreset a, NatPreset b, PunchConfig.Schedule schedule, double load, int delayMs, int trials,
+                     boolean warm) {
         PunchConfig config = PunchConfig.defaults().withSchedule(schedule);
         List<Double> ms = new ArrayList<>();
         long probes = 0;
@@ -45,7 +51,7 @@ public final class PunchBenchmark {
         long rtt = 0;
         for (int seed = 1; seed <= trials; seed++) {
             PunchRun r = PunchRun.run(a, b, new PunchRun.Conditions(seed * 7919L, Duration.ofMillis(delayMs), load, 0),
-                    config);
+                    config, warm);
             rtt = r.rttNanos();
             if (r.direct()) {
                 direct++;

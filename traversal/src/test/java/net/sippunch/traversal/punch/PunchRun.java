@@ -18,6 +18,11 @@ record PunchRun(NatPreset a, NatPreset b, boolean direct, boolean bothEnded, lon
     }
 
     static PunchRun run(NatPreset a, NatPreset b, Conditions conditions, PunchConfig config) {
+        return run(a, b, conditions, config, false);
+    }
+
+    /** A run whose sides discover warm ({@link Scenario.Builder#warmDiscovery()}) when {@code warm}. */
+    static PunchRun run(NatPreset a, NatPreset b, Conditions conditions, PunchConfig config, boolean warm) {
         Scenario.Builder builder = Scenario.builder()
                 .seed(conditions.seed())
                 .nat(Scenario.Side.A, a)
@@ -26,6 +31,9 @@ record PunchRun(NatPreset a, NatPreset b, boolean direct, boolean bothEnded, lon
                 .loss(conditions.loss());
         if (conditions.neighbourFlowsPerSecond() > 0) {
             builder.neighbours(conditions.neighbourFlowsPerSecond());
+        }
+        if (warm) {
+            builder.warmDiscovery();
         }
         Scenario scenario = builder.punchConfig(config).build();
         Scenario.Result<SimulatedMediaPort> r = scenario.punch(Duration.ofNanos(config.giveUpNanos() + 2_000_000_000L));

@@ -6,16 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import net.sippunch.traversal.call.TraversalEvent;
 import net.sippunch.traversal.nat.FilteringBehavior;
 import net.sippunch.traversal.nat.MappingBehavior;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.nat.NatType;
 import net.sippunch.traversal.nat.PortAllocation;
+import net.sippunch.traversal.punch.PortPredictor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The project's unchanged {@code DiscoveryClient} behind every simulator preset, against the project's
+ * The project's unchanged {@code DiscoveryClient} behind every simulator preset, cold and warm (with the
+ * knowledge of an earlier full run), against the project's
  * {@code BindingResponder} as an RFC 5780 server: the classification must be what the preset is built to be.
  */
 class DiscoveryOnSimulatorTest {
@@ -62,6 +65,56 @@ class DiscoveryOnSimulatorTest {
         }
         DiscoveryServer server = scenario.discoveryServers().get(0);
         assertTrue(server.stats().answered() >= 8, server.stats().toString());
+    }
+
+    @ParameterizedTest(name = "warm: {0} delta {1}, {2} ms")
+    @CsvSource({
+            "OPEN,                      1,  0",
+            "FULL_CONE,                 1,  0",
+            "RESTRICTED_CONE,           1,  0",
+            "PORT_RESTRICTED_CONE,      1,  0",
+            "SYMMETRIC_SEQUENTIAL,      1,  0",
+            "SYMMETRIC_SEQUENTIAL,      3,  0",
+            "SYMMETRIC_SEQUENTIAL,     -2,  0",
+            "SYMMETRIC_SECOND_PRIORITY, 1,  0",
+            "SYMMETRIC_RANDOM,          1,  0",
+            "OPEN,                      1, 50",
+            "FULL_CONE,                 1, 50",
+            "RESTRICTED_CONE,           1, 50",
+            "PORT_RESTRICTED_CONE,      1, 50",
+            "SYMMETRIC_SEQUENTIAL,      2, 50",
+            "SYMMETRIC_SECOND_PRIORITY, 3, 50",
+            "SYMMETRIC_RANDOM,          1, 50",
+    })
+    void warmDiscoveryClassifiesEveryPresetAsTheColdOneInOneRoundTrip(NatPreset preset, int delta, int oneWayMs) {
+        Scenario.Discovery cold = Scenario.builder().seed(11)
+                .nat(Scenario.Side.A, preset, delta).nat(Scenario.Side.B, preset, delta)
+                .oneWayDelay(Duration.ofMillis(oneWayMs)).build().discover();
+        Scenario warmScenario = Scenario.builder().seed(11).warmDiscovery()
+                .nat(Scenario.Side.A, preset, delta).nat(Scenario.Side.B, preset, delta)
+                .oneWayDelay(Duration.ofMillis(oneWayMs)).build();
+        Scenario.Discovery warm = warmScenario.discover();
+        for (Scenario.Side side : Scenario.Side.values()) {
+            NatProfile c = cold.endpoint(side).profile();
+            NatProfile w = warm.endpoint(side).profile();
+            assertEquals(preset.expectedType(), w.type(), w.toString());
+            assertEquals(c.type(), w.type(), w.toString());
+            assertEquals(c.mapping(), w.mapping(), w.toString());
+            assertEquals(c.filtering(), w.filtering(), w.toString());
+            assertEquals(c.allocation(), w.allocation(), w.toString());
+            assertEquals(c.samples().size(), w.samples().size(), w.toString());
+            if (preset != NatPreset.SYMMETRIC_RANDOM) {
+                // a second-priority NAT's first step jumps from the preserved port to its sequence, which the
+                // warm-up run moved on: the steps of the sequence are what must agree
+                int from = preset == NatPreset.SYMMETRIC_SECOND_PRIORITY ? 1 : 0;
+                assertEquals(c.deltas().subList(from, c.deltas().size()), w.deltas().subList(from, w.deltas().size()),
+                        w.toString());
+                assertEquals(PortPredictor.of(c).stride(), PortPredictor.of(w).stride(), w.toString());
+            }
+            assertEquals(2L * oneWayMs * 1_000_000L,
+                    ((TraversalEvent.Discovered) warm.outcome(side)).elapsedNanos(), "one round trip to the servers");
+            assertEquals(c.filtering(), warmScenario.knowledge(side).orElseThrow().filtering());
+        }
     }
 
     @ParameterizedTest(name = "{0} with two plain servers -> {1}")

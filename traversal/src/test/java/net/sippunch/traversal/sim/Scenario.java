@@ -16,7 +16,10 @@ import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.call.CallTraversal;
 import net.sippunch.traversal.call.TraversalEvent;
+import net.sippunch.traversal.discovery.DiscoveryClient;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
+import net.sippunch.traversal.discovery.DiscoveryOutcome;
+import net.sippunch.traversal.discovery.NatKnowledge;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.punch.PunchConfig;
@@ -38,6 +41,7 @@ import net.sippunch.traversal.punch.PunchRole;
  *         .loss(0.01)                                               // per datagram crossing the internet
  *         .neighbours(100)                                          // new flows/s behind each NAT (Poisson)
  *         .punchConfig(PunchConfig.defaults().withSchedule(schedule)) // the punch engine's tunables
+ *         .warmDiscovery()                                          // calls discover with NAT knowledge
  *         .build();
  * Scenario.Discovery d = scenario.discover();                      // A, signalling delay, B
  * Scenario.Result<SimulatedMediaPort> r = scenario.punch(Duration.ofSeconds(30)); // deadline from B's start
@@ -102,6 +106,9 @@ public final class Scenario {
     public static final InetSocketAddress SERVER_1 = new InetSocketAddress(VirtualNetwork.ip("198.18.0.21"), 3478);
     /** Server 2's address: same server, the second IP and port. */
     public static final InetSocketAddress SERVER_2 = new InetSocketAddress(VirtualNetwork.ip("198.18.0.31"), 3479);
+
+    /** The port a side's warm-up discovery runs from ({@link Builder#warmDiscovery()}). */
+    public static final int SPARE_PORT = 6004;
 
     /** The two sides: A is the caller (sends the offer), B the callee. */
     public enum Side {
@@ -179,6 +186,7 @@ public final class Scenario {
     private final VirtualNetwork network;
     private final List<DiscoveryServer> servers = new ArrayList<>();
     private final Map<Side, Site> sites = new EnumMap<>(Side.class);
+    private final Map<Side, NatKnowledge> knowledge = new EnumMap<>(Side.class);
     private Discovery discovery;
     private boolean punched;
 
@@ -239,10 +247,19 @@ public final class Scenario {
         return 2 * oneWay;
     }
 
-    /** Runs discovery on A, waits the signalling delay, runs discovery on B. Once per scenario. */
+    /**
+     * Runs discovery on A, waits the signalling delay, runs discovery on B. Once per scenario. With
+     * {@link Builder#warmDiscovery()}, each side first learns its NAT with a full discovery from a spare port
+     * ({@link #knowledge(Side)}), and the call's discovery then runs with that knowledge.
+     */
     public Discovery discover() {
         if (discovery != null) {
             throw new IllegalStateException("discovery has already run");
+        }
+        if (settings.warmDiscovery) {
+            for (Side side : Side.values()) {
+                knowledge.put(side, learn(site(side)));
+            }
         }
         long start = network.now();
         TraversalEvent a = discoverOn(site(Side.A));
@@ -338,12 +355,36 @@ public final class Scenario {
         CallTraversal traversal = new CallTraversal(new CallTraversal.Settings(config, settings.punchConfig),
                 site.side() == Side.A ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, site.credentials(),
                 site.host().address(settings.localPort), Optional.empty(), network.newRandom());
-        SimulatedMediaPort port = SimulatedMediaPort.start(site.host(), traversal, network.now());
+        SimulatedMediaPort port = SimulatedMediaPort.start(site.host(), traversal, network.now(),
+                Optional.ofNullable(knowledge.get(site.side())));
         site.mediaPort = port;
         long deadline = network.now() + config.totalCap().toNanos() + 1_000_000_000L;
         network.runUntil(() -> port.discovery().isPresent(), deadline);
         return port.discovery().orElseThrow(
                 () -> new IllegalStateException("discovery did not end by its cap on side " + site.side()));
+    }
+
+    /** What a side's warm-up discovery learned ({@link Builder#warmDiscovery()}), once {@link #discover()} ran. */
+    public Optional<NatKnowledge> knowledge(Side side) {
+        return Optional.ofNullable(knowledge.get(side));
+    }
+
+    /**
+     * A full discovery from {@link #SPARE_PORT} of the site's client host, as an agent runs one to fill its
+     * knowledge cache; the port is closed again after it.
+     */
+    private NatKnowledge learn(Site site) {
+        DiscoveryConfig config = settings.discoveryConfig.apply(List.of(SERVER_1, SERVER_2));
+        DiscoveryClient client = new DiscoveryClient(config, site.host().address(SPARE_PORT), SPARE_PORT,
+                network.newRandom(), network.now());
+        Attachment attachment = site.host().attach(client, SPARE_PORT);
+        network.runUntil(() -> client.outcome().isPresent(), network.now() + config.totalCap().toNanos() + 1);
+        attachment.detach();
+        if (client.outcome().orElseThrow() instanceof DiscoveryOutcome.Profiled profiled) {
+            return profiled.knowledge();
+        }
+        throw new IllegalStateException("the warm-up discovery failed on side " + site.side() + ": "
+                + client.outcome().orElseThrow());
     }
 
     private Site buildSite(Side side) {
@@ -389,6 +430,7 @@ public final class Scenario {
         private boolean trace;
         private boolean rfc5780 = true;
         private boolean samePrivateAddresses;
+        private boolean warmDiscovery;
         private Function<List<InetSocketAddress>, DiscoveryConfig> discoveryConfig = DiscoveryConfig::defaults;
         private PunchConfig punchConfig = PunchConfig.defaults();
 
@@ -493,6 +535,16 @@ public final class Scenario {
          */
         public Builder samePrivateAddresses() {
             this.samePrivateAddresses = true;
+            return this;
+        }
+
+        /**
+         * Warm discovery: before the call, each side runs a full discovery from {@link #SPARE_PORT} through
+         * its NAT, and the call's discovery runs with what it learned ({@code CallTraversal.start(now, knowledge)}),
+         * as an agent with a fresh {@code NatKnowledgeCache} does.
+         */
+        public Builder warmDiscovery() {
+            this.warmDiscovery = true;
             return this;
         }
 

@@ -9,6 +9,7 @@ import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.call.CallTraversal;
 import net.sippunch.traversal.call.TraversalEvent;
+import net.sippunch.traversal.discovery.NatKnowledge;
 import net.sippunch.traversal.punch.PunchEndpoint;
 
 /**
@@ -30,10 +31,17 @@ public final class SimulatedMediaPort implements DatagramSession {
         this.attachment = host.attach(this, traversal.mediaPort());
     }
 
-    /** Binds the traversal's media port on {@code host} and starts discovery from it. */
-    static SimulatedMediaPort start(Host host, CallTraversal traversal, long nowNanos) {
+    /**
+     * Binds the traversal's media port on {@code host} and starts discovery from it: a full one, or one with
+     * the NAT knowledge of an earlier run when {@code known} is given.
+     */
+    static SimulatedMediaPort start(Host host, CallTraversal traversal, long nowNanos, Optional<NatKnowledge> known) {
         SimulatedMediaPort port = new SimulatedMediaPort(traversal, host);
-        traversal.start(nowNanos);
+        if (known.isPresent()) {
+            traversal.start(nowNanos, known.get());
+        } else {
+            traversal.start(nowNanos);
+        }
         port.progress(nowNanos);
         return port;
     }
