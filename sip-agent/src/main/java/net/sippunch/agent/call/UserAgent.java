@@ -4,6 +4,7 @@ import gov.nist.javax.sip.message.SIPMessage;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,6 +42,7 @@ import net.sippunch.agent.config.SipHostPort;
 import net.sippunch.agent.media.Codec;
 import net.sippunch.agent.media.MediaPortMapping;
 import net.sippunch.agent.media.MediaPortRange;
+import net.sippunch.agent.media.NatLearning;
 import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.PunchNegotiation;
 import net.sippunch.agent.media.WavFile;
@@ -50,6 +52,7 @@ import net.sippunch.agent.sip.DigestCredentials;
 import net.sippunch.agent.sip.Registration;
 import net.sippunch.agent.sip.SipEndpoint;
 import net.sippunch.agent.sip.TransactionOwner;
+import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.netty.NettyTransport;
 import net.sippunch.traversal.punch.PunchConfig;
 import org.apache.logging.log4j.LogManager;
@@ -83,6 +86,7 @@ public final class UserAgent implements AutoCloseable {
     private final List<Consumer<CallReport>> listeners = new CopyOnWriteArrayList<>();
     private boolean registered;
     private MediaPortMapping.Plan upnp;
+    private NatLearning learning;
 
     private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer,
                       EventLoopGroup mediaGroup, CallEnvironment.Negotiations negotiations, short[] audio,
@@ -161,20 +165,31 @@ public final class UserAgent implements AutoCloseable {
                 new PlainRtpNegotiation(advertised, port.localAddress().getPort(), codecs, random.nextLong());
         CallEnvironment.Negotiations chosen = negotiations != null ? negotiations : plain;
         MediaPortMapping.Plan upnp = null;
+        NatLearning learning = null;
         if (negotiations == null && !config.discovery().servers().isEmpty()) {
             // NAT traversal mode: discovery, the SDP extension and the punch engine on every call
             AgentConfig.Upnp u = config.upnp();
             upnp = u.enabled() ? MediaPortMapping.Plan.open(u.natPmp(), u.leaseSeconds(),
                     Duration.ofMillis(u.timeoutMillis()))
                     : null;
-            PunchNegotiation.Settings settings = new PunchNegotiation.Settings(
-                    config.discovery().servers().stream().map(PunchNegotiation::server).toList(),
-                    Duration.ofMillis(config.discovery().timeoutMillis()), PunchConfig.defaults(), codecs,
-                    Optional.ofNullable(upnp));
+            List<InetSocketAddress> servers = config.discovery().servers().stream().map(PunchNegotiation::server)
+                    .toList();
+            Duration cap = Duration.ofMillis(config.discovery().timeoutMillis());
+            // the NAT's filtering, learned from a spare port now and on a timer: each call's discovery then
+            // costs one round trip
+            learning = new NatLearning(DiscoveryConfig.defaults(servers).withTotalCap(cap), mediaGroup,
+                    InetAddress.getByName(m.localAddress()), Duration.ofSeconds(config.discovery().refreshSeconds()),
+                    random, timer);
+            PunchNegotiation.Settings settings = new PunchNegotiation.Settings(servers, cap, PunchConfig.defaults(),
+                    codecs, Optional.ofNullable(upnp), Optional.of(learning));
             chosen = (port, caller) -> new PunchNegotiation(settings, port, caller, random);
         }
         UserAgent agent = new UserAgent(config, endpoint, timer, mediaGroup, chosen, audio, random);
         agent.upnp = upnp;
+        agent.learning = learning;
+        if (learning != null) {
+            learning.start();
+        }
         agent.startKeepalive();
         return agent;
     }
@@ -431,6 +446,9 @@ public final class UserAgent implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (learning != null) {
+            learning.close();
         }
         timer.shutdownNow();
         cleanup.shutdown(); // the calls' releases and reports still queued run, on the media loops still up

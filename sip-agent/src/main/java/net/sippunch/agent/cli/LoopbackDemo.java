@@ -119,7 +119,7 @@ final class LoopbackDemo {
                         null),
                 new AgentConfig.Media(LOOPBACK, null, media, media + 99, null, null, null,
                         new AgentConfig.Tone(toneHz, 0.3), null, null),
-                new AgentConfig.Discovery(servers, 1500),
+                new AgentConfig.Discovery(servers, 1500, null),
                 null, null, null, null,
                 new AgentConfig.Timeouts(5, 10, 5, null, 3, null));
     }

@@ -12,7 +12,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
     public AgentConfig {
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null);
         media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null);
-        discovery = discovery != null ? discovery : new Discovery(null, null);
+        discovery = discovery != null ? discovery : new Discovery(null, null, null);
         upnp = upnp != null ? upnp : new Upnp(null, null, null, null);
         policy = policy != null ? policy : new Policy(null, null, null, null);
         calls = calls != null ? List.copyOf(calls) : List.of();
@@ -96,10 +96,11 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
     }
 
     /** Discovery (STUN) servers, {@code host:port}; the punch engine uses them. */
-    public record Discovery(List<String> servers, Integer timeoutMillis) {
+    public record Discovery(List<String> servers, Integer timeoutMillis, Integer refreshSeconds) {
         public Discovery {
             servers = servers != null ? List.copyOf(servers) : List.of();
             timeoutMillis = timeoutMillis != null ? timeoutMillis : 2000;
+            refreshSeconds = refreshSeconds != null ? refreshSeconds : 300;
         }
     }
 

@@ -110,6 +110,9 @@ final class ConfigValidator {
         if (c.discovery().timeoutMillis() < 1) {
             p.add("discovery.timeoutMillis: must be positive, is " + c.discovery().timeoutMillis());
         }
+        if (c.discovery().refreshSeconds() < 10 || c.discovery().refreshSeconds() > 86400) {
+            p.add("discovery.refreshSeconds: must be 10..86400, is " + c.discovery().refreshSeconds());
+        }
         AgentConfig.Upnp u = c.upnp();
         if (u.leaseSeconds() < 0 || u.leaseSeconds() > 604800) {
             p.add("upnp.leaseSeconds: must be 0..604800 (0: permanent), is " + u.leaseSeconds());

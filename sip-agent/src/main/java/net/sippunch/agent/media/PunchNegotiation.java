@@ -26,6 +26,7 @@ import net.sippunch.traversal.call.CallTraversal;
 import net.sippunch.traversal.call.TraversalEvent;
 import net.sippunch.traversal.call.TraversalMilestones;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
+import net.sippunch.traversal.discovery.NatKnowledge;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import net.sippunch.traversal.punch.PunchConfig;
@@ -49,21 +50,28 @@ public final class PunchNegotiation implements MediaNegotiation {
     private static final Logger LOG = LogManager.getLogger(PunchNegotiation.class);
 
     /**
-     * What every call of an agent shares: servers, tunables, codecs, and the UPnP step's plan (empty: the
-     * media port is not mapped).
+     * What every call of an agent shares: servers, tunables, codecs, the UPnP step's plan (empty: the media
+     * port is not mapped), and what the agent knows of its NAT between calls (empty: every call runs the whole
+     * discovery, filtering tests included).
      */
     public record Settings(List<InetSocketAddress> discoveryServers, Duration discoveryCap, PunchConfig punch,
-                           List<Codec> codecs, Optional<MediaPortMapping.Plan> upnp) {
+                           List<Codec> codecs, Optional<MediaPortMapping.Plan> upnp, Optional<NatLearning> learning) {
         public Settings {
             discoveryServers = List.copyOf(discoveryServers);
             codecs = List.copyOf(codecs);
             upnp = upnp != null ? upnp : Optional.empty();
+            learning = learning != null ? learning : Optional.empty();
         }
 
-        /** Settings without the UPnP step. */
+        /** Settings without the UPnP step and without knowledge kept between calls. */
         public Settings(List<InetSocketAddress> discoveryServers, Duration discoveryCap, PunchConfig punch,
                         List<Codec> codecs) {
-            this(discoveryServers, discoveryCap, punch, codecs, Optional.empty());
+            this(discoveryServers, discoveryCap, punch, codecs, Optional.empty(), Optional.empty());
+        }
+
+        /** The discovery of every call (and of the agent's learning between calls). */
+        public DiscoveryConfig discovery() {
+            return DiscoveryConfig.defaults(discoveryServers).withTotalCap(discoveryCap);
         }
     }
 
@@ -217,9 +225,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         } catch (UncheckedIOException e) {
             throw new SdpProblem("discovery failed: " + e.getMessage());
         }
-        DiscoveryConfig config = DiscoveryConfig.defaults(settings.discoveryServers())
-                .withTotalCap(settings.discoveryCap());
-        CallTraversal side = new CallTraversal(new CallTraversal.Settings(config, settings.punch()),
+        CallTraversal side = new CallTraversal(new CallTraversal.Settings(settings.discovery(), settings.punch()),
                 caller ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, credentials, privateTuple, Optional.empty(),
                 random);
         synchronized (this) {
@@ -228,7 +234,13 @@ public final class PunchNegotiation implements MediaNegotiation {
             }
             traversal = side;
         }
-        port.run(side, milestones);
+        // with fresh knowledge of the NAT, no filtering test: every target at once, one round trip
+        Optional<NatKnowledge> known = settings.learning().flatMap(l -> l.fresh(privateTuple.getAddress()));
+        if (known.isPresent()) {
+            port.run(side, known.get(), milestones);
+        } else {
+            port.run(side, milestones);
+        }
         TraversalEvent found;
         try {
             found = milestones.discovery().get(settings.discoveryCap().toMillis() + 2000, TimeUnit.MILLISECONDS);
@@ -243,6 +255,10 @@ public final class PunchNegotiation implements MediaNegotiation {
             throw new SdpProblem("discovery failed: " + failed.reason());
         }
         TraversalEvent.Discovered discovered = (TraversalEvent.Discovered) found;
+        if (known.isEmpty()) {
+            settings.learning().ifPresent(l -> side.learnedKnowledge()
+                    .ifPresent(k -> l.learned(k, "a call's media port")));
+        }
         discoveryRun = discoveryRun(discovered.silentServers(), discovered.elapsedNanos());
         if (!discovered.silentServers().isEmpty()) {
             LOG.info("discovery: no answer from {}", discoveryRun.unanswered());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.sippunch.agent.media.Codec;
 import net.sippunch.agent.media.MediaPath;
@@ -57,7 +58,7 @@ public final class UpnpCallPeer {
                 ? Optional.of(MediaPortMapping.Plan.open(true, 120, Duration.ofMillis(2000))) : Optional.empty();
         PunchNegotiation.Settings settings = new PunchNegotiation.Settings(
                 servers.stream().map(PunchNegotiation::server).toList(), Duration.ofMillis(2000),
-                PunchConfig.defaults(), List.of(Codec.PCMU), plan);
+                PunchConfig.defaults(), List.of(Codec.PCMU), plan, Optional.empty());
         EventLoopGroup group = NettyTransport.newGroup(1, "media");
         try (NettyMediaPort port = new MediaPortRange(group, InetAddress.getByName("0.0.0.0"), portNumber, portNumber)
                 .bind()) {
@@ -75,7 +76,9 @@ public final class UpnpCallPeer {
                 out.println("PREPARED " + (System.nanoTime() - t0) / 1_000_000);
                 out.println("ANSWER " + encode(answer));
             }
-            MediaPath path = negotiation.start().get(60, TimeUnit.SECONDS);
+            CompletableFuture<MediaPath> started = negotiation.start();
+            negotiation.confirmed(); // the test's pipe is the signalling: no ACK, the answer confirms
+            MediaPath path = started.get(60, TimeUnit.SECONDS);
             out.println("PATH " + path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort() + " "
                     + path.how());
             expect(in, "END");

@@ -85,6 +85,7 @@ public final class CallTraversal implements DatagramSession {
     private PunchSession punch;
     private String failure;
     private boolean confirmedEarly;
+    private boolean warm;
 
     /**
      * @param role         controlling (the caller) or controlled (the callee)
@@ -130,6 +131,7 @@ public final class CallTraversal implements DatagramSession {
         phase = Phase.DISCOVERING;
         discoveryStartedAt = nowNanos;
         discovery = client;
+        warm = true;
     }
 
     /**
@@ -258,6 +260,19 @@ public final class CallTraversal implements DatagramSession {
     /** The path media goes on: the settled path, which only authenticated answers move. */
     public Optional<PunchPath> settledPath() {
         return punch == null ? Optional.empty() : punch.settledPath();
+    }
+
+    /**
+     * What a full discovery of this call learned of the NAT, for the host's {@code NatKnowledgeCache}; empty
+     * while discovering, after a failed run, and after a run that started from knowledge (it measured no
+     * filtering of its own).
+     */
+    public Optional<NatKnowledge> learnedKnowledge() {
+        if (warm || discovery == null) {
+            return Optional.empty();
+        }
+        return discovery.outcome().filter(o -> o instanceof DiscoveryOutcome.Profiled)
+                .map(o -> ((DiscoveryOutcome.Profiled) o).knowledge());
     }
 
     /** Why the method could not run for this call (discovery failed, sockets not bound), or empty. */

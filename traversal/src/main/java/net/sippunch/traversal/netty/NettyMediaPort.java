@@ -14,6 +14,7 @@ import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.call.CallTraversal;
 import net.sippunch.traversal.call.TraversalEvent;
+import net.sippunch.traversal.discovery.NatKnowledge;
 import net.sippunch.traversal.nat.NatProfile;
 
 /**
@@ -151,6 +152,15 @@ public final class NettyMediaPort implements AutoCloseable {
 
     /** Like {@link #run(CallTraversal, Consumer)}, starting from a profile learned elsewhere. */
     public void run(CallTraversal traversal, NatProfile known, Consumer<TraversalEvent> listener) {
+        install(traversal, listener);
+        driver.replaceSession(traversal, t -> traversal.start(System.nanoTime(), known));
+    }
+
+    /**
+     * Like {@link #run(CallTraversal, Consumer)}, with what an earlier full discovery learned of the NAT:
+     * discovery then costs one round trip ({@link CallTraversal#start(long, NatKnowledge)}).
+     */
+    public void run(CallTraversal traversal, NatKnowledge known, Consumer<TraversalEvent> listener) {
         install(traversal, listener);
         driver.replaceSession(traversal, t -> traversal.start(System.nanoTime(), known));
     }

@@ -1,0 +1,129 @@
+package net.sippunch.agent.media;
+
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import net.sippunch.traversal.discovery.DiscoveryConfig;
+import net.sippunch.traversal.discovery.DiscoveryOutcome;
+import net.sippunch.traversal.discovery.NatKnowledge;
+import net.sippunch.traversal.discovery.NatKnowledgeCache;
+import net.sippunch.traversal.nat.FilteringBehavior;
+import net.sippunch.traversal.netty.NettyDiscovery;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * What the agent knows of its NAT between calls: a full discovery (with the RFC 5780 filtering tests) from a
+ * spare port at start-up and again every refresh interval, kept in a {@link NatKnowledgeCache}, so that each
+ * call's own discovery asks every target at once and costs one round trip. A call that finds no fresh
+ * knowledge (the first, or one after the local address changed) runs the full discovery itself and hands
+ * what it learned here. Every learning is logged, and a changed filtering says so.
+ */
+public final class NatLearning implements AutoCloseable {
+
+    private static final Logger LOG = LogManager.getLogger(NatLearning.class);
+
+    private final NatKnowledgeCache cache;
+    private final List<InetSocketAddress> servers;
+    private final DiscoveryConfig config;
+    private final EventLoopGroup group;
+    private final InetAddress localAddress;
+    private final Duration refresh;
+    private final RandomGenerator random;
+    private final ScheduledExecutorService timer;
+    /** Guarded by {@code this}. */
+    private ScheduledFuture<?> next;
+    /** Guarded by {@code this}. */
+    private boolean closed;
+    /** Guarded by {@code this}. */
+    private FilteringBehavior lastFiltering;
+
+    /**
+     * @param config       the discovery of a full run (servers, caps)
+     * @param group        the media event loops: the spare port's run takes one
+     * @param localAddress the media ports' local address (a wildcard: the route toward the first server)
+     * @param refresh      how often the NAT is learned again; knowledge older than twice that is not used
+     * @param timer        schedules the refreshes; nothing blocks on it
+     */
+    public NatLearning(DiscoveryConfig config, EventLoopGroup group, InetAddress localAddress, Duration refresh,
+                       RandomGenerator random, ScheduledExecutorService timer) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.servers = config.servers();
+        this.group = Objects.requireNonNull(group, "group");
+        this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+        this.refresh = Objects.requireNonNull(refresh, "refresh");
+        this.random = Objects.requireNonNull(random, "random");
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.cache = new NatKnowledgeCache(refresh.multipliedBy(2));
+    }
+
+    /** Learns the NAT now from a spare port, then every refresh interval. */
+    public void start() {
+        schedule(0);
+    }
+
+    /** Fresh knowledge for a call whose media port routes from {@code localIp}, or empty. */
+    public Optional<NatKnowledge> fresh(InetAddress localIp) {
+        return cache.fresh(localIp, servers, System.nanoTime());
+    }
+
+    /** What a call's own full discovery learned (there was no fresh knowledge for it). */
+    public void learned(NatKnowledge knowledge, String where) {
+        keep(knowledge, where);
+    }
+
+    /** Stops the refreshes; a run under way ends by its cap and is dropped. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+
+    private synchronized void schedule(long delayMillis) {
+        if (!closed) {
+            next = timer.schedule(this::learn, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void learn() {
+        NettyDiscovery.run(group.next(), new InetSocketAddress(localAddress, 0), config, random)
+                .whenComplete((outcome, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("NAT not learned: {}; calls run the whole discovery until the next try in {} s",
+                                failure.getMessage(), refresh.toSeconds());
+                    } else if (outcome instanceof DiscoveryOutcome.Profiled profiled) {
+                        keep(profiled.knowledge(), "a spare port (" + profiled.profile().type().label() + ")");
+                    } else {
+                        LOG.warn("NAT not learned: {}; calls run the whole discovery until the next try in {} s",
+                                ((DiscoveryOutcome.Failed) outcome).reason(), refresh.toSeconds());
+                    }
+                    schedule(refresh.toMillis());
+                });
+    }
+
+    private void keep(NatKnowledge knowledge, String where) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (lastFiltering != null && lastFiltering != knowledge.filtering()) {
+                LOG.info("the NAT's filtering changed from {} to {}", lastFiltering, knowledge.filtering());
+            }
+            lastFiltering = knowledge.filtering();
+        }
+        cache.learned(knowledge);
+        LOG.info("NAT learned from {}: filtering {}, {} alternate server addresses, silent {}; learned again in {} s",
+                where, knowledge.filtering(), knowledge.alternates().size(), knowledge.silentServers(),
+                refresh.toSeconds());
+    }
+}
