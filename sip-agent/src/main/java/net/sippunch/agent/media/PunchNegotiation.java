@@ -251,7 +251,7 @@ public final class PunchNegotiation implements MediaNegotiation {
             throw new SdpProblem("discovery failed: " + e);
         }
         if (found instanceof TraversalEvent.DiscoveryFailed failed) {
-            discoveryRun = discoveryRun(failed.silentServers(), failed.elapsedNanos());
+            discoveryRun = discoveryRun(failed.silentServers(), failed.elapsedNanos(), known.isPresent());
             throw new SdpProblem("discovery failed: " + failed.reason());
         }
         TraversalEvent.Discovered discovered = (TraversalEvent.Discovered) found;
@@ -259,7 +259,7 @@ public final class PunchNegotiation implements MediaNegotiation {
             settings.learning().ifPresent(l -> side.learnedKnowledge()
                     .ifPresent(k -> l.learned(k, "a call's media port")));
         }
-        discoveryRun = discoveryRun(discovered.silentServers(), discovered.elapsedNanos());
+        discoveryRun = discoveryRun(discovered.silentServers(), discovered.elapsedNanos(), known.isPresent());
         if (!discovered.silentServers().isEmpty()) {
             LOG.info("discovery: no answer from {}", discoveryRun.unanswered());
         }
@@ -272,9 +272,10 @@ public final class PunchNegotiation implements MediaNegotiation {
                 profile.delta());
     }
 
-    private static TraversalSummary.Discovery discoveryRun(List<InetSocketAddress> silent, long elapsedNanos) {
+    private static TraversalSummary.Discovery discoveryRun(List<InetSocketAddress> silent, long elapsedNanos,
+                                                           boolean fromKnowledge) {
         return new TraversalSummary.Discovery(silent.stream().map(ProfileJson::address).toList(),
-                elapsedNanos / 1_000_000);
+                elapsedNanos / 1_000_000, fromKnowledge);
     }
 
     /** Standard SDP toward the first mapped tuple, plus the extension (offer, or answer to an extended offer). */

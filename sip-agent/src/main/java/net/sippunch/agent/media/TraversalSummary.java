@@ -21,8 +21,10 @@ public record TraversalSummary(String mode, Discovery discovery, JsonNode localP
      * @param unanswered the addresses asked that never answered within the cap (configured servers, and the
      *                   alternate addresses an RFC 5780 server named), {@code host:port}; empty when all did
      * @param millis     how long discovery took
+     * @param fromKnowledge true when it started from what the agent had learned of its NAT before the call
+     *                   (no filtering tests, every server asked at once: one round trip); false for a whole run
      */
-    public record Discovery(List<String> unanswered, long millis) {
+    public record Discovery(List<String> unanswered, long millis, boolean fromKnowledge) {
         public Discovery {
             unanswered = List.copyOf(unanswered);
         }

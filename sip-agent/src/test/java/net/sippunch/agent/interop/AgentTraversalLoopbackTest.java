@@ -64,6 +64,17 @@ class AgentTraversalLoopbackTest {
 
             ToneCheck.assertTone(WavFile.read(heard), 1000, 440);
             ToneCheck.assertTone(WavFile.read(AgentLoopbackTest.onlyWav(dir, "in-")), 440, 1000);
+
+            // by now each agent knows its NAT (learned from a spare port, or by the first call's whole run):
+            // the next call's discovery starts from that knowledge on both sides
+            CallReport again = alice.dial("sip:bob@127.0.0.1:27020", new Call.Options(Duration.ofSeconds(1), null,
+                    null)).done().get(30, TimeUnit.SECONDS);
+            CallReport againAtBob = bobsCalls.poll(10, TimeUnit.SECONDS);
+            assertTrue(again.mediaBothWays(), again.toJson());
+            assertTrue(again.traversal().discovery().fromKnowledge(), again.toJson());
+            assertTrue(againAtBob.traversal().discovery().fromKnowledge(), againAtBob.toJson());
+            assertEquals("OPEN", again.traversal().localProfile().get("type").asText(), "the same profile: "
+                    + again.toJson());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
