@@ -54,15 +54,20 @@ class KernelSetupTimeTest {
 
     private static final String PR = "port-restricted";
     private static final String SEQ = "symmetric-sequential";
+    /**
+     * The benchmark's scenarios. No open pair: a warm agent puts the address it found at start-up (behind the
+     * site's first NAT, a private one) into a plain SDP, so a site switched to open would measure that, not
+     * plain mode on an open network.
+     */
     static final List<Scenario> BENCHMARK = List.of(
             Scenario.of(PR, PR),
             Scenario.of("full-cone", "full-cone"),
-            Scenario.of("open", "open"),
             Scenario.of(SEQ, PR),
             Scenario.of(PR, SEQ),
             Scenario.of(SEQ, SEQ),
             new Scenario(SEQ, SEQ, 100, false),
             new Scenario(PR, PR, 0, true));
+    /** The short run's: the plainest pair, and the hardest feasible one without load. */
     static final List<Scenario> CI = List.of(Scenario.of(PR, PR), Scenario.of(SEQ, SEQ));
     private static final int CI_CALLS = 2;
 

@@ -121,8 +121,8 @@ final class SetupTimeReport {
                 + "Kamailio (digest auth) and hangs up ").append(callSeconds).append(" s after the answer; "
                 + "the two modes' calls alternate, in two labs of the same run\n");
         sb.append("- traversal: both agents with two discovery servers (198.18.0.21:3478 and 198.18.0.22:3478, "
-                + "each RFC 5780); plain: no discovery servers, so no traversal: the SDP carries the private "
-                + "address and media crosses a NAT only where it happens to\n");
+                + "each RFC 5780); plain: no discovery servers, so no traversal: the SDP carries the agent's private "
+                + "address and Kamailio rewrites no SDP, so plain media crosses no NAT here\n");
         sb.append("- PDD (post-dial delay): INVITE sent to 200 OK received, at the caller; the caller's "
                 + "discovery runs before its INVITE and is not in it (its median is the last column). First "
                 + "two-way: 200 OK (received by the caller, sent by the callee) to the first RTP received after "
@@ -130,7 +130,8 @@ final class SetupTimeReport {
                 + "calls the p95 is the largest); a count in brackets: calls that had a value, when not all\n");
         sb.append("- neighbour load: each NAT's neighbour opens 100 new UDP flows/s from before the "
                 + "registrations to the end of the call; silent server: the second discovery host is up but "
-                + "its server does not run (the host answers ICMP port unreachable)\n\n");
+                + "its server does not run (the host answers ICMP port unreachable); that pair runs in traversal mode "
+                + "only, plain agents asking no server\n\n");
         sb.append("| pair | mode | calls | direct / media both ways | PDD | first two-way at caller "
                 + "| first two-way at callee | caller discovery (median) |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
