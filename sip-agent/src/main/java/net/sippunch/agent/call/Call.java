@@ -306,7 +306,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         String why = mediaNote != null ? reason + "; " + mediaNote : reason;
         Integer finalStatus = status != null ? status : answerStatus;
         CallReport.Timings partial = new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck, null, null,
-                System.currentTimeMillis());
+                null, System.currentTimeMillis(), caller());
         RtpSession stream = rtp;
         env.cleanup().execute(labelled(() -> release(outcome, finalStatus, why, partial, stream)));
     }
@@ -329,7 +329,8 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         CallReport report = CallReport.of(callId, caller() ? "caller" : "callee", from, to, outcome, status, reason,
                 new CallReport.Timings(partial.invite(), partial.provisional(), partial.answered(), partial.ack(),
                         counters != null ? counters.firstRtpSentMillis() : null,
-                        counters != null ? counters.firstRtpReceivedMillis() : null, partial.ended()),
+                        counters != null ? counters.firstRtpReceivedMillis() : null,
+                        counters != null ? counters.firstTwoWayRtpMillis() : null, partial.ended(), partial.dialled()),
                 localMedia(), path, counters, summary);
         LOG.info("ended: {} ({})", outcome, reason);
         env.onEnded().accept(this);

@@ -1,5 +1,6 @@
 package net.sippunch.agent.call;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,15 +29,20 @@ public record CallReport(String callId, String role, String from, String to, Str
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * The call's time line (epoch milliseconds).
+     * The call's time line (epoch milliseconds), and the spans that matter to the people on the call.
      *
-     * @param invite      INVITE sent (caller) or received (callee)
-     * @param provisional first provisional response above 100 received (caller), or 180 Ringing sent (callee in
-     *                    traversal mode; null in plain mode, which answers at once)
-     * @param answered    200 OK received (caller) or sent (callee)
+     * @param invite          INVITE sent (caller) or received (callee)
+     * @param provisional     first provisional response above 100 received (caller), or 180 Ringing sent (callee
+     *                        in traversal mode; null in plain mode, which answers at once)
+     * @param answered        200 OK received (caller) or sent (callee)
+     * @param firstTwoWayRtp  the first RTP received at or after our own first RTP was sent: from then on the call
+     *                        carried voice both ways
+     * @param dialled         true on the caller's report (we sent the INVITE); not written, the report's
+     *                        {@code role} says it
      */
     public record Timings(Long invite, Long provisional, Long answered, Long ack, Long firstRtpSent,
-                          Long firstRtpReceived, Long ended) {
+                          Long firstRtpReceived, Long firstTwoWayRtp, Long ended,
+                          @JsonIgnore boolean dialled) {
 
         /** Milliseconds from INVITE to 200 OK, or null. */
         @JsonProperty
@@ -49,6 +55,26 @@ public record CallReport(String callId, String role, String from, String to, Str
         public Long mediaBothWaysMillis() {
             return answered != null && firstRtpSent != null && firstRtpReceived != null
                     ? Math.max(firstRtpSent, firstRtpReceived) - answered : null;
+        }
+
+        /**
+         * Post-dial delay: milliseconds from the INVITE sent to the 200 OK received, what the person who dialled
+         * waits for. Only on the caller's report: null on the callee's, which did not dial (its
+         * {@link #setupMillis} runs from the INVITE received to the 200 OK sent), and null when no 200 OK came.
+         */
+        @JsonProperty
+        public Long postDialDelayMillis() {
+            return dialled && invite != null && answered != null ? answered - invite : null;
+        }
+
+        /**
+         * Milliseconds from the 200 OK (received by the caller, sent by the callee) to the first RTP received
+         * after our own first RTP was sent: when the person on this side could first hear the other while being
+         * heard. Null when that never happened (no answer, no media path, or media one way only).
+         */
+        @JsonProperty
+        public Long firstTwoWayMediaMillis() {
+            return answered != null && firstTwoWayRtp != null ? firstTwoWayRtp - answered : null;
         }
     }
 

@@ -8,11 +8,13 @@ package net.sippunch.agent.media;
  *                     fewer than two); silence after the last one is not in it
  * @param rtpDropped   RTP from an address other than the negotiated peer's, and malformed datagrams
  * @param latches      how often the destination moved to the source of received RTP (symmetric RTP)
+ * @param firstTwoWayRtpMillis the first RTP received at or after our own first RTP was sent
  */
 public record MediaCounters(long rtpSent, long octetsSent, long rtpReceived, long rtpLost, long jitter,
                             long maxGapMillis,
                             long rtcpSent, long rtcpReceived, long rtpDropped, long latches,
-                            Long firstRtpSentMillis, Long firstRtpReceivedMillis, String remote) {
+                            Long firstRtpSentMillis, Long firstRtpReceivedMillis, Long firstTwoWayRtpMillis,
+                            String remote) {
 
     /** True when RTP went out and came in. */
     public boolean bothWays() {

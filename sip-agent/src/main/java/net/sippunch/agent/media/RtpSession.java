@@ -66,6 +66,8 @@ public final class RtpSession {
     private volatile InetSocketAddress remote;
     private volatile Long firstSent;
     private volatile Long firstReceived;
+    /** The first RTP received at or after our first was sent: media went both ways from then on. */
+    private volatile Long firstTwoWay;
     private short[] recording = new short[0];
     private int recorded;
     private int sequence;
@@ -262,9 +264,15 @@ public final class RtpSession {
         locked = true;
         lastReceivedAt = nowNanos;
         stats.onPacket(p, nowNanos);
-        if (firstReceived == null) {
-            firstReceived = System.currentTimeMillis();
-            LOG.info("first RTP from {}", source);
+        if (firstReceived == null || firstTwoWay == null) {
+            long millis = System.currentTimeMillis();
+            if (firstReceived == null) {
+                firstReceived = millis;
+                LOG.info("first RTP from {}", source);
+            }
+            if (firstTwoWay == null && firstSent != null) {
+                firstTwoWay = millis;
+            }
         }
         if (recordTo != null) {
             short[] pcm = codec.decode(p.payload(), 0, p.payload().length);
@@ -293,6 +301,11 @@ public final class RtpSession {
     /** The time the first RTP packet from the peer arrived, or null. */
     public Long firstRtpReceivedMillis() {
         return firstReceived;
+    }
+
+    /** The time the first RTP packet from the peer arrived at or after our first left (media both ways), or null. */
+    public Long firstTwoWayRtpMillis() {
+        return firstTwoWay;
     }
 
     /** Stops sending and receiving at once, without waiting (the BYE is on its way); any thread. */
@@ -351,6 +364,6 @@ public final class RtpSession {
         InetSocketAddress to = remote;
         return new MediaCounters(rtpSent, octetsSent, stats.packetsReceived(), Math.max(0, stats.cumulativeLost()),
                 stats.jitter(), stats.maxGapMillis(), rtcpSent, rtcpReceived, dropped, latches, firstSent,
-                firstReceived, to.getAddress().getHostAddress() + ":" + to.getPort());
+                firstReceived, firstTwoWay, to.getAddress().getHostAddress() + ":" + to.getPort());
     }
 }

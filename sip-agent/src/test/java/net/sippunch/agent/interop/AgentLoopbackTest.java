@@ -38,6 +38,8 @@ class AgentLoopbackTest {
             assertEquals("BYE from the peer", callee.reason());
             assertTrue(callee.mediaBothWays(), callee.toJson());
             assertEquals(caller.callId(), callee.callId());
+            AgentTraversalLoopbackTest.assertSpansPlausible(caller, true);
+            AgentTraversalLoopbackTest.assertSpansPlausible(callee, false);
 
             ToneCheck.assertTone(WavFile.read(heard), 1000, 440);
             ToneCheck.assertTone(WavFile.read(onlyWav(dir, "in-")), 440, 1000);

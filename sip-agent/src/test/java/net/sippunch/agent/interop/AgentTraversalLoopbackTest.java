@@ -2,6 +2,7 @@ package net.sippunch.agent.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
@@ -61,6 +62,8 @@ class AgentTraversalLoopbackTest {
             assertEquals("traversal", callee.traversal().mode(), callee.toJson());
             assertNotNull(callee.traversal().settledMillis(), callee.toJson());
             assertTrue(callee.mediaBothWays(), callee.toJson());
+            assertSpansPlausible(caller, true);
+            assertSpansPlausible(callee, false);
 
             ToneCheck.assertTone(WavFile.read(heard), 1000, 440);
             ToneCheck.assertTone(WavFile.read(AgentLoopbackTest.onlyWav(dir, "in-")), 440, 1000);
@@ -78,5 +81,24 @@ class AgentTraversalLoopbackTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The spans where the user feels the set-up: the post-dial delay only at the caller (the callee did not dial),
+     * the first two-way media at both; neither negative nor longer than the call.
+     */
+    static void assertSpansPlausible(CallReport report, boolean dialled) {
+        CallReport.Timings t = report.timings();
+        long callMillis = t.ended() - t.invite();
+        if (dialled) {
+            assertNotNull(t.postDialDelayMillis(), report.toJson());
+            assertTrue(t.postDialDelayMillis() >= 0 && t.postDialDelayMillis() <= callMillis, report.toJson());
+        } else {
+            assertNull(t.postDialDelayMillis(), "the callee did not dial: " + report.toJson());
+        }
+        assertNotNull(t.firstTwoWayMediaMillis(), report.toJson());
+        assertTrue(t.firstTwoWayMediaMillis() >= 0 && t.firstTwoWayMediaMillis() <= t.ended() - t.answered(),
+                report.toJson());
+        assertTrue(t.firstTwoWayRtp() >= t.firstRtpSent(), "received after ours left: " + report.toJson());
     }
 }

@@ -265,8 +265,8 @@ final class TraversalMatrixReport {
         return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, b);
     }
 
-    /** The machine the matrix ran on, in one line. */
-    private static final class Machine {
+    /** The machine a lab run measured on, in one line (the matrix's and the set-up benchmark's headers). */
+    static final class Machine {
         static String describe() {
             String cpu = "unknown CPU";
             try {

@@ -85,6 +85,9 @@ class RtpSessionTest {
                 assertTrue(c.rtpDropped() >= 2, "the stranger's and the second source's packets are dropped " + c);
                 assertEquals("127.0.0.1:26722", c.remote());
                 assertTrue(c.rtpSent() > 0 && c.rtcpSent() > 0, c.toString());
+                // the peer answered our first frame: from its first packet on, media went both ways
+                assertEquals(c.firstRtpReceivedMillis(), c.firstTwoWayRtpMillis(), c.toString());
+                assertTrue(c.firstTwoWayRtpMillis() >= c.firstRtpSentMillis(), c.toString());
             }
         }
     }
