@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -255,9 +256,14 @@ public final class PunchNegotiation implements MediaNegotiation {
             throw new SdpProblem("discovery failed: " + failed.reason());
         }
         TraversalEvent.Discovered discovered = (TraversalEvent.Discovered) found;
-        if (known.isEmpty()) {
-            settings.learning().ifPresent(l -> side.learnedKnowledge()
-                    .ifPresent(k -> l.learned(k, "a call's media port")));
+        Optional<NatKnowledge> learned = side.learnedKnowledge();
+        if (settings.learning().isPresent() && learned.isPresent()) {
+            if (known.isEmpty()) {
+                settings.learning().get().learned(learned.get(), "a call's media port");
+            } else if (!Set.copyOf(learned.get().silentServers()).equals(Set.copyOf(known.get().silentServers()))) {
+                // a server went silent (or came back) since the last learning: the next calls need not wait
+                settings.learning().get().learned(learned.get(), "a call's media port (servers changed)");
+            }
         }
         discoveryRun = discoveryRun(discovered.silentServers(), discovered.elapsedNanos(), known.isPresent());
         if (!discovered.silentServers().isEmpty()) {

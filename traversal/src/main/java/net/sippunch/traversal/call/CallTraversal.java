@@ -85,7 +85,6 @@ public final class CallTraversal implements DatagramSession {
     private PunchSession punch;
     private String failure;
     private boolean confirmedEarly;
-    private boolean warm;
 
     /**
      * @param role         controlling (the caller) or controlled (the callee)
@@ -131,7 +130,6 @@ public final class CallTraversal implements DatagramSession {
         phase = Phase.DISCOVERING;
         discoveryStartedAt = nowNanos;
         discovery = client;
-        warm = true;
     }
 
     /**
@@ -263,12 +261,13 @@ public final class CallTraversal implements DatagramSession {
     }
 
     /**
-     * What a full discovery of this call learned of the NAT, for the host's {@code NatKnowledgeCache}; empty
-     * while discovering, after a failed run, and after a run that started from knowledge (it measured no
-     * filtering of its own).
+     * What this call's discovery learned of the NAT, for the host's {@code NatKnowledgeCache}: after a full run
+     * everything; after a run that started from knowledge the known filtering with this run's alternates and
+     * silent servers (worth keeping when the servers changed since). Empty while discovering and after a
+     * failed run.
      */
     public Optional<NatKnowledge> learnedKnowledge() {
-        if (warm || discovery == null) {
+        if (discovery == null) {
             return Optional.empty();
         }
         return discovery.outcome().filter(o -> o instanceof DiscoveryOutcome.Profiled)

@@ -3,6 +3,7 @@ package net.sippunch.traversal.discovery;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,14 +31,20 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>With {@link NatKnowledge} from an earlier full run ({@link #withKnowledge}) it runs no filtering test
  * and sends every first request back to back at once, in target order (the NAT allocates its mappings in
- * that order, with no neighbour's flow between them): the profile comes one round trip later. Once two
- * targets have answered, the others get a short grace; targets the knowledge names as silent are not waited
- * for.
+ * that order, with no neighbour's flow between them), targets the knowledge names as silent first: their
+ * requests, which no answer reports, then take ports before the sampled ones and not after the last sample a
+ * peer predicts from. The profile comes one round trip later. Once two targets have answered, targets known
+ * as silent are not waited for, and the others get the time of two retransmissions (a lost request or answer
+ * would otherwise leave a mapping after the last sample). When fewer than two targets answered by then, the
+ * alternate addresses an answering server names are asked too (the knowledge's alternates may belong to a
+ * server that went down since).
  * Everything ends by the configured cap; the result is a {@link DiscoveryOutcome}.
  */
 public final class DiscoveryClient implements DatagramSession {
 
     private static final Logger LOG = LogManager.getLogger(DiscoveryClient.class);
+    /** With knowledge, stragglers are waited for this many initial RTOs: the first retransmission at 1, the second at 3. */
+    private static final int STRAGGLER_RTOS = 3;
 
     private final DiscoveryConfig config;
     private final InetSocketAddress privateTuple;
@@ -71,6 +78,10 @@ public final class DiscoveryClient implements DatagramSession {
     private long longestRtt;
     private long secondAnswerAt = -1;
     private long graceEndsAt = Long.MAX_VALUE;
+    /** With knowledge: until when a target expected to answer is waited for (its first two retransmissions). */
+    private long stragglersUntil;
+    /** With knowledge: the OTHER-ADDRESS alternates of answering servers that were not asked, in order. */
+    private final List<InetSocketAddress> unaskedAlternates = new ArrayList<>();
 
     /**
      * Starts a run; the first request is ready to poll at once.
@@ -127,17 +138,25 @@ public final class DiscoveryClient implements DatagramSession {
         filtering = known.filtering();
         alternatesAdded = true;
         knownSilent.addAll(known.silentServers());
-        for (InetSocketAddress alt : known.alternates()) {
+        // the alternates that answered last time before those that did not, within the samples' cap
+        List<InetSocketAddress> ranked = new ArrayList<>(known.alternates());
+        ranked.sort(Comparator.comparing(knownSilent::contains));
+        for (InetSocketAddress alt : ranked) {
             if (!targets.contains(alt)) {
                 targets.add(alt);
                 alternates.add(alt);
             }
         }
-        int count = Math.min(targets.size(), config.maxSamples());
-        for (int i = 0; i < count; i++) {
+        List<InetSocketAddress> asked = new ArrayList<>(targets.subList(0, Math.min(targets.size(),
+                config.maxSamples())));
+        targets.clear();
+        asked.stream().filter(knownSilent::contains).forEach(targets::add);
+        asked.stream().filter(t -> !knownSilent.contains(t)).forEach(targets::add);
+        for (int i = 0; i < targets.size(); i++) {
             start(nowNanos, i, targets.get(i), StunTransaction.Purpose.MAPPING, List.of(), capAt);
         }
-        nextTarget = count;
+        nextTarget = targets.size();
+        stragglersUntil = Math.min(capAt, nowNanos + STRAGGLER_RTOS * config.initialRto().toNanos());
     }
 
     /** The outcome, once the run has ended. */
@@ -185,9 +204,18 @@ public final class DiscoveryClient implements DatagramSession {
         if (outcome != null) {
             return;
         }
-        if (nowNanos >= capAt || nowNanos >= graceEndsAt) {
+        if (nowNanos >= capAt) {
             finish(nowNanos);
             return;
+        }
+        if (nowNanos >= graceEndsAt) {
+            if (known != null && !unaskedAlternates.isEmpty()
+                    && samples.values().stream().map(MappedTuple::server).distinct().count() < 2) {
+                askUnaskedAlternates(nowNanos);
+            } else {
+                finish(nowNanos);
+                return;
+            }
         }
         if (nowNanos >= advanceAt) {
             startNextSample(nowNanos);
@@ -233,13 +261,16 @@ public final class DiscoveryClient implements DatagramSession {
                     return;
                 }
                 samples.put(tx.index(), new MappedTuple(tx.destination(), mapped.get(), nowNanos));
+                Optional<InetSocketAddress> other = m.attribute(StunAttribute.OtherAddress.class)
+                        .map(StunAttribute.OtherAddress::address);
                 if (known != null) {
                     longestRtt = Math.max(longestRtt, nowNanos - tx.startedAt());
+                    other.ifPresent(o -> alternatesOf(tx.destination(), o).stream()
+                            .filter(a -> !targets.contains(a) && !unaskedAlternates.contains(a))
+                            .forEach(unaskedAlternates::add));
                     endIfKnowledgeSuffices(nowNanos);
                     return;
                 }
-                Optional<InetSocketAddress> other = m.attribute(StunAttribute.OtherAddress.class)
-                        .map(StunAttribute.OtherAddress::address);
                 // the first server that answers naming its other address gives the alternates: the first
                 // configured one normally, the next when the first is down
                 if (!alternatesAdded && other.isPresent()) {
@@ -317,14 +348,18 @@ public final class DiscoveryClient implements DatagramSession {
 
     /** With OTHER-ADDRESS B:q of server A:p, A:q and B:p tell address- from port-dependent mapping. */
     private void addAlternates(InetSocketAddress primary, InetSocketAddress other) {
-        for (InetSocketAddress alt : List.of(other,
-                new InetSocketAddress(primary.getAddress(), other.getPort()),
-                new InetSocketAddress(other.getAddress(), primary.getPort()))) {
+        for (InetSocketAddress alt : alternatesOf(primary, other)) {
             if (!targets.contains(alt)) {
                 targets.add(alt);
                 alternates.add(alt);
             }
         }
+    }
+
+    /** The addresses of server {@code primary} whose OTHER-ADDRESS is {@code other}: B:q, A:q, B:p. */
+    private static List<InetSocketAddress> alternatesOf(InetSocketAddress primary, InetSocketAddress other) {
+        return List.of(other, new InetSocketAddress(primary.getAddress(), other.getPort()),
+                new InetSocketAddress(other.getAddress(), primary.getPort()));
     }
 
     /**
@@ -334,9 +369,13 @@ public final class DiscoveryClient implements DatagramSession {
      */
     private void endIfKnowledgeSuffices(long nowNanos) {
         long answered = samples.values().stream().map(MappedTuple::server).distinct().count();
-        boolean awaited = pending.stream().anyMatch(t -> t.purpose() == StunTransaction.Purpose.MAPPING
-                && (answered < 2 || !knownSilent.contains(t.destination())));
-        if (!awaited) {
+        boolean expected = pending.stream().anyMatch(t -> t.purpose() == StunTransaction.Purpose.MAPPING
+                && !knownSilent.contains(t.destination()));
+        if (answered < 2 && !unaskedAlternates.isEmpty() && (nowNanos >= stragglersUntil || !expected)) {
+            askUnaskedAlternates(nowNanos);
+            return;
+        }
+        if (!awaited(answered)) {
             finish(nowNanos);
             return;
         }
@@ -345,11 +384,35 @@ public final class DiscoveryClient implements DatagramSession {
                 secondAnswerAt = nowNanos;
             }
             long grace = Math.max(secondAnswerAt + config.graceFloor().toNanos(), startedAt + 2 * longestRtt);
+            if (expected) {
+                grace = Math.max(grace, stragglersUntil + 2 * longestRtt);
+            }
             graceEndsAt = Math.min(capAt, grace);
             if (nowNanos >= graceEndsAt) {
                 finish(nowNanos);
             }
+        } else if (!unaskedAlternates.isEmpty()) {
+            graceEndsAt = Math.min(capAt, stragglersUntil); // then the alternates of an answering server
         }
+    }
+
+    /** Whether a pending request is still waited for: any while fewer than two answered, else those expected. */
+    private boolean awaited(long answered) {
+        return pending.stream().anyMatch(t -> t.purpose() == StunTransaction.Purpose.MAPPING
+                && (answered < 2 || !knownSilent.contains(t.destination())));
+    }
+
+    /** Fewer than two targets answered: asks the alternate addresses an answering server named. */
+    private void askUnaskedAlternates(long nowNanos) {
+        LOG.debug("discovery: fewer than two targets answered; asking {}", unaskedAlternates);
+        for (InetSocketAddress alt : unaskedAlternates) {
+            targets.add(alt);
+            alternates.add(alt);
+            start(nowNanos, nextTarget++, alt, StunTransaction.Purpose.MAPPING, List.of(), capAt);
+        }
+        unaskedAlternates.clear();
+        graceEndsAt = Long.MAX_VALUE;
+        stragglersUntil = Math.min(capAt, nowNanos + STRAGGLER_RTOS * config.initialRto().toNanos());
     }
 
     /**

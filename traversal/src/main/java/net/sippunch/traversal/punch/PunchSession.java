@@ -29,9 +29,11 @@ import org.apache.logging.log4j.Logger;
  *       the sweep rate, up to the probe cap;</li>
  *   <li>until the peer has consented (the callee: its first authenticated packet, or {@link #confirm} when
  *       the signalling confirmed the call, i.e. the ACK), the fixed targets are probed at a pace that backs
- *       off and no shotgun runs: an INVITE that names somebody else's address, never acknowledged, costs a
- *       few dozen probes, not a spray (ICE's voice-hammer rule). The caller chose its peer and starts
- *       consented. On consent the full schedule runs, with its whole give-up time from then;</li>
+ *       off and the shotgun stops after {@value #PRE_CONSENT_SHOTGUN_PROBES} probes: an INVITE that names
+ *       somebody else's address, never acknowledged, costs a bounded handful of probes, about what an ICE
+ *       agent's first checks cost (ICE's voice-hammer rule), while a real call whose ACK was lost still gets
+ *       the spray its NAT pair needs. The caller chose its peer and starts consented. On consent the full
+ *       schedule runs, with its whole give-up time from then;</li>
  *   <li>the controlling side settles on the first path whose probe is acknowledged and nominates it
  *       (USE-CANDIDATE); the controlled side settles on a nominated path once its own probe there is
  *       acknowledged. Give-up after the configured time, with the reported tuple as fallback;</li>
@@ -55,6 +57,8 @@ public final class PunchSession implements DatagramSession {
     static final int PRE_CONSENT_FULL_PACE_PROBES = 8;
     /** Before consent, the backed-off interval of a fixed target doubles up to this. */
     static final long PRE_CONSENT_MAX_INTERVAL_NANOS = 1_600_000_000L;
+    /** Before consent, the shotgun sends this many probes at most (half a second at the default sweep rate). */
+    static final int PRE_CONSENT_SHOTGUN_PROBES = 200;
 
     private enum State { IDLE, PUNCHING, SETTLED, FAILED, CLOSED }
 
@@ -436,8 +440,13 @@ public final class PunchSession implements DatagramSession {
         }
     }
 
+    /** Whether the shotgun may send: always once consented, within its budget before. */
+    private boolean shotgunAllowed() {
+        return consented || shotgunProbes < PRE_CONSENT_SHOTGUN_PROBES;
+    }
+
     private void serviceShotgun(long now) {
-        if (!consented) {
+        if (!shotgunAllowed()) {
             return;
         }
         if (!shotgunRunning) {
@@ -450,7 +459,7 @@ public final class PunchSession implements DatagramSession {
         }
         long period = 1_000_000_000L / config.sweepRate();
         int burst = 0;
-        while (nextShotgunAt <= now && !capReached() && burst++ < MAX_BURST) {
+        while (nextShotgunAt <= now && !capReached() && shotgunAllowed() && burst++ < MAX_BURST) {
             Optional<PunchPath> target = shotgun.next(now);
             if (target.isEmpty()) {
                 nextShotgunAt = now + config.probeIntervalNanos();
@@ -534,7 +543,7 @@ public final class PunchSession implements DatagramSession {
                     for (FixedTarget target : fixed.values()) {
                         next = Math.min(next, target.nextAt);
                     }
-                    if (consented && !(shotgun instanceof ProbeSchedule.None) && !(probeArrived && !shotgunRunning
+                    if (shotgunAllowed() && !(shotgun instanceof ProbeSchedule.None) && !(probeArrived && !shotgunRunning
                             && plan.strategy() != Strategy.BIRTHDAY_SOCKETS)) {
                         next = Math.min(next, shotgunRunning ? nextShotgunAt : shotgunAt);
                     }

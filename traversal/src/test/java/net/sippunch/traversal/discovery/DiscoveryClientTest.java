@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.nat.FilteringBehavior;
+import net.sippunch.traversal.nat.MappedTuple;
 import net.sippunch.traversal.nat.MappingBehavior;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.nat.NatType;
@@ -357,23 +358,95 @@ class DiscoveryClientTest {
     }
 
     @Test
-    void withKnowledgeASilentServerCostsOnlyTheGrace() {
+    void withKnowledgeAServerSilentSinceTheLearningIsWaitedForTwoRetransmissions() {
         DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
-        // 5 ms each way: three answers at 10 ms, then the 20 ms floor (twice the round trip is less)
+        // 5 ms each way: three answers at 10 ms; the fourth could be a lost request or answer, whose mapping
+        // would follow the last sample: its retransmissions at 100 and 300 ms get a round trip each
         Ended fast = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
                 knowledge(List.of()), 0), config, sequential(), 5 * MS, List.of(S2));
-        assertEquals(30 * MS, fast.atNanos());
+        assertEquals(320 * MS, fast.atNanos());
         assertEquals(List.of(S2), fast.outcome().silentServers());
         NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, fast.outcome()).profile();
         assertEquals(3, p.samples().size());
         assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.type());
-        // 50 ms each way: answers at 100 ms, the stragglers get until twice the longest round trip
+        // 50 ms each way: answers at 100 ms, the second retransmission at 300 ms gets its round trip
         Ended slow = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
                 knowledge(List.of()), 0), config, sequential(), 50 * MS, List.of(S2));
-        assertEquals(200 * MS, slow.atNanos(), "not the retransmission timeouts");
+        assertEquals(500 * MS, slow.atNanos(), "two retransmissions, not the cap");
         assertEquals(List.of(S2), slow.outcome().silentServers());
         assertEquals(List.of(S2),
                 assertInstanceOf(DiscoveryOutcome.Profiled.class, slow.outcome()).knowledge().silentServers());
+    }
+
+    @Test
+    void withKnowledgeALostAnswerIsWaitedForSoTheLastSampleIsTheLastMapping() {
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
+        boolean[] lostOnce = {false};
+        Predicate<Transmit> loseTheLastTargetsFirstRequest = t -> {
+            if (t.destination().equals(ALTERNATES.get(1)) && !lostOnce[0]) {
+                lostOnce[0] = true;
+                return true;
+            }
+            return false;
+        };
+        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
+                knowledge(List.of()), 0), config, sequential(), loseTheLastTargetsFirstRequest, 5 * MS, List.of(),
+                List.of(RFC5780));
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome()).profile();
+        assertEquals(4, p.samples().size(), "the retransmission's answer is a sample");
+        assertEquals(List.of(2, 2, 2), p.deltas());
+        assertEquals(110 * MS, ended.atNanos(), "the retransmission at 100 ms, answered 10 ms later");
+    }
+
+    @Test
+    void withKnowledgeTargetsKnownSilentLeaveFirst() {
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
+        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
+                knowledge(List.of(S2)), 0), config, sequential(), 5 * MS, List.of(S2));
+        // the silent target's mapping comes before the sampled ones, not after the last sample
+        assertEquals(List.of(S2, S1, ALTERNATES.get(0), ALTERNATES.get(1)), ended.sentAtStart());
+        NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome()).profile();
+        assertEquals(List.of(2, 2), p.deltas());
+    }
+
+    @Test
+    void withKnowledgeAFirstServerDownSinceTheLearningGivesWayToTheOtherServersAlternates() {
+        InetSocketAddress s3 = address("198.18.0.22", 3478);
+        InetSocketAddress s3other = address("198.18.0.32", 3479);
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, s3));
+        // learned while S1 was up: its alternates are the known ones; now S1's host is down
+        NatKnowledge known = new NatKnowledge(PRIVATE.getAddress(), List.of(S1, s3),
+                FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, List.of(S2, ALTERNATES.get(0)), List.of(), 0);
+        List<InetSocketAddress> down = List.of(S1, S2, ALTERNATES.get(0), ALTERNATES.get(1),
+                address("198.18.0.22", 3479), address("198.18.0.32", 3478));
+        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
+                known, 0), config, sequential(), t -> false, 5 * MS, down,
+                List.of(RFC5780, new ServerAddresses(List.of(s3, s3other))));
+        DiscoveryOutcome.Profiled p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome());
+        assertEquals(List.of(s3, s3other), p.profile().samples().stream().map(MappedTuple::server).toList());
+        assertTrue(p.silentServers().containsAll(List.of(S1, S2)), p.silentServers().toString());
+        // S1's addresses get two retransmissions (300 ms), then s3's alternates are asked: one answers at 310 ms,
+        // the other two (down as well) get their two retransmissions in turn
+        assertEquals(620 * MS, ended.atNanos());
+    }
+
+    @Test
+    void withKnowledgeTheAlternatesThatAnsweredLastTimeAreAskedBeforeThoseThatDidNot() {
+        InetSocketAddress s3 = address("198.18.0.22", 3478);
+        InetSocketAddress s3other = address("198.18.0.32", 3479);
+        InetSocketAddress s3crossed = address("198.18.0.22", 3479);
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, s3));
+        // learned after S1's host went down: its addresses silent, s3's alternates answering
+        NatKnowledge known = new NatKnowledge(PRIVATE.getAddress(), List.of(S1, s3),
+                FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, List.of(S2, ALTERNATES.get(0), s3other, s3crossed),
+                List.of(S1, S2, ALTERNATES.get(0)), 0);
+        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
+                known, 0), config, sequential(), t -> false, 5 * MS, List.of(S1, S2, ALTERNATES.get(0)),
+                List.of(RFC5780, new ServerAddresses(List.of(s3, s3other))));
+        assertEquals(List.of(S1, s3, s3other, s3crossed), ended.sentAtStart(), "the silent server first");
+        DiscoveryOutcome.Profiled p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome());
+        assertEquals(3, p.profile().samples().size());
+        assertEquals(10 * MS, ended.atNanos(), "one round trip: nothing known silent is waited for");
     }
 
     @Test

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The voice-hammer rule for the callee: an INVITE whose SDP names somebody else's address, never acknowledged,
- * gets a few paced probes toward it, not the spray a real call needs; the ACK or the peer's first authenticated
- * packet opens the full schedule.
+ * gets a bounded number of probes toward it (a few paced ones per fixed target and a short spray), not the 20 s
+ * schedule a real call may need; the ACK or the peer's first authenticated packet opens the full schedule.
  */
 class PunchConsentTest {
 
@@ -76,15 +76,18 @@ class PunchConsentTest {
     }
 
     @Test
-    void anUnconfirmedCalleeProbesOnlyItsFixedTargetsAtABackingOffPace() {
+    void anUnconfirmedCalleeSpraysOnlyItsBudgetAndProbesItsFixedTargetsAtABackingOffPace() {
         PunchSession callee = session(PunchRole.CONTROLLED);
-        Map<InetSocketAddress, Integer> sent = runUntil(callee, 40_000 * MS, new HashMap<>());
-        int total = sent.values().stream().mapToInt(Integer::intValue).sum();
+        runUntil(callee, 40_000 * MS, new HashMap<>());
+        long total = callee.stats().probesSent();
         assertFalse(callee.consented());
-        assertEquals(0, callee.stats().shotgunProbes(), "no spray before consent");
-        assertTrue(sent.size() <= 2, "the fixed targets only: " + sent.keySet());
-        // 8 at the probe interval, then 0.1, 0.2, 0.4, 0.8 s and every 1.6 s until the give-up at 20 s
-        assertTrue(total <= 2 * 24, "a few paced probes, not a spray: " + total);
+        assertEquals(PunchSession.PRE_CONSENT_SHOTGUN_PROBES, callee.stats().shotgunProbes(),
+                "the spray stops at its budget before consent");
+        // fixed targets (one or two): 8 at the probe interval, then 0.1, 0.2, 0.4, 0.8 s and every 1.6 s until
+        // the give-up at 20 s; the sweep's 200 on top
+        long fixed = total - callee.stats().shotgunProbes();
+        assertTrue(fixed <= 2 * 24, "a few paced probes: " + fixed);
+        assertTrue(total <= 250, "bounded, not 20 s of spray (8000 probes): " + total);
         PunchEvent.GaveUp gaveUp = assertInstanceOf(PunchEvent.GaveUp.class, callee.outcome().orElseThrow());
         assertTrue(gaveUp.reason().contains("never confirmed"), gaveUp.reason());
     }
@@ -93,12 +96,12 @@ class PunchConsentTest {
     void theAckOpensTheFullScheduleWithItsWholeGiveUpTime() {
         PunchSession callee = session(PunchRole.CONTROLLED);
         Map<InetSocketAddress, Integer> sent = runUntil(callee, 5_000 * MS, new HashMap<>());
-        assertEquals(0, callee.stats().shotgunProbes());
+        assertEquals(PunchSession.PRE_CONSENT_SHOTGUN_PROBES, callee.stats().shotgunProbes());
         callee.confirm(5_000 * MS);
         assertTrue(callee.consented());
         runUntil(callee, 6_000 * MS, sent);
-        assertTrue(callee.stats().shotgunProbes() >= 300, "the sweep runs at its rate once confirmed: "
-                + callee.stats().shotgunProbes());
+        assertTrue(callee.stats().shotgunProbes() >= PunchSession.PRE_CONSENT_SHOTGUN_PROBES + 300,
+                "the sweep runs at its rate once confirmed: " + callee.stats().shotgunProbes());
         runUntil(callee, 24_000 * MS, sent);
         assertTrue(callee.outcome().isEmpty(), "the give-up time counts from the confirmation");
         runUntil(callee, 25_100 * MS, sent);
