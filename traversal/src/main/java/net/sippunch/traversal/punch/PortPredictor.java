@@ -80,9 +80,26 @@ public record PortPredictor(int lastPort, long lastAtNanos, int stride, double f
 
     /** The predicted port of the next new flow at {@code nowNanos}, applying {@code aim} (0..1) of the drift. */
     public int portAt(long nowNanos, double aim) {
+        return wrap(unwrappedAt(nowNanos, aim));
+    }
+
+    private long unwrappedAt(long nowNanos, double aim) {
         double seconds = Math.max(0, nowNanos - lastAtNanos) / 1e9;
         long flows = 1 + (long) Math.floor(aim * flowsPerSecond * seconds);
-        return wrap(lastPort + flows * stride);
+        return lastPort + flows * stride;
+    }
+
+    /**
+     * Where a sweep for the peer's new flows starts at {@code nowNanos}: {@code below} strides under the
+     * prediction ({@link #portAt}), but never under the first port after the freshest sample, which no new flow
+     * can have taken: the allocator had passed it when the sample was answered. Without a measured drift the
+     * prediction is that very port, and the sweep starts there.
+     */
+    public int sweepStart(long nowNanos, double aim, int below) {
+        int direction = Integer.signum(stride);
+        long start = unwrappedAt(nowNanos, aim) - (long) below * direction;
+        long first = lastPort + direction;
+        return wrap(direction > 0 ? Math.max(start, first) : Math.min(start, first));
     }
 
     /** A port number folded into 1..65535 so that arithmetic near the ends of the range stays valid. */

@@ -96,6 +96,23 @@ class PortPredictorTest {
     }
 
     @Test
+    void aSweepWithoutAMeasuredDriftStartsAtTheFirstPortAfterTheFreshestSample() {
+        // back-to-back samples: no drift, so the prediction is the next port, and no new flow lies below it
+        PortPredictor p = new PortPredictor(40004, 1_000 * MS, 1, 0);
+        assertEquals(40005, p.sweepStart(1_300 * MS, 0.5, 16));
+        assertEquals(39999, new PortPredictor(40000, 0, -2, 0).sweepStart(300 * MS, 0.5, 16), "descending");
+    }
+
+    @Test
+    void aSweepWithADriftStartsBelowThePredictionButNotBelowTheFreshestSample() {
+        // 100 flows/s, half aimed: 1 + 50 ports on after one second, the window 16 below that
+        PortPredictor p = new PortPredictor(40000, 0, 1, 100);
+        assertEquals(40051, p.portAt(1_000 * MS, 0.5));
+        assertEquals(40035, p.sweepStart(1_000 * MS, 0.5, 16));
+        assertEquals(40001, p.sweepStart(200 * MS, 0.5, 16), "10 ports aimed, 16 below: the floor");
+    }
+
+    @Test
     void portsWrapInsideTheirRange() {
         assertEquals(1, PortPredictor.wrap(65536));
         assertEquals(65535, PortPredictor.wrap(0));
