@@ -90,16 +90,19 @@ public record PortPredictor(int lastPort, long lastAtNanos, int stride, double f
     }
 
     /**
-     * Where a sweep for the peer's new flows starts at {@code nowNanos}: {@code below} strides under the
-     * prediction ({@link #portAt}), but never under the first port after the freshest sample, which no new flow
-     * can have taken: the allocator had passed it when the sample was answered. Without a measured drift the
-     * prediction is that very port, and the sweep starts there.
+     * Where a crossing sweep for the peer's new flows starts at {@code nowNanos}. With a measured drift:
+     * {@code below} strides under the prediction ({@link #portAt}), a margin for a drift the samples
+     * overestimated. Without one, the prediction is the first port after the freshest sample, the lowest any
+     * new flow can have, and it is probed from the start: the sweep starts just past it. Starting lower only
+     * lengthens the crossing, and a sweep that passes through the predicted port re-uses the mapping made for
+     * it: that step takes no new port of this side's NAT, and two sweeps meeting right there miss each other.
      */
     public int sweepStart(long nowNanos, double aim, int below) {
         int direction = Integer.signum(stride);
-        long start = unwrappedAt(nowNanos, aim) - (long) below * direction;
-        long first = lastPort + direction;
-        return wrap(direction > 0 ? Math.max(start, first) : Math.min(start, first));
+        if (flowsPerSecond == 0) {
+            return wrap((long) lastPort + stride + direction);
+        }
+        return wrap(unwrappedAt(nowNanos, aim) - (long) below * direction);
     }
 
     /** A port number folded into 1..65535 so that arithmetic near the ends of the range stays valid. */

@@ -41,9 +41,8 @@ record PunchOpening(Map<PunchPath, String> targets, ProbeSchedule shotgun, long 
                     start = PortPredictor.wrap(peerPredictor.portAt(peerPredictor.lastAtNanos(), 0)
                             - (long) config.windowBelow() * direction);
                 } else {
-                    // two crossing sweeps meet after (gap below each) / (2 - drift factor squared) targets: the
-                    // window below the prediction only covers an overestimated drift, never the ports the peer
-                    // had taken before its freshest sample
+                    // two crossing sweeps meet after about (gap below each) / (2 - drift factor squared) targets:
+                    // without a measured drift there is nothing for a window below the prediction to cover
                     start = peerPredictor.sweepStart(shotgunAt, config.driftAim(), config.windowBelow());
                 }
                 // the sweep steps by single ports (times the plan's stride): a stride estimated from samples
