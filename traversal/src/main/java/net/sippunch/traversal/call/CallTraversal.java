@@ -14,6 +14,7 @@ import net.sippunch.traversal.discovery.DiscoveryClient;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import net.sippunch.traversal.discovery.NatKnowledge;
+import net.sippunch.traversal.nat.MappedTuple;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.traversal.punch.PunchEndpoint;
@@ -85,6 +86,8 @@ public final class CallTraversal implements DatagramSession {
     private PunchSession punch;
     private String failure;
     private boolean confirmedEarly;
+    /** The round trip to the discovery servers, when this traversal's own discovery measured it. */
+    private OptionalLong roundTrip = OptionalLong.empty();
 
     /**
      * @param role         controlling (the caller) or controlled (the callee)
@@ -172,7 +175,7 @@ public final class CallTraversal implements DatagramSession {
             throw new IllegalStateException("the peer's description comes once, after discovery; phase " + phase);
         }
         remote = Objects.requireNonNull(peer, "peer");
-        punch = new PunchSession(settings.punch(), role, local, remote, random);
+        punch = new PunchSession(settings.punch(), role, local, remote, roundTrip, random);
         if (confirmedEarly) {
             punch.confirm(nowNanos);
         }
@@ -341,6 +344,15 @@ public final class CallTraversal implements DatagramSession {
         };
     }
 
+    /**
+     * The first answer's time from the start: the first request (every request, from knowledge) left at the
+     * start, so this is a round trip, longer only when that request had to be sent again.
+     */
+    private OptionalLong roundTrip(NatProfile profile) {
+        long first = profile.samples().stream().mapToLong(MappedTuple::atNanos).min().orElse(Long.MIN_VALUE);
+        return first >= discoveryStartedAt ? OptionalLong.of(first - discoveryStartedAt) : OptionalLong.empty();
+    }
+
     private void afterDiscoveryInput(long nowNanos) {
         Optional<DiscoveryOutcome> outcome = discovery.outcome();
         if (outcome.isEmpty()) {
@@ -349,6 +361,7 @@ public final class CallTraversal implements DatagramSession {
         long took = nowNanos - discoveryStartedAt;
         if (outcome.get() instanceof DiscoveryOutcome.Profiled profiled) {
             local = new PunchEndpoint(credentials, profiled.profile(), upnp);
+            roundTrip = roundTrip(profiled.profile());
             phase = Phase.DISCOVERED;
             events.add(new TraversalEvent.Discovered(local, profiled.silentServers(), took));
         } else {

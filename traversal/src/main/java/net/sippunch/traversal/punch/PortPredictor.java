@@ -80,9 +80,29 @@ public record PortPredictor(int lastPort, long lastAtNanos, int stride, double f
 
     /** The predicted port of the next new flow at {@code nowNanos}, applying {@code aim} (0..1) of the drift. */
     public int portAt(long nowNanos, double aim) {
+        return wrap(unwrappedAt(nowNanos, aim));
+    }
+
+    private long unwrappedAt(long nowNanos, double aim) {
         double seconds = Math.max(0, nowNanos - lastAtNanos) / 1e9;
         long flows = 1 + (long) Math.floor(aim * flowsPerSecond * seconds);
-        return wrap(lastPort + flows * stride);
+        return lastPort + flows * stride;
+    }
+
+    /**
+     * Where a crossing sweep for the peer's new flows starts at {@code nowNanos}. With a measured drift:
+     * {@code below} strides under the prediction ({@link #portAt}), a margin for a drift the samples
+     * overestimated. Without one, the prediction is the first port after the freshest sample, the lowest any
+     * new flow can have, and it is probed from the start: the sweep starts just past it. Starting lower only
+     * lengthens the crossing, and a sweep that passes through the predicted port re-uses the mapping made for
+     * it: that step takes no new port of this side's NAT, and two sweeps meeting right there miss each other.
+     */
+    public int sweepStart(long nowNanos, double aim, int below) {
+        int direction = Integer.signum(stride);
+        if (flowsPerSecond == 0) {
+            return wrap((long) lastPort + stride + direction);
+        }
+        return wrap(unwrappedAt(nowNanos, aim) - (long) below * direction);
     }
 
     /** A port number folded into 1..65535 so that arithmetic near the ends of the range stays valid. */

@@ -15,12 +15,13 @@ import java.util.random.RandomGenerator;
 record PunchOpening(Map<PunchPath, String> targets, ProbeSchedule shotgun, long shotgunAt, int firstPrediction) {
 
     /**
+     * @param initialWait T: how long only the targets are probed before the shotgun may start
      * @param mediaPort  the local port probes leave from
      * @param extraPorts the extra local sockets of a birthday plan
      */
     static PunchOpening of(PunchPlan plan, PunchEndpoint own, PunchEndpoint peer, PortPredictor peerPredictor,
-                           PunchConfig config, int mediaPort, List<Integer> extraPorts, RandomGenerator random,
-                           long nowNanos) {
+                           PunchConfig config, long initialWait, int mediaPort, List<Integer> extraPorts,
+                           RandomGenerator random, long nowNanos) {
         Map<PunchPath, String> targets = new LinkedHashMap<>();
         InetSocketAddress reported = peer.reported();
         peer.upnp().ifPresent(t -> targets.putIfAbsent(new PunchPath(mediaPort, t), "probe to the peer's UPnP tuple"));
@@ -33,14 +34,21 @@ record PunchOpening(Map<PunchPath, String> targets, ProbeSchedule shotgun, long 
                 targets.putIfAbsent(toPort(mediaPort, reported, firstPrediction), "probe to the predicted port");
                 // aim low: the sweep only moves up. Against a peer that holds one flow, that flow was made
                 // right after its discovery, so no drift is applied; against a crossing sweep, part of it.
-                shotgunAt = nowNanos + config.initialWaitNanos();
-                int from = plan.strategy() == Strategy.SWEEP ? peerPredictor.portAt(peerPredictor.lastAtNanos(), 0)
-                        : peerPredictor.portAt(shotgunAt, config.driftAim());
+                shotgunAt = nowNanos + initialWait;
+                int direction = Integer.signum(peerPredictor.stride());
+                int start;
+                if (plan.strategy() == Strategy.SWEEP) {
+                    start = PortPredictor.wrap(peerPredictor.portAt(peerPredictor.lastAtNanos(), 0)
+                            - (long) config.windowBelow() * direction);
+                } else {
+                    // two crossing sweeps meet after about (gap below each) / (2 - drift factor squared) targets:
+                    // without a measured drift there is nothing for a window below the prediction to cover
+                    start = peerPredictor.sweepStart(shotgunAt, config.driftAim(), config.windowBelow());
+                }
                 // the sweep steps by single ports (times the plan's stride): a stride estimated from samples
                 // that other hosts' flows interleave can be a false common factor, a single port never misses
-                int direction = Integer.signum(peerPredictor.stride());
-                shotgun = new ProbeSchedule.PortSweep(mediaPort, reported.getAddress(),
-                        PortPredictor.wrap(from - (long) config.windowBelow() * direction), plan.stride(), direction);
+                shotgun = new ProbeSchedule.PortSweep(mediaPort, reported.getAddress(), start, plan.stride(),
+                        direction);
             }
             case METHOD_WINDOW -> {
                 int delta = peer.profile().delta();
@@ -48,13 +56,13 @@ record PunchOpening(Map<PunchPath, String> targets, ProbeSchedule shotgun, long 
                 targets.putIfAbsent(toPort(mediaPort, reported, firstPrediction), "probe to the reported port + delta");
                 shotgun = new ProbeSchedule.MethodWindow(mediaPort, reported.getAddress(), reported.getPort(), delta,
                         config.windowBelow(), config.windowAbove());
-                shotgunAt = nowNanos + config.initialWaitNanos();
+                shotgunAt = nowNanos + initialWait;
             }
             case BIRTHDAY_SPRAY -> {
                 targets.putIfAbsent(new PunchPath(mediaPort, reported), "probe to the reported tuple");
                 shotgun = new ProbeSchedule.RandomSpray(mediaPort, reported.getAddress(), config.randomPortLow(),
                         random);
-                shotgunAt = nowNanos + config.initialWaitNanos();
+                shotgunAt = nowNanos + initialWait;
             }
             case BIRTHDAY_SOCKETS -> {
                 targets.putIfAbsent(new PunchPath(mediaPort, reported), "probe to the reported tuple");

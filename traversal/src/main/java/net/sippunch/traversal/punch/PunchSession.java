@@ -75,6 +75,8 @@ public final class PunchSession implements DatagramSession {
     private final ProbeCodec codec;
     private final int mediaPort;
     private final PortPredictor peerPredictor;
+    /** T for this session: from the measured round trip, or the configured one. */
+    private final long initialWait;
 
     private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
     private final ArrayDeque<PunchEvent> events = new ArrayDeque<>();
@@ -132,6 +134,15 @@ public final class PunchSession implements DatagramSession {
      */
     public PunchSession(PunchConfig config, PunchRole role, PunchEndpoint own, PunchEndpoint peer,
                         RandomGenerator random) {
+        this(config, role, own, peer, OptionalLong.empty(), random);
+    }
+
+    /**
+     * @param roundTripNanos the round trip this side's discovery measured, which scales T
+     *                       ({@link PunchConfig#initialWaitNanos(OptionalLong)}); empty: T is the configured one
+     */
+    public PunchSession(PunchConfig config, PunchRole role, PunchEndpoint own, PunchEndpoint peer,
+                        OptionalLong roundTripNanos, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
         this.role = Objects.requireNonNull(role, "role");
         this.own = Objects.requireNonNull(own, "own");
@@ -143,6 +154,7 @@ public final class PunchSession implements DatagramSession {
         this.peerPredictor = PortPredictor.of(peer.profile());
         this.firstPrediction = peer.reported().getPort();
         this.consented = role == PunchRole.CONTROLLING;
+        this.initialWait = config.initialWaitNanos(Objects.requireNonNull(roundTripNanos, "roundTripNanos"));
     }
 
     /** The strategy this side runs, decided at construction from both descriptions. */
@@ -204,14 +216,15 @@ public final class PunchSession implements DatagramSession {
         long cap = plan.strategy() == Strategy.INFEASIBLE
                 ? Math.max(config.initialWaitNanos(), 4 * config.probeIntervalNanos()) : config.giveUpNanos();
         giveUpAt = nowNanos + cap;
-        PunchOpening opening = PunchOpening.of(plan, own, peer, peerPredictor, config, mediaPort, extraPorts, random,
-                nowNanos);
+        PunchOpening opening = PunchOpening.of(plan, own, peer, peerPredictor, config, initialWait, mediaPort,
+                extraPorts, random, nowNanos);
         opening.targets().forEach((path, origin) -> addFixed(path, nowNanos, origin));
         shotgun = opening.shotgun();
         shotgunAt = opening.shotgunAt();
         firstPrediction = opening.firstPrediction();
         nextShotgunAt = shotgunAt;
-        LOG.debug("punch start: {} ({}), first prediction {}", plan.strategy(), plan.explanation(), firstPrediction);
+        LOG.debug("punch start: {} ({}), first prediction {}, T {} ms", plan.strategy(), plan.explanation(),
+                firstPrediction, initialWait / 1_000_000);
         handleTimeout(nowNanos);
     }
 

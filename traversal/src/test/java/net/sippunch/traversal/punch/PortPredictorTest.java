@@ -96,6 +96,24 @@ class PortPredictorTest {
     }
 
     @Test
+    void aSweepWithoutAMeasuredDriftStartsJustPastThePrediction() {
+        // back-to-back samples: no drift, so the prediction is the next port (probed from the start), and no
+        // new flow lies below it
+        PortPredictor p = new PortPredictor(40004, 1_000 * MS, 1, 0);
+        assertEquals(40005, p.portAt(1_300 * MS, 0.5));
+        assertEquals(40006, p.sweepStart(1_300 * MS, 0.5, 16));
+        assertEquals(39997, new PortPredictor(40000, 0, -2, 0).sweepStart(300 * MS, 0.5, 16), "descending");
+    }
+
+    @Test
+    void aSweepWithADriftStartsTheWindowBelowThePrediction() {
+        // 100 flows/s, half aimed: 1 + 50 ports on after one second, the window 16 below that
+        PortPredictor p = new PortPredictor(40000, 0, 1, 100);
+        assertEquals(40051, p.portAt(1_000 * MS, 0.5));
+        assertEquals(40035, p.sweepStart(1_000 * MS, 0.5, 16));
+    }
+
+    @Test
     void portsWrapInsideTheirRange() {
         assertEquals(1, PortPredictor.wrap(65536));
         assertEquals(65535, PortPredictor.wrap(0));

@@ -135,7 +135,7 @@ public final class PunchBenchmark {
             sb.append(String.format(Locale.ROOT, "| %s x %s | %d ms | %.0f | %s | %.0f %% | %s | %s | %s |%n",
                     name(c.a()), name(c.b()), c.delayMs(), c.load(), label(c.schedule()), 100 * c.rate(),
                     time(c.medianMs(), c.medianRtt()), time(c.p95Ms(), c.p95Rtt()),
-                    Double.isNaN(c.probesPerSuccess()) ? "-" : String.format(Locale.ROOT, "%.0f", c.probesPerSuccess())));
+                    probes(c)));
         }
         sb.append("\n#### Every NAT pair, 50 ms one way, no neighbour load (")
                 .append(matrix.get(0).trials()).append(" trials per cell): direct %, median RTT\n\n");
@@ -159,7 +159,12 @@ public final class PunchBenchmark {
         return sb.toString();
     }
 
-    private static String time(double ms, double rtt) {
+    /** Probes of both sides per direct path, or "-" when there was none. */
+    static String probes(Cell c) {
+        return Double.isNaN(c.probesPerSuccess()) ? "-" : String.format(Locale.ROOT, "%.0f", c.probesPerSuccess());
+    }
+
+    static String time(double ms, double rtt) {
         if (Double.isNaN(ms)) {
             return "-";
         }

@@ -26,8 +26,8 @@ public final class WarmDiscoveryBenchmark {
         if (cells.length % 4 != 0) {
             throw new IllegalArgumentException("each cell is CALLER CALLEE FLOWS/S DELAY_MS");
         }
-        System.out.println("| pair | flows/s | one-way | discovery | trials | direct | median | p95 |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| pair | flows/s | one-way | discovery | trials | direct | median | p95 | probes per success |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < cells.length; i += 4) {
             NatPreset a = NatPreset.valueOf(cells[i]);
             NatPreset b = NatPreset.valueOf(cells[i + 1]);
@@ -36,9 +36,10 @@ public final class WarmDiscoveryBenchmark {
             for (boolean warm : new boolean[] {false, true}) {
                 PunchBenchmark.Cell c = PunchBenchmark.cell(a, b, PunchConfig.Schedule.ADAPTIVE, load, delay, trials,
                         warm);
-                System.out.printf(Locale.ROOT, "| %s x %s | %.0f | %d ms | %s | %d | %.0f %% | %.1f RTT | %.1f RTT |%n",
+                System.out.printf(Locale.ROOT, "| %s x %s | %.0f | %d ms | %s | %d | %.0f %% | %s | %s | %s |%n",
                         PunchBenchmark.name(a), PunchBenchmark.name(b), load, delay, warm ? "warm" : "cold", trials,
-                        100 * c.rate(), c.medianRtt(), c.p95Rtt());
+                        100 * c.rate(), PunchBenchmark.time(c.medianMs(), c.medianRtt()),
+                        PunchBenchmark.time(c.p95Ms(), c.p95Rtt()), PunchBenchmark.probes(c));
             }
         }
     }
