@@ -216,9 +216,14 @@ final class MatrixLab implements AutoCloseable {
      * toward Kamailio), the caller calls it through Kamailio, and both call reports are read.
      */
     MatrixCell trial(String caller, String callee) {
+        return trial(caller, callee, callSeconds);
+    }
+
+    /** The same with calls that last at least {@code seconds} after their answer. */
+    MatrixCell trial(String caller, String callee, int seconds) {
         b.register(REGISTER_WAIT);
         return call(caller, callee,
-                birthdayPair(caller, callee) ? Math.max(callSeconds, BIRTHDAY_CALL_SECONDS) : callSeconds);
+                birthdayPair(caller, callee) ? Math.max(seconds, BIRTHDAY_CALL_SECONDS) : seconds);
     }
 
     /**
