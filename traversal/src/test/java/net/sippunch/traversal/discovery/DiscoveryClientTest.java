@@ -325,6 +325,11 @@ class DiscoveryClientTest {
                 PortAllocation.SEQUENTIAL, 2);
     }
 
+    /** A run from {@code known}, started at time 0. */
+    private static DiscoveryClient warm(DiscoveryConfig config, NatKnowledge known) {
+        return DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9), known, 0);
+    }
+
     private static NatKnowledge knowledge(List<InetSocketAddress> silent) {
         return new NatKnowledge(PRIVATE.getAddress(), List.of(S1, S2), FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
                 ALTERNATES, silent, 0);
@@ -332,8 +337,9 @@ class DiscoveryClientTest {
 
     @Test
     void aFullRunLearnsTheFilteringAndTheAlternates() {
-        Ended full = drive(new DiscoveryClient(DiscoveryConfig.defaults(List.of(S1, S2)), PRIVATE, PRIVATE.getPort(),
-                new SplittableRandom(9), 0), DiscoveryConfig.defaults(List.of(S1, S2)), sequential(), 5 * MS, List.of());
+        DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
+        Ended full = drive(new DiscoveryClient(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9), 0), config,
+                sequential(), 5 * MS, List.of());
         DiscoveryOutcome.Profiled p = assertInstanceOf(DiscoveryOutcome.Profiled.class, full.outcome());
         assertEquals(new NatKnowledge(PRIVATE.getAddress(), List.of(S1, S2),
                 FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, ALTERNATES, List.of(), full.atNanos()), p.knowledge());
@@ -343,9 +349,7 @@ class DiscoveryClientTest {
     @Test
     void withKnowledgeEveryRequestLeavesAtOnceAndTheProfileComesOneRoundTripLater() {
         DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
-        DiscoveryClient client = DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(),
-                new SplittableRandom(9), knowledge(List.of()), 0);
-        Ended ended = drive(client, config, sequential(), 5 * MS, List.of());
+        Ended ended = drive(warm(config, knowledge(List.of())), config, sequential(), 5 * MS, List.of());
         assertEquals(List.of(S1, S2, ALTERNATES.get(0), ALTERNATES.get(1)), ended.sentAtStart(),
                 "all at once, in target order");
         assertEquals(10 * MS, ended.atNanos(), "one round trip");
@@ -362,16 +366,14 @@ class DiscoveryClientTest {
         DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
         // 5 ms each way: three answers at 10 ms; the fourth could be a lost request or answer, whose mapping
         // would follow the last sample: its retransmissions at 100 and 300 ms get a round trip each
-        Ended fast = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
-                knowledge(List.of()), 0), config, sequential(), 5 * MS, List.of(S2));
+        Ended fast = drive(warm(config, knowledge(List.of())), config, sequential(), 5 * MS, List.of(S2));
         assertEquals(320 * MS, fast.atNanos());
         assertEquals(List.of(S2), fast.outcome().silentServers());
         NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, fast.outcome()).profile();
         assertEquals(3, p.samples().size());
         assertEquals(NatType.SYMMETRIC_SEQUENTIAL, p.type());
         // 50 ms each way: answers at 100 ms, the second retransmission at 300 ms gets its round trip
-        Ended slow = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
-                knowledge(List.of()), 0), config, sequential(), 50 * MS, List.of(S2));
+        Ended slow = drive(warm(config, knowledge(List.of())), config, sequential(), 50 * MS, List.of(S2));
         assertEquals(500 * MS, slow.atNanos(), "two retransmissions, not the cap");
         assertEquals(List.of(S2), slow.outcome().silentServers());
         assertEquals(List.of(S2),
@@ -389,9 +391,8 @@ class DiscoveryClientTest {
             }
             return false;
         };
-        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
-                knowledge(List.of()), 0), config, sequential(), loseTheLastTargetsFirstRequest, 5 * MS, List.of(),
-                List.of(RFC5780));
+        Ended ended = drive(warm(config, knowledge(List.of())), config, sequential(), loseTheLastTargetsFirstRequest,
+                5 * MS, List.of(), List.of(RFC5780));
         NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome()).profile();
         assertEquals(4, p.samples().size(), "the retransmission's answer is a sample");
         assertEquals(List.of(2, 2, 2), p.deltas());
@@ -401,8 +402,7 @@ class DiscoveryClientTest {
     @Test
     void withKnowledgeTargetsKnownSilentLeaveFirst() {
         DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
-        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
-                knowledge(List.of(S2)), 0), config, sequential(), 5 * MS, List.of(S2));
+        Ended ended = drive(warm(config, knowledge(List.of(S2))), config, sequential(), 5 * MS, List.of(S2));
         // the silent target's mapping comes before the sampled ones, not after the last sample
         assertEquals(List.of(S2, S1, ALTERNATES.get(0), ALTERNATES.get(1)), ended.sentAtStart());
         NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome()).profile();
@@ -419,8 +419,7 @@ class DiscoveryClientTest {
                 FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, List.of(S2, ALTERNATES.get(0)), List.of(), 0);
         List<InetSocketAddress> down = List.of(S1, S2, ALTERNATES.get(0), ALTERNATES.get(1),
                 address("198.18.0.22", 3479), address("198.18.0.32", 3478));
-        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
-                known, 0), config, sequential(), t -> false, 5 * MS, down,
+        Ended ended = drive(warm(config, known), config, sequential(), t -> false, 5 * MS, down,
                 List.of(RFC5780, new ServerAddresses(List.of(s3, s3other))));
         DiscoveryOutcome.Profiled p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome());
         assertEquals(List.of(s3, s3other), p.profile().samples().stream().map(MappedTuple::server).toList());
@@ -440,8 +439,8 @@ class DiscoveryClientTest {
         NatKnowledge known = new NatKnowledge(PRIVATE.getAddress(), List.of(S1, s3),
                 FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, List.of(S2, ALTERNATES.get(0), s3other, s3crossed),
                 List.of(S1, S2, ALTERNATES.get(0)), 0);
-        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
-                known, 0), config, sequential(), t -> false, 5 * MS, List.of(S1, S2, ALTERNATES.get(0)),
+        Ended ended = drive(warm(config, known), config, sequential(), t -> false, 5 * MS,
+                List.of(S1, S2, ALTERNATES.get(0)),
                 List.of(RFC5780, new ServerAddresses(List.of(s3, s3other))));
         assertEquals(List.of(S1, s3, s3other, s3crossed), ended.sentAtStart(), "the silent server first");
         DiscoveryOutcome.Profiled p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome());
@@ -452,8 +451,7 @@ class DiscoveryClientTest {
     @Test
     void withKnowledgeAServerKnownSilentIsNotWaitedFor() {
         DiscoveryConfig config = DiscoveryConfig.defaults(List.of(S1, S2));
-        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
-                knowledge(List.of(S2)), 0), config, sequential(), 5 * MS, List.of(S2));
+        Ended ended = drive(warm(config, knowledge(List.of(S2))), config, sequential(), 5 * MS, List.of(S2));
         assertEquals(10 * MS, ended.atNanos(), "no grace for a server known silent");
         assertEquals(List.of(S2), ended.outcome().silentServers());
         assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome());
@@ -466,8 +464,7 @@ class DiscoveryClientTest {
         NatKnowledge known = new NatKnowledge(PRIVATE.getAddress(), List.of(S1, s3), FilteringBehavior.UNKNOWN,
                 List.of(), List.of(s3), 0);
         // s3 was silent when learned, but answers now: with two targets only, its answer is needed
-        Ended ended = drive(DiscoveryClient.withKnowledge(config, PRIVATE, PRIVATE.getPort(), new SplittableRandom(9),
-                known, 0), config, sequential(), t -> false, 5 * MS, List.of(),
+        Ended ended = drive(warm(config, known), config, sequential(), t -> false, 5 * MS, List.of(),
                 List.of(RFC5780, new ServerAddresses(List.of(s3))));
         NatProfile p = assertInstanceOf(DiscoveryOutcome.Profiled.class, ended.outcome()).profile();
         assertEquals(2, p.samples().size());
