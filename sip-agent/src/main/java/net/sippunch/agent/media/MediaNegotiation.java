@@ -45,7 +45,8 @@ public interface MediaNegotiation {
 
     /**
      * The callee's signalling confirmed the call: the ACK of its 200 OK arrived. Traversal mode's punch then
-     * runs its full schedule (before, it only probes the peer's tuples at a backing-off pace). Never blocks.
+     * runs its full schedule (before, it probes the peer's tuples at a backing-off pace and sprays a bounded
+     * number of probes). Never blocks.
      */
     default void confirmed() {
     }

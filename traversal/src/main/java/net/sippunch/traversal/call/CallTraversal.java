@@ -36,9 +36,9 @@ import net.sippunch.traversal.punch.PunchStats;
  *       caller when the answer arrives): the punch plan is decided and punching starts, after
  *       {@link TraversalEvent.SocketsWanted} when the plan needs birthday sockets;</li>
  *   <li>{@link #confirmed}: the callee's signalling confirmed the call (the ACK arrived). Until then, or until
- *       the peer's first authenticated packet, the callee only probes the peer's tuples at a backing-off pace
- *       (an INVITE naming somebody else's address must not make us spray there); the caller starts
- *       confirmed;</li>
+ *       the peer's first authenticated packet, the callee probes the peer's tuples at a backing-off pace and
+ *       sprays a bounded number of probes (an INVITE naming somebody else's address must not make us spray
+ *       there for long); the caller starts confirmed;</li>
  *   <li>{@link PunchEvent.Settled} or {@link PunchEvent.GaveUp}; on a settled path consent checks and
  *       keepalives run until {@link PunchEvent.ConsentLost}, and only an authenticated answer moves the path
  *       ({@link PunchEvent.PathChanged}).</li>
