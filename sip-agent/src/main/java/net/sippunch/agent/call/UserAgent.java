@@ -270,6 +270,17 @@ public final class UserAgent implements AutoCloseable {
         }, period, period, TimeUnit.SECONDS);
     }
 
+    /**
+     * Tells the agent the network changed under it (another NAT or access network, a router that restarted):
+     * in NAT traversal mode what it learned of its NAT is dropped and learned again now (calls meanwhile run
+     * the whole discovery). An application that sees the network change calls it, then {@link #register()}.
+     *
+     * @return completes when the NAT has been learned again (at once in plain mode)
+     */
+    public CompletableFuture<Void> networkChanged() {
+        return learning == null ? CompletableFuture.completedFuture(null) : learning.relearn();
+    }
+
     /** Registers (when the config asks for it); completes with the granted expiry. */
     public CompletableFuture<Integer> register() {
         if (!config.account().register()) {

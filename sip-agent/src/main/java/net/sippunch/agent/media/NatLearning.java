@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,10 @@ public final class NatLearning implements AutoCloseable {
     private boolean closed;
     /** Guarded by {@code this}. */
     private FilteringBehavior lastFiltering;
+    /** Counts the relearnings: a run started before one is not kept. Guarded by {@code this}. */
+    private int generation;
+    /** Completes when the learning run under way (or the next) has ended. Guarded by {@code this}. */
+    private CompletableFuture<Void> learnt = new CompletableFuture<>();
 
     /**
      * @param config       the discovery of a full run (servers, caps)
@@ -70,12 +75,34 @@ public final class NatLearning implements AutoCloseable {
         schedule(0);
     }
 
+    /**
+     * The network changed under the agent (another NAT, a router that restarted): what was learned is dropped
+     * and the NAT learned again now; calls meanwhile run the whole discovery.
+     *
+     * @return completes when that learning has ended, learned or not
+     */
+    public CompletableFuture<Void> relearn() {
+        CompletableFuture<Void> done;
+        synchronized (this) {
+            generation++;
+            cache.forget();
+            lastFiltering = null;
+            if (next != null) {
+                next.cancel(false);
+            }
+            done = learnt;
+        }
+        LOG.info("the network changed: learning the NAT again");
+        schedule(0);
+        return done;
+    }
+
     /** Fresh knowledge for a call whose media port routes from {@code localIp}, or empty. */
     public Optional<NatKnowledge> fresh(InetAddress localIp) {
         return cache.fresh(localIp, servers, System.nanoTime());
     }
 
-    /** What a call's own full discovery learned (there was no fresh knowledge for it). */
+    /** What a call's own discovery learned (there was no fresh knowledge for it, or the servers changed). */
     public void learned(NatKnowledge knowledge, String where) {
         keep(knowledge, where);
     }
@@ -96,25 +123,47 @@ public final class NatLearning implements AutoCloseable {
     }
 
     private void learn() {
+        int started;
+        synchronized (this) {
+            started = generation;
+        }
         NettyDiscovery.run(group.next(), new InetSocketAddress(localAddress, 0), config, random)
                 .whenComplete((outcome, failure) -> {
                     if (failure != null) {
                         LOG.warn("NAT not learned: {}; calls run the whole discovery until the next try in {} s",
                                 failure.getMessage(), refresh.toSeconds());
                     } else if (outcome instanceof DiscoveryOutcome.Profiled profiled) {
-                        keep(profiled.knowledge(), "a spare port (" + profiled.profile().type().label() + ")");
+                        keep(profiled.knowledge(), "a spare port (" + profiled.profile().type().label() + ")",
+                                started);
                     } else {
                         LOG.warn("NAT not learned: {}; calls run the whole discovery until the next try in {} s",
                                 ((DiscoveryOutcome.Failed) outcome).reason(), refresh.toSeconds());
                     }
+                    CompletableFuture<Void> done;
+                    synchronized (this) {
+                        if (started != generation) {
+                            return; // a relearning started meanwhile: its own run completes and reschedules
+                        }
+                        done = learnt;
+                        learnt = new CompletableFuture<>();
+                    }
+                    done.complete(null);
                     schedule(refresh.toMillis());
                 });
     }
 
     private void keep(NatKnowledge knowledge, String where) {
+        int current;
         synchronized (this) {
-            if (closed) {
-                return;
+            current = generation;
+        }
+        keep(knowledge, where, current);
+    }
+
+    private void keep(NatKnowledge knowledge, String where, int started) {
+        synchronized (this) {
+            if (closed || started != generation) {
+                return; // learned before the network changed
             }
             if (lastFiltering != null && lastFiltering != knowledge.filtering()) {
                 LOG.info("the NAT's filtering changed from {} to {}", lastFiltering, knowledge.filtering());

@@ -213,8 +213,10 @@ class HeldAnswerTest {
                 bob.onCallEnded(bobsCalls::add);
                 Call call = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(2), null, null));
                 DatagramPacket request = new DatagramPacket(new byte[1500], 1500);
-                silent.receive(request); // bob's discovery has started from its media port
-                assertTrue(request.getPort() >= 42200 && request.getPort() <= 42299, "from bob's media port");
+                // bob's discovery has started from its media port (its learning of the NAT asks from a spare one)
+                do {
+                    silent.receive(request);
+                } while (request.getPort() < 42200 || request.getPort() > 42299);
                 call.hangup("caller gave up");
                 CallReport caller = call.done().get(15, TimeUnit.SECONDS);
                 assertEquals("cancelled", caller.outcome(), caller.toJson());

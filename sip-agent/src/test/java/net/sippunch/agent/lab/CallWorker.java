@@ -23,7 +23,7 @@ import net.sippunch.agent.config.ConfigLoader;
  * then costs one JVM and one SIP stack per client instead of one per call.
  *
  * <pre>
- * register              REGISTER now (after the site's NAT changed)  -> registered SECONDS
+ * register              the site's NAT changed: learn it again, REGISTER -> registered SECONDS
  * call URI SECONDS      calls URI, hangs up SECONDS after the answer
  * a call ended          -> report JSON      (the call report on one line, calls placed and answered alike)
  * a command that failed -> error MESSAGE
@@ -46,8 +46,10 @@ final class CallWorker {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 String[] w = line.trim().split("\\s+");
                 switch (w[0]) {
-                    case "register" -> agent.register().whenComplete((granted, e) -> out.println(e == null
-                            ? "registered " + granted : "error register: " + e.getMessage()));
+                    // the site's NAT changed: the agent learns it again, then registers through it
+                    case "register" -> agent.networkChanged().thenCompose(learnt -> agent.register())
+                            .whenComplete((granted, e) -> out.println(e == null
+                                    ? "registered " + granted : "error register: " + e.getMessage()));
                     case "call" -> agent.dial(w[1], new Call.Options(Duration.ofSeconds(Long.parseLong(w[2])),
                             null, null));
                     case "" -> {

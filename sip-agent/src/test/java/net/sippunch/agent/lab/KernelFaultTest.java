@@ -183,8 +183,7 @@ class KernelFaultTest {
             for (int i = 1; i <= LOSS_TRIALS; i++) {
                 faults.host().nat("a", lossy(caller));
                 faults.host().nat("b", lossy(callee));
-                faults.caller().register(REGISTER_WAIT);
-                MatrixCell cell = faults.trial(caller, callee, LOSS_CALL_SECONDS); // registers the callee, calls
+                MatrixCell cell = faults.trial(caller, callee, LOSS_CALL_SECONDS); // both register again, then call
                 cells.add(cell);
                 StringBuilder loss = new StringBuilder();
                 for (int k = 0; k < interfaces.size(); k++) {

@@ -212,8 +212,9 @@ final class MatrixLab implements AutoCloseable {
     }
 
     /**
-     * Runs one call on the sites as they are: the callee registers again (a changed NAT forgot its mapping
-     * toward Kamailio), the caller calls it through Kamailio, and both call reports are read.
+     * Runs one call on the sites as they are: both agents are told their network changed, learn their NAT
+     * again and register again (a changed NAT forgot its mapping toward Kamailio), the caller calls the callee
+     * through Kamailio, and both call reports are read.
      */
     MatrixCell trial(String caller, String callee) {
         return trial(caller, callee, callSeconds);
@@ -221,6 +222,7 @@ final class MatrixLab implements AutoCloseable {
 
     /** The same with calls that last at least {@code seconds} after their answer. */
     MatrixCell trial(String caller, String callee, int seconds) {
+        a.register(REGISTER_WAIT);
         b.register(REGISTER_WAIT);
         return call(caller, callee,
                 birthdayPair(caller, callee) ? Math.max(seconds, BIRTHDAY_CALL_SECONDS) : seconds);

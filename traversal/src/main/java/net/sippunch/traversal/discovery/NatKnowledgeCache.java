@@ -69,6 +69,12 @@ public final class NatKnowledgeCache {
         return Optional.of(known);
     }
 
+    /** Drops what is known (the network changed under the host): lookups find nothing until the next learning. */
+    public synchronized void forget() {
+        latest = null;
+        reportedChange = null;
+    }
+
     /** Keeps {@code knowledge} as the latest, in place of any earlier. */
     public void learned(NatKnowledge knowledge) {
         Objects.requireNonNull(knowledge, "knowledge");
