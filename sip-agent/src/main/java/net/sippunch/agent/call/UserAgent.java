@@ -52,7 +52,6 @@ import net.sippunch.agent.sip.DigestCredentials;
 import net.sippunch.agent.sip.Registration;
 import net.sippunch.agent.sip.SipEndpoint;
 import net.sippunch.agent.sip.TransactionOwner;
-import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.netty.NettyTransport;
 import net.sippunch.traversal.punch.PunchConfig;
 import org.apache.logging.log4j.LogManager;
@@ -177,7 +176,7 @@ public final class UserAgent implements AutoCloseable {
             Duration cap = Duration.ofMillis(config.discovery().timeoutMillis());
             // the NAT's filtering, learned from a spare port now and on a timer: each call's discovery then
             // costs one round trip
-            learning = new NatLearning(DiscoveryConfig.defaults(servers).withTotalCap(cap), mediaGroup,
+            learning = new NatLearning(PunchNegotiation.Settings.discovery(servers, cap), mediaGroup,
                     InetAddress.getByName(m.localAddress()), Duration.ofSeconds(config.discovery().refreshSeconds()),
                     random, timer);
             PunchNegotiation.Settings settings = new PunchNegotiation.Settings(servers, cap, PunchConfig.defaults(),

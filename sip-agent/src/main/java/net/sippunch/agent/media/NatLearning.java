@@ -4,7 +4,6 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +32,6 @@ public final class NatLearning implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(NatLearning.class);
 
     private final NatKnowledgeCache cache;
-    private final List<InetSocketAddress> servers;
     private final DiscoveryConfig config;
     private final EventLoopGroup group;
     private final InetAddress localAddress;
@@ -61,7 +59,6 @@ public final class NatLearning implements AutoCloseable {
     public NatLearning(DiscoveryConfig config, EventLoopGroup group, InetAddress localAddress, Duration refresh,
                        RandomGenerator random, ScheduledExecutorService timer) {
         this.config = Objects.requireNonNull(config, "config");
-        this.servers = config.servers();
         this.group = Objects.requireNonNull(group, "group");
         this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
         this.refresh = Objects.requireNonNull(refresh, "refresh");
@@ -99,12 +96,16 @@ public final class NatLearning implements AutoCloseable {
 
     /** Fresh knowledge for a call whose media port routes from {@code localIp}, or empty. */
     public Optional<NatKnowledge> fresh(InetAddress localIp) {
-        return cache.fresh(localIp, servers, System.nanoTime());
+        return cache.fresh(localIp, config.servers(), System.nanoTime());
     }
 
     /** What a call's own discovery learned (there was no fresh knowledge for it, or the servers changed). */
     public void learned(NatKnowledge knowledge, String where) {
-        keep(knowledge, where);
+        int current;
+        synchronized (this) {
+            current = generation;
+        }
+        keep(knowledge, where, current);
     }
 
     /** Stops the refreshes; a run under way ends by its cap and is dropped. */
@@ -150,14 +151,6 @@ public final class NatLearning implements AutoCloseable {
                     done.complete(null);
                     schedule(refresh.toMillis());
                 });
-    }
-
-    private void keep(NatKnowledge knowledge, String where) {
-        int current;
-        synchronized (this) {
-            current = generation;
-        }
-        keep(knowledge, where, current);
     }
 
     private void keep(NatKnowledge knowledge, String where, int started) {

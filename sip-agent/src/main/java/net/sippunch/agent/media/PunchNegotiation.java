@@ -70,9 +70,14 @@ public final class PunchNegotiation implements MediaNegotiation {
             this(discoveryServers, discoveryCap, punch, codecs, Optional.empty(), Optional.empty());
         }
 
-        /** The discovery of every call (and of the agent's learning between calls). */
+        /** The discovery of every call. */
         public DiscoveryConfig discovery() {
-            return DiscoveryConfig.defaults(discoveryServers).withTotalCap(discoveryCap);
+            return discovery(discoveryServers, discoveryCap);
+        }
+
+        /** The discovery of every call, and of the agent's learning between calls: the defaults, capped. */
+        public static DiscoveryConfig discovery(List<InetSocketAddress> servers, Duration cap) {
+            return DiscoveryConfig.defaults(servers).withTotalCap(cap);
         }
     }
 

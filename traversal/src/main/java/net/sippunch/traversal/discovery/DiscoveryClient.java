@@ -43,7 +43,7 @@ import org.apache.logging.log4j.Logger;
 public final class DiscoveryClient implements DatagramSession {
 
     private static final Logger LOG = LogManager.getLogger(DiscoveryClient.class);
-    /** With knowledge, stragglers are waited for this many initial RTOs: the first retransmission at 1, the second at 3. */
+    /** With knowledge, stragglers are waited for this many initial RTOs: retransmissions leave at 1 and 3. */
     private static final int STRAGGLER_RTOS = 3;
 
     private final DiscoveryConfig config;
@@ -98,10 +98,12 @@ public final class DiscoveryClient implements DatagramSession {
      * Starts a run that relies on {@code known} for what does not depend on the port: the filtering is the
      * known one, the targets are the configured servers then the known alternates (at most
      * {@link DiscoveryConfig#maxSamples()}), and every first request is ready to poll at once, in target order.
-     * The run ends when every target answered or gave up, or once two have answered, after a grace of
-     * {@code max(graceFloor, twice the longest round trip seen)} for the others (counted from the start, and at
-     * least the floor after the second answer); targets known as silent are not waited for once two have
-     * answered.
+     * Targets known as silent leave first. The run ends when every target answered or gave up, or once two
+     * have answered, after a grace for the others: {@code max(graceFloor, twice the longest round trip seen)}
+     * (counted from the start, and at least the floor after the second answer), stretched to the round trip
+     * after the second retransmission while a target not known as silent is still unanswered; targets known as
+     * silent are not waited for once two have answered. With fewer than two answers by then, the alternate
+     * addresses an answering server named are asked as well.
      *
      * @param privateTuple the local address as seen from the host (IP of the route to the servers, and port)
      * @param localPort    the port requests leave from (the media port)
@@ -209,11 +211,8 @@ public final class DiscoveryClient implements DatagramSession {
             return;
         }
         if (nowNanos >= graceEndsAt) {
-            if (known != null && !unaskedAlternates.isEmpty()
-                    && samples.values().stream().map(MappedTuple::server).distinct().count() < 2) {
-                askUnaskedAlternates(nowNanos);
-            } else {
-                finish(nowNanos);
+            endIfKnowledgeSuffices(nowNanos); // the grace is over: finish, or ask an answering server's alternates
+            if (outcome != null) {
                 return;
             }
         }
@@ -375,7 +374,10 @@ public final class DiscoveryClient implements DatagramSession {
             askUnaskedAlternates(nowNanos);
             return;
         }
-        if (!awaited(answered)) {
+        // while fewer than two answered every request is waited for, the known silent ones too
+        boolean awaited = answered < 2
+                ? pending.stream().anyMatch(t -> t.purpose() == StunTransaction.Purpose.MAPPING) : expected;
+        if (!awaited) {
             finish(nowNanos);
             return;
         }
@@ -394,12 +396,6 @@ public final class DiscoveryClient implements DatagramSession {
         } else if (!unaskedAlternates.isEmpty()) {
             graceEndsAt = Math.min(capAt, stragglersUntil); // then the alternates of an answering server
         }
-    }
-
-    /** Whether a pending request is still waited for: any while fewer than two answered, else those expected. */
-    private boolean awaited(long answered) {
-        return pending.stream().anyMatch(t -> t.purpose() == StunTransaction.Purpose.MAPPING
-                && (answered < 2 || !knownSilent.contains(t.destination())));
     }
 
     /** Fewer than two targets answered: asks the alternate addresses an answering server named. */

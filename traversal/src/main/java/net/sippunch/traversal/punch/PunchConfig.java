@@ -58,8 +58,8 @@ public record PunchConfig(Schedule schedule,
 
     public PunchConfig {
         List<String> problems = problems(schedule, initialWaitNanos, initialWaitRtts, initialWaitFloorNanos,
-                probeIntervalNanos, windowBelow, windowAbove, sweepRate, maxProbes, birthdaySockets, randomPortLow, giveUpNanos, driftAim, consentIntervalNanos,
-                consentTimeoutNanos);
+                probeIntervalNanos, windowBelow, windowAbove, sweepRate, maxProbes, birthdaySockets, randomPortLow,
+                giveUpNanos, driftAim, consentIntervalNanos, consentTimeoutNanos);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -70,14 +70,14 @@ public record PunchConfig(Schedule schedule,
      * 400 new targets/s, at most 8000 probes, 256 birthday sockets.
      */
     public static PunchConfig defaults() {
-        return new PunchConfig(Schedule.ADAPTIVE, 200 * MS, 2.0, 20 * MS, 50 * MS, 16, 32, 400, 8000, 256, 10_000 * MS, 1024,
-                20_000 * MS, 0.5, 2_000 * MS, 5_000 * MS, 30_000 * MS, false);
+        return new PunchConfig(Schedule.ADAPTIVE, 200 * MS, 2.0, 20 * MS, 50 * MS, 16, 32, 400, 8000, 256,
+                10_000 * MS, 1024, 20_000 * MS, 0.5, 2_000 * MS, 5_000 * MS, 30_000 * MS, false);
     }
 
     /** The same configuration with another schedule. */
     public PunchConfig withSchedule(Schedule other) {
-        return new PunchConfig(other, initialWaitNanos, initialWaitRtts, initialWaitFloorNanos, probeIntervalNanos, windowBelow, windowAbove, sweepRate,
-                maxProbes, birthdaySockets, birthdayRefreshNanos, randomPortLow, giveUpNanos, driftAim,
+        return new PunchConfig(other, initialWaitNanos, initialWaitRtts, initialWaitFloorNanos, probeIntervalNanos,
+                windowBelow, windowAbove, sweepRate, maxProbes, birthdaySockets, birthdayRefreshNanos, randomPortLow, giveUpNanos, driftAim,
                 settleLingerNanos, consentIntervalNanos, consentTimeoutNanos, sha256);
     }
 

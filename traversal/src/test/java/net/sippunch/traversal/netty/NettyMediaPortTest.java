@@ -114,7 +114,8 @@ class NettyMediaPortTest {
     void aBirthdayPlanBindsItsExtraSocketsOnTheMediaPortsAddress() throws Exception {
         PunchConfig defaults = PunchConfig.defaults();
         PunchConfig config = new PunchConfig(defaults.schedule(), defaults.initialWaitNanos(),
-                defaults.initialWaitRtts(), defaults.initialWaitFloorNanos(), defaults.probeIntervalNanos(), defaults.windowBelow(), defaults.windowAbove(), defaults.sweepRate(),
+                defaults.initialWaitRtts(), defaults.initialWaitFloorNanos(), defaults.probeIntervalNanos(),
+                defaults.windowBelow(), defaults.windowAbove(), defaults.sweepRate(),
                 defaults.maxProbes(), 12, defaults.birthdayRefreshNanos(), defaults.randomPortLow(),
                 defaults.giveUpNanos(), defaults.driftAim(), defaults.settleLingerNanos(),
                 defaults.consentIntervalNanos(), defaults.consentTimeoutNanos(), defaults.sha256());
