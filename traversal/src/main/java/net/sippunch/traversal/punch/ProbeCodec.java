@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.ice.Candidate;
+import net.sippunch.traversal.ice.CandidateType;
 import net.sippunch.traversal.stun.MessageIntegrityKey;
 import net.sippunch.traversal.stun.StunAttribute;
 import net.sippunch.traversal.stun.StunClass;
@@ -17,12 +19,16 @@ import net.sippunch.traversal.stun.TransactionId;
 
 /**
  * Probes and acknowledgements on the wire, as ICE connectivity checks (RFC 8445 section 7.2): a probe is a
- * Binding request with USERNAME "peerUfrag:ownUfrag", ICE-CONTROLLING or ICE-CONTROLLED, USE-CANDIDATE when
- * it nominates, MESSAGE-INTEGRITY(-SHA256) keyed with the peer's password and FINGERPRINT; an
+ * Binding request with USERNAME "peerUfrag:ownUfrag", PRIORITY (what a peer-reflexive candidate learned from
+ * it would have), ICE-CONTROLLING or ICE-CONTROLLED, USE-CANDIDATE when it nominates, MESSAGE-INTEGRITY(-SHA256) keyed with the peer's password and FINGERPRINT; an
  * acknowledgement is a Binding success response with XOR-MAPPED-ADDRESS, keyed with the responder's password.
  * Wireshark decodes both as STUN.
  */
 final class ProbeCodec {
+
+    /** The PRIORITY of every probe: a peer-reflexive RTP candidate of the highest local preference. */
+    static final int PEER_REFLEXIVE_PRIORITY =
+            (int) Candidate.priority(CandidateType.PEER_REFLEXIVE, 0xFFFF, Candidate.RTP);
 
     private final String outboundUsername;
     private final String inboundUsername;
@@ -46,8 +52,9 @@ final class ProbeCodec {
 
     /** A probe with the given transaction id; {@code nominate} adds USE-CANDIDATE. */
     byte[] probe(TransactionId id, boolean nominate) {
-        List<StunAttribute> attributes = new ArrayList<>(3);
+        List<StunAttribute> attributes = new ArrayList<>(4);
         attributes.add(new StunAttribute.Username(outboundUsername));
+        attributes.add(new StunAttribute.Priority(PEER_REFLEXIVE_PRIORITY));
         attributes.add(role == PunchRole.CONTROLLING ? new StunAttribute.IceControlling(tieBreaker)
                 : new StunAttribute.IceControlled(tieBreaker));
         if (nominate) {

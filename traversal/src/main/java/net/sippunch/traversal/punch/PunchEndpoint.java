@@ -1,9 +1,11 @@
 package net.sippunch.traversal.punch;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.ice.Candidate;
 import net.sippunch.traversal.nat.NatProfile;
 
 /**
@@ -12,15 +14,24 @@ import net.sippunch.traversal.nat.NatProfile;
  * @param credentials its probe credentials (ice-ufrag / ice-pwd)
  * @param profile     its NAT profile; sample times must be on the clock of the session using it
  * @param upnp        the tuple its router maps to its media port by UPnP or NAT-PMP, if any
+ * @param candidates  its standard ICE candidates of the RTP component in priority order (empty for a peer whose
+ *                    extension says everything): each is probed besides what the plan aims at
  */
-public record PunchEndpoint(IceCredentials credentials, NatProfile profile, Optional<InetSocketAddress> upnp) {
+public record PunchEndpoint(IceCredentials credentials, NatProfile profile, Optional<InetSocketAddress> upnp,
+                            List<Candidate> candidates) {
     public PunchEndpoint {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(upnp, "upnp");
+        candidates = List.copyOf(candidates);
         if (profile.samples().isEmpty()) {
             throw new IllegalArgumentException("a punch endpoint needs at least one mapped tuple");
         }
+    }
+
+    /** A side described by the extension alone, without ICE candidates. */
+    public PunchEndpoint(IceCredentials credentials, NatProfile profile, Optional<InetSocketAddress> upnp) {
+        this(credentials, profile, upnp, List.of());
     }
 
     /** The side's public address as the discovery servers saw it last. */

@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import net.sippunch.traversal.ice.Candidate;
 
 /**
  * The first moves of a punch session, chosen by its plan's strategy when punching starts: the targets probed
- * at the probe interval from the start (each with the reason it is probed, in probing order), the shotgun
+ * at the probe interval from the start (each with the reason it is probed, in probing order: the plan's own,
+ * then a standard peer's ICE candidates), the shotgun
  * that follows when nothing arrives, when that shotgun may start, and the peer's first predicted port.
  */
 record PunchOpening(Map<PunchPath, String> targets, ProbeSchedule shotgun, long shotgunAt, int firstPrediction) {
@@ -76,6 +78,10 @@ record PunchOpening(Map<PunchPath, String> targets, ProbeSchedule shotgun, long 
                     targets.putIfAbsent(toPort(mediaPort, reported, firstPrediction), "probe to the predicted port");
                 }
             }
+        }
+        for (Candidate candidate : peer.candidates()) {
+            targets.putIfAbsent(new PunchPath(mediaPort, candidate.address()),
+                    "probe to the peer's " + candidate.type().token() + " candidate");
         }
         InetSocketAddress peerPrivate = peer.profile().privateTuple();
         boolean sameNat = own.reported().getAddress().equals(reported.getAddress());

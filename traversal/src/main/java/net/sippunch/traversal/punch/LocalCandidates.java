@@ -1,0 +1,84 @@
+package net.sippunch.traversal.punch;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import net.sippunch.traversal.ice.Candidate;
+import net.sippunch.traversal.ice.CandidateType;
+import net.sippunch.traversal.nat.NatProfile;
+
+/**
+ * This side's ICE candidates (RFC 8445 section 5.1) for its offer or answer, from what discovery learned: the
+ * host candidate (the media port), the UPnP tuple, and the server-reflexive candidate. Behind a NAT that gives
+ * each flow a new port the reflexive address the servers saw is of no use to a peer; the candidates are then
+ * the ports the NAT will allocate next ({@value #PREDICTIONS} predictions, the first the most likely): a
+ * standard ICE peer's checks toward them open its own NAT to the port our first check will really leave from
+ * (one-sided traversal). The default candidate, for {@code c=}/{@code m=}, is the one a plain peer reaches
+ * best: the UPnP tuple, the first prediction, or the reflexive tuple.
+ *
+ * @param candidates every candidate, highest priority first; each has a foundation of its own, so that a peer
+ *                   checks them all from the start (candidates sharing a foundation wait for each other)
+ * @param preferred  the default candidate
+ */
+public record LocalCandidates(List<Candidate> candidates, Candidate preferred) {
+
+    /** Predicted candidates behind a sequential NAT: the NAT's next ports, enough for a few flows before ours. */
+    public static final int PREDICTIONS = 8;
+
+    public LocalCandidates {
+        candidates = List.copyOf(candidates);
+        Objects.requireNonNull(preferred, "preferred");
+    }
+
+    /**
+     * The candidates of a media port.
+     *
+     * @param profile  what discovery learned of the port's NAT
+     * @param upnp     the tuple the router maps to the port, if any
+     * @param nowNanos now, on the clock of the profile's samples (a measured drift moves the predictions)
+     * @param aim      how much of a measured drift to apply, 0..1 ({@link PunchConfig#driftAim()})
+     */
+    public static LocalCandidates of(NatProfile profile, Optional<InetSocketAddress> upnp, long nowNanos,
+                                     double aim) {
+        InetSocketAddress base = profile.privateTuple();
+        Optional<InetSocketAddress> related = base.getAddress().isAnyLocalAddress() || base.getPort() == 0
+                ? Optional.empty() : Optional.of(base);
+        List<Candidate> all = new ArrayList<>();
+        related.ifPresent(host -> all.add(new Candidate("h1", Candidate.RTP,
+                Candidate.priority(CandidateType.HOST, 0xFFFF, Candidate.RTP), host, CandidateType.HOST,
+                Optional.empty())));
+        Candidate preferred = null;
+        if (upnp.isPresent()) {
+            preferred = reflexive("u1", 0xFFFF, upnp.get(), related);
+            all.add(preferred);
+        }
+        InetSocketAddress reported = profile.lastMapping().orElseThrow().mapped();
+        if (MappingClass.of(profile) == MappingClass.SEQUENTIAL) {
+            PortPredictor predictor = PortPredictor.of(profile);
+            int first = predictor.portAt(nowNanos, aim);
+            for (int k = 0; k < PREDICTIONS; k++) {
+                int port = PortPredictor.wrap(first + (long) k * predictor.stride());
+                Candidate predicted = reflexive("p" + (k + 1), 0xFFFE - k,
+                        new InetSocketAddress(reported.getAddress(), port), related);
+                all.add(predicted);
+                preferred = preferred != null ? preferred : predicted;
+            }
+        } else {
+            Candidate reflexive = reflexive("s1", 0xFFFE, reported, related);
+            all.add(reflexive);
+            preferred = preferred != null ? preferred : reflexive;
+        }
+        all.sort(Comparator.comparingLong((Candidate c) -> c.priority()).reversed());
+        return new LocalCandidates(all, preferred);
+    }
+
+    private static Candidate reflexive(String foundation, int localPreference, InetSocketAddress address,
+                                       Optional<InetSocketAddress> related) {
+        return new Candidate(foundation, Candidate.RTP,
+                Candidate.priority(CandidateType.SERVER_REFLEXIVE, localPreference, Candidate.RTP), address,
+                CandidateType.SERVER_REFLEXIVE, related);
+    }
+}
