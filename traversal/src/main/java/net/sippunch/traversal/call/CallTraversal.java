@@ -86,6 +86,7 @@ public final class CallTraversal implements DatagramSession {
     private PunchSession punch;
     private String failure;
     private boolean confirmedEarly;
+    private boolean awaitsConsent;
     /** The round trip to the discovery servers, when this traversal's own discovery measured it. */
     private OptionalLong roundTrip = OptionalLong.empty();
 
@@ -176,6 +177,9 @@ public final class CallTraversal implements DatagramSession {
         }
         remote = Objects.requireNonNull(peer, "peer");
         punch = new PunchSession(settings.punch(), role, local, remote, roundTrip, random);
+        if (awaitsConsent) {
+            punch.awaitConsent();
+        }
         if (confirmedEarly) {
             punch.confirm(nowNanos);
         }
@@ -221,6 +225,17 @@ public final class CallTraversal implements DatagramSession {
         }
         punch.confirm(nowNanos);
         drainPunchEvents();
+    }
+
+    /**
+     * A callee that controls (its offerer is an ICE-lite agent, which never controls) still awaits the peer's
+     * consent: {@link #confirmed} or an authenticated packet, as a controlled callee does. Before {@link #peer}.
+     */
+    public void awaitConsent() {
+        if (punch != null) {
+            throw new IllegalStateException("consent is awaited from the start only");
+        }
+        awaitsConsent = true;
     }
 
     /** Ends everything: nothing more is sent, no timer is wanted, datagrams are no longer consumed. */

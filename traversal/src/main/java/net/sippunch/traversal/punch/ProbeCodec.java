@@ -26,6 +26,9 @@ import net.sippunch.traversal.stun.TransactionId;
  */
 final class ProbeCodec {
 
+    /** STUN error code 487, Role Conflict (RFC 8445 section 7.3.1.1). */
+    static final int ROLE_CONFLICT = 487;
+
     /** The PRIORITY of every probe: a peer-reflexive RTP candidate of the highest local preference. */
     static final int PEER_REFLEXIVE_PRIORITY =
             (int) Candidate.priority(CandidateType.PEER_REFLEXIVE, 0xFFFF, Candidate.RTP);
@@ -34,8 +37,8 @@ final class ProbeCodec {
     private final String inboundUsername;
     private final MessageIntegrityKey peerKey;
     private final MessageIntegrityKey ownKey;
-    private final PunchRole role;
     private final long tieBreaker;
+    private PunchRole role;
 
     ProbeCodec(IceCredentials own, IceCredentials peer, PunchRole role, long tieBreaker, boolean sha256) {
         Objects.requireNonNull(own, "own");
@@ -48,6 +51,16 @@ final class ProbeCodec {
         this.ownKey = MessageIntegrityKey.shortTerm(own.password(), algorithm);
         this.role = Objects.requireNonNull(role, "role");
         this.tieBreaker = tieBreaker;
+    }
+
+    /** This side's role from now on, after a role conflict (RFC 8445 section 7.3.1.1). */
+    void role(PunchRole newRole) {
+        this.role = Objects.requireNonNull(newRole, "newRole");
+    }
+
+    /** This side's tie-breaker, which settles a role conflict. */
+    long tieBreaker() {
+        return tieBreaker;
     }
 
     /** A probe with the given transaction id; {@code nominate} adds USE-CANDIDATE. */
@@ -69,6 +82,13 @@ final class ProbeCodec {
                 ownKey, true);
     }
 
+    /** The 487 (Role Conflict) error answer to a probe whose sender must change its role. */
+    byte[] roleConflict(TransactionId id) {
+        StunMessage error = new StunMessage(StunClass.ERROR_RESPONSE, StunMethod.BINDING, id,
+                List.of(new StunAttribute.ErrorCode(ROLE_CONFLICT, "Role Conflict")));
+        return StunCodec.encode(error, ownKey, true);
+    }
+
     /** What a datagram is to this session. */
     sealed interface Inbound {
         /** Not STUN at all (RTP, RTCP, DTLS...): not this session's to judge. */
@@ -79,8 +99,16 @@ final class ProbeCodec {
         record Dropped(String reason) implements Inbound {
         }
 
-        /** An authenticated probe from the peer. */
-        record Probe(TransactionId id, boolean nominated) implements Inbound {
+        /**
+         * An authenticated probe from the peer, with the role it claims (ICE-CONTROLLING or ICE-CONTROLLED,
+         * empty when it names none) and its tie-breaker.
+         */
+        record Probe(TransactionId id, boolean nominated, Optional<PunchRole> peerRole, long peerTieBreaker)
+                implements Inbound {
+        }
+
+        /** The peer's authenticated 487 answer to a probe of ours: we must change our role and probe again. */
+        record RoleConflict(TransactionId id) implements Inbound {
         }
 
         /**
@@ -113,8 +141,14 @@ final class ProbeCodec {
             if (!StunCodec.verifyIntegrity(datagram, ownKey)) {
                 return new Inbound.Dropped("probe failed MESSAGE-INTEGRITY");
             }
+            Optional<StunAttribute.IceControlling> controlling = message.attribute(StunAttribute.IceControlling.class);
+            Optional<StunAttribute.IceControlled> controlled = message.attribute(StunAttribute.IceControlled.class);
+            Optional<PunchRole> peerRole = controlling.isPresent() ? Optional.of(PunchRole.CONTROLLING)
+                    : controlled.isPresent() ? Optional.of(PunchRole.CONTROLLED) : Optional.empty();
+            long peerTieBreaker = controlling.map(StunAttribute.IceControlling::tieBreaker)
+                    .or(() -> controlled.map(StunAttribute.IceControlled::tieBreaker)).orElse(0L);
             return new Inbound.Probe(message.transactionId(),
-                    message.attribute(StunAttribute.UseCandidate.class).isPresent());
+                    message.attribute(StunAttribute.UseCandidate.class).isPresent(), peerRole, peerTieBreaker);
         }
         if (message.type() == StunClass.SUCCESS_RESPONSE) {
             if (!StunCodec.verifyIntegrity(datagram, peerKey)) {
@@ -122,6 +156,13 @@ final class ProbeCodec {
             }
             return new Inbound.Acknowledgement(message.transactionId(),
                     message.attribute(StunAttribute.XorMappedAddress.class).map(StunAttribute.XorMappedAddress::address));
+        }
+        if (message.type() == StunClass.ERROR_RESPONSE && message.attribute(StunAttribute.ErrorCode.class)
+                .map(e -> e.code() == ROLE_CONFLICT).orElse(false)) {
+            if (!StunCodec.verifyIntegrity(datagram, peerKey)) {
+                return new Inbound.Dropped("role conflict answer failed MESSAGE-INTEGRITY");
+            }
+            return new Inbound.RoleConflict(message.transactionId());
         }
         return new Inbound.Dropped("STUN " + message.type() + " ignored");
     }

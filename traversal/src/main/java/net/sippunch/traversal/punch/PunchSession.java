@@ -67,7 +67,8 @@ public final class PunchSession implements DatagramSession {
     }
 
     private final PunchConfig config;
-    private final PunchRole role;
+    /** Controlling or controlled; changes only on a role conflict (RFC 8445 section 7.3.1.1). */
+    private PunchRole role;
     private final PunchEndpoint own;
     private final PunchEndpoint peer;
     private final PunchPlan plan;
@@ -190,6 +191,23 @@ public final class PunchSession implements DatagramSession {
         consent(nowNanos, "the signalling confirmed the call");
     }
 
+    /**
+     * The peer has not consented yet although this side is controlling (a callee facing an ICE-lite offerer
+     * must control): the pre-consent pace and caps apply until {@link #confirm} or an authenticated packet.
+     * Only before {@link #start}.
+     */
+    public void awaitConsent() {
+        if (state != State.IDLE) {
+            throw new IllegalStateException("consent is awaited from the start only");
+        }
+        consented = false;
+    }
+
+    /** This side's role now: the one it started with, unless a role conflict changed it. */
+    public PunchRole role() {
+        return role;
+    }
+
     /** Counters so far. */
     public PunchStats stats() {
         return new PunchStats(probesSent, shotgunProbes, acknowledgementsSent, probesReceived,
@@ -243,14 +261,16 @@ public final class PunchSession implements DatagramSession {
             LOG.debug("dropped from {}: {}", path, drop.reason());
         } else if (inbound instanceof ProbeCodec.Inbound.Probe probe) {
             PunchPath first = probesSeen.putIfAbsent(probe.id(), path);
-            if (first == null || first.equals(path)) {
+            if ((first == null || first.equals(path)) && keepsRole(path, probe)) {
                 onProbe(nowNanos, path, probe); // new, or a retransmission on its own path
-            } else {
+            } else if (first != null && !first.equals(path)) {
                 dropped++;
                 LOG.debug("dropped from {}: replay of a probe that came from {}", path, first);
             }
         } else if (inbound instanceof ProbeCodec.Inbound.Acknowledgement ack) {
             onAcknowledgement(nowNanos, path, ack);
+        } else if (inbound instanceof ProbeCodec.Inbound.RoleConflict conflict) {
+            onRoleConflict(nowNanos, path, conflict.id());
         }
         if (state == State.PUNCHING) {
             serviceFixed(nowNanos);
@@ -304,6 +324,46 @@ public final class PunchSession implements DatagramSession {
                 // answered above, nothing else changes
             }
         }
+    }
+
+    /**
+     * Resolves a role conflict a probe shows (RFC 8445 section 7.3.1.1): both sides claim the same role. The
+     * larger tie-breaker (unsigned) keeps or takes the controlling role; when this side keeps its role the
+     * probe is answered with 487 and goes no further. Returns whether the probe is to be processed.
+     */
+    private boolean keepsRole(PunchPath path, ProbeCodec.Inbound.Probe probe) {
+        if (probe.peerRole().isEmpty() || probe.peerRole().get() != role || state == State.CLOSED) {
+            return true;
+        }
+        boolean oursLarger = Long.compareUnsigned(codec.tieBreaker(), probe.peerTieBreaker()) >= 0;
+        if ((role == PunchRole.CONTROLLING) == oursLarger) {
+            transmits.add(new Transmit(path.localPort(), path.remote(), codec.roleConflict(probe.id())));
+            LOG.info("role conflict with {}: both {}, ours kept, answered 487", path, role);
+            return false;
+        }
+        switchRole("role conflict with " + path + ": both " + role + ", the peer's tie-breaker decides");
+        return true;
+    }
+
+    /** The peer answered a probe of ours with 487: change role and probe that path again (section 7.2.5.1). */
+    private void onRoleConflict(long now, PunchPath path, TransactionId id) {
+        Pending probe = pending.get(id);
+        if (probe == null || !probe.path().equals(path)) {
+            dropped++;
+            LOG.debug("role conflict answer from {} matches no probe sent there", path);
+            return;
+        }
+        pending.remove(id);
+        switchRole("the peer answered 487 (Role Conflict) from " + path);
+        if (state == State.PUNCHING || (state == State.SETTLED && path.equals(settled))) {
+            sendProbe(now, path, false, probe.origin() + ", again after a role conflict");
+        }
+    }
+
+    private void switchRole(String why) {
+        role = role == PunchRole.CONTROLLING ? PunchRole.CONTROLLED : PunchRole.CONTROLLING;
+        codec.role(role);
+        LOG.info("now {}: {}", role, why);
     }
 
     private void onAcknowledgement(long now, PunchPath path, ProbeCodec.Inbound.Acknowledgement ack) {
