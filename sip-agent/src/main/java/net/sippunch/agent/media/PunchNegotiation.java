@@ -30,6 +30,7 @@ import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.discovery.NatKnowledge;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.netty.NettyMediaPort;
+import net.sippunch.traversal.punch.LocalCandidates;
 import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.traversal.punch.PunchEndpoint;
 import net.sippunch.traversal.punch.PunchEvent;
@@ -102,6 +103,8 @@ public final class PunchNegotiation implements MediaNegotiation {
 
     private CallTraversal traversal;
     private NatProfile profile;
+    /** This side's ICE candidates, from discovery; the preferred one goes in {@code c=}/{@code m=}. */
+    private LocalCandidates candidates;
     private PunchAttributes ownAttributes;
     private PeerExtension peer;
     private Codec codec;
@@ -279,6 +282,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         Optional<InetSocketAddress> confirmed = upnpTuple;
         port.execute(() -> side.confirmUpnp(confirmed));
         ownAttributes = OfferAnswer.attributes(profile, upnpTuple);
+        candidates = LocalCandidates.of(profile, upnpTuple, System.nanoTime(), settings.punch().driftAim());
         LOG.info("discovery: {} ({} samples, delta {})", profile.type().label(), profile.samples().size(),
                 profile.delta());
     }
@@ -289,9 +293,13 @@ public final class PunchNegotiation implements MediaNegotiation {
                 elapsedNanos / 1_000_000, fromKnowledge);
     }
 
-    /** Standard SDP toward the first mapped tuple, plus the extension (offer, or answer to an extended offer). */
+    /**
+     * Standard SDP toward the preferred candidate (behind a sequential NAT the port it will give our first flow
+     * to the peer, so a plain peer's RTP opens its own NAT to it), plus the extension (offer, or answer to an
+     * extended offer).
+     */
     private String render(List<Integer> payloadTypes, boolean mux, boolean extendedAnswer) throws SdpProblem {
-        InetSocketAddress target = OfferAnswer.signalledTarget(profile, upnpTuple);
+        InetSocketAddress target = candidates.preferred().address();
         String plain = new PlainSdp(target.getAddress().getHostAddress(), target.getPort(), payloadTypes, mux, 20)
                 .render(sessionId, 1);
         if (!caller && !extendedAnswer) {
