@@ -20,7 +20,8 @@ import net.sippunch.traversal.nat.NatProfile;
  *
  * <p>The extension lives in the first {@code m=audio} description (the first {@code m=} line
  * when there is no audio). A peer without the extension reads as {@link SdpReading.Plain}: send
- * standard RTP to its {@code c=}/{@code m=} address. Reading never throws.
+ * standard RTP to its {@code c=}/{@code m=} address, or check its candidates when it speaks standard
+ * ICE ({@link SdpReading.Plain#ice()}). Reading never throws.
  */
 public final class OfferAnswer {
 

@@ -113,8 +113,13 @@ public final class PunchCodec {
         try {
             return readChecked(session, media);
         } catch (SdpException e) {
-            return new SdpReading.Invalid("sdp", "unreadable: " + ValueParser.shorten(String.valueOf(e.getMessage())));
+            return unreadable(e);
         }
+    }
+
+    /** What a {@code javax.sdp} object that fails while being read reads as. */
+    static SdpReading.Invalid unreadable(SdpException e) {
+        return new SdpReading.Invalid("sdp", "unreadable: " + ValueParser.shorten(String.valueOf(e.getMessage())));
     }
 
     private static SdpReading readChecked(SessionDescription session, MediaDescription media) throws SdpException {
@@ -188,7 +193,7 @@ public final class PunchCodec {
                 return new SdpReading.Invalid(PunchAttribute.VERSION.sdpName(),
                         "missing although a=" + PunchAttribute.MAPPED.sdpName() + " is present");
             }
-            return new SdpReading.Plain(mediaTarget, OptionalInt.empty());
+            return plain(session, media, mediaTarget, OptionalInt.empty());
         }
         Object version = ValueParser.version(versionText);
         if (version instanceof ValueParser.Failure f) {
@@ -196,9 +201,21 @@ public final class PunchCodec {
         }
         int v = (Integer) version;
         if (v > PunchAttributes.CURRENT_VERSION) {
-            return new SdpReading.Plain(mediaTarget, OptionalInt.of(v));
+            return plain(session, media, mediaTarget, OptionalInt.of(v));
         }
         return readVersion1(single, mappedValues, sessionCredentials, mediaTarget, v);
+    }
+
+    /** A peer without the extension (or with a version this side cannot read), with its standard ICE if any. */
+    private static SdpReading plain(SessionDescription session, MediaDescription media, InetSocketAddress mediaTarget,
+                                    OptionalInt unsupportedVersion) {
+        IceReading ice = IceDescription.read(session, media);
+        if (ice instanceof SdpReading.Invalid invalid) {
+            return invalid;
+        }
+        Optional<IceDescription> description = ice instanceof IceReading.Found found
+                ? Optional.of(found.description()) : Optional.empty();
+        return new SdpReading.Plain(mediaTarget, unsupportedVersion, description);
     }
 
     private static SdpReading readVersion1(Map<PunchAttribute, String> single, List<String> mappedValues,
@@ -249,20 +266,13 @@ public final class PunchCodec {
 
         String ufrag = single.getOrDefault(PunchAttribute.ICE_UFRAG, sessionCredentials.get(PunchAttribute.ICE_UFRAG));
         String pwd = single.getOrDefault(PunchAttribute.ICE_PWD, sessionCredentials.get(PunchAttribute.ICE_PWD));
-        if (ufrag == null) {
-            return new SdpReading.Invalid(PunchAttribute.ICE_UFRAG.sdpName(), "missing: the extension needs probe credentials");
-        }
-        if (pwd == null) {
-            return new SdpReading.Invalid(PunchAttribute.ICE_PWD.sdpName(), "missing: the extension needs probe credentials");
-        }
-        String credentialProblem = IceCredentials.problem(ufrag, pwd);
-        if (credentialProblem != null) {
-            String attribute = credentialProblem.startsWith("ice-pwd") ? "ice-pwd" : "ice-ufrag";
-            return new SdpReading.Invalid(attribute, credentialProblem);
+        Object credentials = IceDescription.credentials(ufrag, pwd, "the extension needs probe credentials");
+        if (credentials instanceof SdpReading.Invalid invalid) {
+            return invalid;
         }
         // Every value has been checked above, so these constructors cannot throw.
         PunchAttributes attributes = new PunchAttributes(version, privateTuple, mapped, delta, nat, upnp, correction);
-        return new SdpReading.Extended(new PeerExtension(new IceCredentials(ufrag, pwd), attributes, mediaTarget));
+        return new SdpReading.Extended(new PeerExtension((IceCredentials) credentials, attributes, mediaTarget));
     }
 
     private static SdpReading.Invalid invalid(PunchAttribute name, ValueParser.Failure f) {
@@ -309,7 +319,8 @@ public final class PunchCodec {
         return attributes(session.getAttributes(false));
     }
 
-    private static List<Attribute> attributes(Vector<?> raw) {
+    /** The {@link Attribute}s of a {@code javax.sdp} attribute vector, which may be {@code null}. */
+    static List<Attribute> attributes(Vector<?> raw) {
         if (raw == null) {
             return List.of();
         }

@@ -2,6 +2,7 @@ package net.sippunch.sdp;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** What a peer's session description turned out to be, for one media stream. */
@@ -22,26 +23,30 @@ public sealed interface SdpReading {
     /**
      * The peer is a plain SIP user agent for this stream (no {@code a=punch-version}), or speaks a
      * version this implementation does not know: send standard RTP to the {@code c=}/{@code m=}
-     * address.
+     * address, or, when it speaks standard ICE, check its candidates.
      *
      * @param mediaTarget        the address from {@code c=} and the port from {@code m=}
      * @param unsupportedVersion the peer's extension version when it is one this side cannot read
+     * @param ice                what the peer says of standard ICE (RFC 8839) for the stream, if anything
      */
-    record Plain(InetSocketAddress mediaTarget, OptionalInt unsupportedVersion) implements SdpReading {
+    record Plain(InetSocketAddress mediaTarget, OptionalInt unsupportedVersion, Optional<IceDescription> ice)
+            implements SdpReading {
         /** Checks that no component is null. */
         public Plain {
             Objects.requireNonNull(mediaTarget, "mediaTarget");
             Objects.requireNonNull(unsupportedVersion, "unsupportedVersion");
+            Objects.requireNonNull(ice, "ice");
         }
     }
 
     /**
-     * The description breaks the specification; nothing of it was applied.
+     * The description breaks the specification (this extension's or, for {@link IceReading}, RFC 8839's);
+     * nothing of it was applied.
      *
      * @param attribute the attribute (or SDP line type such as {@code c} or {@code m}) that is wrong
      * @param problem   what is wrong with it
      */
-    record Invalid(String attribute, String problem) implements SdpReading {
+    record Invalid(String attribute, String problem) implements SdpReading, IceReading {
         /** Checks that no component is null. */
         public Invalid {
             Objects.requireNonNull(attribute, "attribute");

@@ -45,9 +45,12 @@ final class TransportAddresses {
 
     /** The address as written in an attribute value: IP literal (RFC 5952 form for IPv6), space, port. */
     static String format(InetSocketAddress address) {
-        InetAddress ip = address.getAddress();
-        String text = ip instanceof Inet6Address ? formatIpv6(ip.getAddress()) : ip.getHostAddress();
-        return text + " " + address.getPort();
+        return format(address.getAddress()) + " " + address.getPort();
+    }
+
+    /** The IP literal as written in an attribute value (RFC 5952 form for IPv6). */
+    static String format(InetAddress ip) {
+        return ip instanceof Inet6Address ? formatIpv6(ip.getAddress()) : ip.getHostAddress();
     }
 
     /** RFC 5952 section 4: lower case, no leading zeros, the longest run of two or more zero groups as "::". */

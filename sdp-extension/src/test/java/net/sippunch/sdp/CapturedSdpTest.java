@@ -4,6 +4,7 @@ import static net.sippunch.sdp.SdpSamples.tuple;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,7 @@ class CapturedSdpTest {
         SdpReading reading = role.equals("offer")
                 ? OfferAnswer.readOffer(text)
                 : OfferAnswer.readAnswer(text, PunchAttributes.CURRENT_VERSION);
-        assertEquals(new SdpReading.Plain(tuple("127.0.0.1", port), OptionalInt.empty()), reading);
+        assertEquals(new SdpReading.Plain(tuple("127.0.0.1", port), OptionalInt.empty(), Optional.empty()), reading);
     }
 
     @Test
@@ -49,6 +50,6 @@ class CapturedSdpTest {
         assertTrue(offer.contains("a=punch-version:1\r\n"));
         int offered = SdpSamples.extended(OfferAnswer.readOffer(offer)).attributes().version();
         SdpReading reading = OfferAnswer.readAnswer(answer, offered);
-        assertEquals(new SdpReading.Plain(tuple("127.0.0.1", 25088), OptionalInt.empty()), reading);
+        assertEquals(new SdpReading.Plain(tuple("127.0.0.1", 25088), OptionalInt.empty(), Optional.empty()), reading);
     }
 }

@@ -52,6 +52,8 @@ class OfferAnswerFuzzTest {
             int port = plain.mediaTarget().getPort();
             assertTrue(port >= 1 && port <= 65535, () -> "plain target port " + port);
             assertFalse(plain.mediaTarget().isUnresolved());
+            plain.ice().ifPresent(ice -> ice.candidates().forEach(c -> assertEquals(new IceCandidateCodec.Parsed(c),
+                    IceCandidateCodec.parse(IceCandidateCodec.format(c)), "an accepted candidate writes back")));
         } else if (reading instanceof SdpReading.Invalid invalid) {
             assertFalse(invalid.message().isBlank());
         } else {

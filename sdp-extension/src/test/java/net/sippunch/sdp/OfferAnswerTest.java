@@ -130,14 +130,15 @@ class OfferAnswerTest {
     @Test
     void offerOfAFutureVersionReadsAsPlainSoTheAnswerIsPlain() {
         SdpReading r = OfferAnswer.readOffer(SdpSamples.plainWith("a=punch-version:7"));
-        assertEquals(new SdpReading.Plain(tuple("192.0.2.10", 40000), OptionalInt.of(7)), r);
+        assertEquals(new SdpReading.Plain(tuple("192.0.2.10", 40000), OptionalInt.of(7), Optional.empty()), r);
     }
 
     @Test
     void extensionLivesInTheFirstAudioStream() {
         String text = SdpSamples.PLAIN.replace("m=audio 40000 RTP/AVP 0 8 101\r\n",
                 "m=video 0 RTP/AVP 96\r\na=punch-version:1\r\nm=audio 40000 RTP/AVP 0 8 101\r\n");
-        assertEquals(new SdpReading.Plain(tuple("192.0.2.10", 40000), OptionalInt.empty()), OfferAnswer.readOffer(text));
+        assertEquals(new SdpReading.Plain(tuple("192.0.2.10", 40000), OptionalInt.empty(), Optional.empty()),
+                OfferAnswer.readOffer(text));
         SdpReading.Invalid noMedia = assertInstanceOf(SdpReading.Invalid.class,
                 OfferAnswer.readOffer(SdpSamples.PLAIN.substring(0, SdpSamples.PLAIN.indexOf("m="))));
         assertEquals("m", noMedia.attribute());

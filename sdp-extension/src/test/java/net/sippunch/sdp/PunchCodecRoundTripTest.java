@@ -181,6 +181,6 @@ class PunchCodecRoundTripTest {
     void mediaConnectionOverridesSessionConnection() {
         String text = SdpSamples.PLAIN.replace("a=sendrecv\r\n", "c=IN IP4 198.51.100.4\r\na=sendrecv\r\n");
         SdpReading r = OfferAnswer.read(SdpSamples.parse(text));
-        assertEquals(new SdpReading.Plain(tuple("198.51.100.4", 40000), OptionalInt.empty()), r);
+        assertEquals(new SdpReading.Plain(tuple("198.51.100.4", 40000), OptionalInt.empty(), Optional.empty()), r);
     }
 }

@@ -68,7 +68,7 @@ class SpecExamplesTest {
     @Test
     void plainAnswerExampleIsTheCapturedOne() {
         assertEquals(SdpSamples.resource("/captured/baresip-answer-to-punch-offer.sdp"), examples.get(2));
-        assertEquals(new SdpReading.Plain(tuple("127.0.0.1", 25088), OptionalInt.empty()),
+        assertEquals(new SdpReading.Plain(tuple("127.0.0.1", 25088), OptionalInt.empty(), Optional.empty()),
                 OfferAnswer.readAnswer(examples.get(2), 1));
     }
 

@@ -52,7 +52,8 @@ public record IceCredentials(String ufrag, String password) {
         return sb.toString();
     }
 
-    private static boolean iceChars(String s) {
+    /** Whether every character of {@code s} is an RFC 8839 ice-char (ALPHA / DIGIT / "+" / "/"). */
+    public static boolean iceChars(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (ICE_CHARS.indexOf(s.charAt(i)) < 0) {
                 return false;
