@@ -108,6 +108,26 @@ public final class OfferAnswer {
         write(answer, attributes, credentials);
     }
 
+    /**
+     * Writes only the credentials ({@code a=ice-ufrag}, {@code a=ice-pwd}) into the first audio description of
+     * {@code answer}: the answer to a standard ICE offer without the extension (RFC 8839), whose candidates
+     * {@link IceCandidateCodec#write} adds.
+     *
+     * @throws IllegalArgumentException when {@code answer} has no media description
+     */
+    public static void writeCredentials(SessionDescription answer, IceCredentials credentials) {
+        MediaDescription media = primaryMedia(answer);
+        if (media == null) {
+            throw new IllegalArgumentException("the session description has no m= line");
+        }
+        try {
+            media.setAttribute(PunchAttribute.ICE_UFRAG.sdpName(), credentials.ufrag());
+            media.setAttribute(PunchAttribute.ICE_PWD.sdpName(), credentials.password());
+        } catch (SdpException e) {
+            throw new IllegalArgumentException("media description cannot be written: " + e.getMessage(), e);
+        }
+    }
+
     private static void write(SessionDescription description, PunchAttributes attributes, IceCredentials credentials) {
         MediaDescription media = primaryMedia(description);
         if (media == null) {

@@ -18,6 +18,7 @@ import javax.sdp.SdpFactory;
 import javax.sdp.SessionDescription;
 import net.sippunch.agent.config.SipHostPort;
 import net.sippunch.agent.report.ProfileJson;
+import net.sippunch.sdp.IceCandidateCodec;
 import net.sippunch.sdp.OfferAnswer;
 import net.sippunch.sdp.PeerExtension;
 import net.sippunch.sdp.PunchAttributes;
@@ -28,6 +29,8 @@ import net.sippunch.traversal.call.TraversalEvent;
 import net.sippunch.traversal.call.TraversalMilestones;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.discovery.NatKnowledge;
+import net.sippunch.traversal.ice.Candidate;
+import net.sippunch.traversal.ice.CandidateType;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import net.sippunch.traversal.punch.LocalCandidates;
@@ -36,6 +39,7 @@ import net.sippunch.traversal.punch.PunchEndpoint;
 import net.sippunch.traversal.punch.PunchEvent;
 import net.sippunch.traversal.punch.PunchPath;
 import net.sippunch.traversal.punch.PunchRole;
+import net.sippunch.traversal.punch.StandardPeer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -107,6 +111,8 @@ public final class PunchNegotiation implements MediaNegotiation {
     private LocalCandidates candidates;
     private PunchAttributes ownAttributes;
     private PeerExtension peer;
+    /** A peer that speaks standard ICE without the extension: its candidates are checked. */
+    private StandardPeer icePeer;
     private Codec codec;
     private boolean rtcpMux = true;
     private InetSocketAddress plainTarget;
@@ -139,10 +145,13 @@ public final class PunchNegotiation implements MediaNegotiation {
         this.sessionId = random.nextLong() & Long.MAX_VALUE;
     }
 
+    /** What an answer carries besides standard SDP: the extension, standard ICE, or nothing. */
+    private enum Answering { EXTENSION, ICE, PLAIN }
+
     @Override
     public String offer() throws SdpProblem {
         discover();
-        return render(settings.codecs().stream().map(Codec::payloadType).toList(), true, false);
+        return render(settings.codecs().stream().map(Codec::payloadType).toList(), true, Answering.PLAIN);
     }
 
     /** Discovery (and the UPnP step) run before the offer or answer: yes. */
@@ -179,14 +188,32 @@ public final class PunchNegotiation implements MediaNegotiation {
         codec = read.codec();
         rtcpMux = read.stream().rtcpMux();
         SdpReading reading = read.reading();
-        discover();
         if (reading instanceof SdpReading.Extended extended) {
+            discover();
             peer = extended.peer();
-            return render(List.of(codec.payloadType()), rtcpMux, true);
+            return render(List.of(codec.payloadType()), rtcpMux, Answering.EXTENSION);
         }
-        plainTarget = RtpDestination.check(((SdpReading.Plain) reading).mediaTarget(),
-                port.localAddress().getAddress());
-        return render(List.of(codec.payloadType()), rtcpMux, false);
+        SdpReading.Plain plain = (SdpReading.Plain) reading;
+        plainTarget = RtpDestination.check(plain.mediaTarget(), port.localAddress().getAddress());
+        icePeer = standardPeer(plain).orElse(null);
+        discover();
+        return render(List.of(codec.payloadType()), rtcpMux, icePeer != null ? Answering.ICE : Answering.PLAIN);
+    }
+
+    /**
+     * The peer as a standard ICE agent, when its SDP has ICE and no extension. A description whose every
+     * candidate was skipped (host names, TCP) still has the {@code c=}/{@code m=} address to check.
+     */
+    private static Optional<StandardPeer> standardPeer(SdpReading.Plain plain) {
+        return plain.ice().map(ice -> {
+            List<Candidate> candidates = ice.candidates();
+            if (candidates.isEmpty()) {
+                candidates = List.of(new Candidate("c", Candidate.RTP,
+                        Candidate.priority(CandidateType.HOST, 0, Candidate.RTP), plain.mediaTarget(),
+                        CandidateType.HOST, Optional.empty()));
+            }
+            return new StandardPeer(ice.credentials(), candidates, ice.iceLite());
+        });
     }
 
     @Override
@@ -203,8 +230,9 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (reading instanceof SdpReading.Extended extended) {
             peer = extended.peer();
         } else {
-            plainTarget = RtpDestination.check(((SdpReading.Plain) reading).mediaTarget(),
-                    port.localAddress().getAddress());
+            SdpReading.Plain plain = (SdpReading.Plain) reading;
+            plainTarget = RtpDestination.check(plain.mediaTarget(), port.localAddress().getAddress());
+            icePeer = standardPeer(plain).orElse(null);
         }
     }
 
@@ -234,9 +262,14 @@ public final class PunchNegotiation implements MediaNegotiation {
         } catch (UncheckedIOException e) {
             throw new SdpProblem("discovery failed: " + e.getMessage());
         }
+        // a full agent controls against an ICE-lite one (RFC 8445 section 6.1.1), even as the callee
+        boolean controlling = caller || (icePeer != null && icePeer.lite());
         CallTraversal side = new CallTraversal(new CallTraversal.Settings(settings.discovery(), settings.punch()),
-                caller ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, credentials, privateTuple, Optional.empty(),
-                random);
+                controlling ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, credentials, privateTuple,
+                Optional.empty(), random);
+        if (controlling && !caller) {
+            side.awaitConsent();
+        }
         synchronized (this) {
             if (stopped) { // the call ended while the SDP was being prepared: no discovery on its port
                 throw new SdpProblem("stopped before discovery");
@@ -298,20 +331,23 @@ public final class PunchNegotiation implements MediaNegotiation {
      * to the peer, so a plain peer's RTP opens its own NAT to it), plus the extension (offer, or answer to an
      * extended offer).
      */
-    private String render(List<Integer> payloadTypes, boolean mux, boolean extendedAnswer) throws SdpProblem {
+    private String render(List<Integer> payloadTypes, boolean mux, Answering answering) throws SdpProblem {
         InetSocketAddress target = candidates.preferred().address();
         String plain = new PlainSdp(target.getAddress().getHostAddress(), target.getPort(), payloadTypes, mux, 20)
                 .render(sessionId, 1);
-        if (!caller && !extendedAnswer) {
+        if (!caller && answering == Answering.PLAIN) {
             return plain;
         }
         try {
             SessionDescription sd = SdpFactory.getInstance().createSessionDescription(plain);
             if (caller) {
                 OfferAnswer.writeOffer(sd, ownAttributes, credentials);
-            } else {
+            } else if (answering == Answering.EXTENSION) {
                 OfferAnswer.writeAnswer(sd, ownAttributes, credentials, peer.attributes().version());
+            } else {
+                OfferAnswer.writeCredentials(sd, credentials);
             }
+            IceCandidateCodec.write(OfferAnswer.primaryMedia(sd), candidates.candidates());
             return sd.toString();
         } catch (SdpException e) {
             throw new SdpProblem("could not write the SDP: " + e.getMessage());
@@ -322,6 +358,13 @@ public final class PunchNegotiation implements MediaNegotiation {
     public CompletableFuture<MediaPath> start() {
         if (codec == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("start before offer/answer"));
+        }
+        if (icePeer != null) {
+            CallTraversal side = traversal;
+            StandardPeer standard = icePeer;
+            port.execute(() -> side.peer(System.nanoTime(), standard.punchEndpoint(System.nanoTime())));
+            milestones.outcome().thenAccept(outcome -> path.complete(pathOf(outcome)));
+            return path;
         }
         if (peer == null || peer.punchEndpoint(0).isEmpty()) {
             InetSocketAddress target = plainTarget != null ? plainTarget : peer.mediaTarget();
@@ -439,7 +482,9 @@ public final class PunchNegotiation implements MediaNegotiation {
         try {
             JsonNode local = profile == null ? null : json.valueToTree(ProfileJson.profile(profile));
             JsonNode remote = peer == null ? null : json.valueToTree(ProfileJson.profile(peer.natProfile(0)));
-            return new TraversalSummary(peer == null ? "plain (peer without the extension)" : "traversal",
+            String mode = peer != null ? "traversal"
+                    : icePeer != null ? "ice (peer without the extension)" : "plain (peer without the extension)";
+            return new TraversalSummary(mode,
                     discoveryRun, local, remote, strategy, probesSent, settledMillis, failure, upnpReport());
         } catch (IllegalArgumentException e) {
             return new TraversalSummary("traversal", discoveryRun, null, null, null, null, null, e.toString(),

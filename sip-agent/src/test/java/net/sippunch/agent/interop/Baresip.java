@@ -54,6 +54,23 @@ final class Baresip implements AutoCloseable {
      */
     static Baresip start(Path dir, String user, String domain, String password, int proxyPort, int sipPort,
                          int ctrlPort, int rtpMin, int rtpMax, Path wav) throws IOException {
+        return start(dir, user, domain, password, proxyPort, sipPort, ctrlPort, rtpMin, rtpMax, wav, "", false);
+    }
+
+    /**
+     * Starts baresip as {@link #start} does, with a media NAT module ({@code "ice"} or {@code "stun"}) and its
+     * STUN server ({@code host:port}); {@code rtcpMux} sets baresip's {@code rtcp_mux} (its default is no).
+     */
+    static Baresip start(Path dir, String user, String domain, String password, int proxyPort, int sipPort,
+                         int ctrlPort, int rtpMin, int rtpMax, Path wav, String mediaNat, String stunServer,
+                         boolean rtcpMux) throws IOException {
+        return start(dir, user, domain, password, proxyPort, sipPort, ctrlPort, rtpMin, rtpMax, wav,
+                ";medianat=" + mediaNat + ";stunserver=\"stun:" + stunServer + "\"", rtcpMux);
+    }
+
+    private static Baresip start(Path dir, String user, String domain, String password, int proxyPort, int sipPort,
+                                 int ctrlPort, int rtpMin, int rtpMax, Path wav, String accountParams,
+                                 boolean rtcpMux) throws IOException {
         String binary = ExternalTools.require("baresip", "baresip");
         Path conf = Files.createDirectories(dir.resolve("baresip"));
         Path dumps = Files.createDirectories(dir.resolve("baresip-dumps"));
@@ -71,6 +88,9 @@ final class Baresip implements AutoCloseable {
                 "module g711.so",
                 "module aufile.so",
                 "module sndfile.so",
+                "module stun.so",
+                "module ice.so",
+                "rtcp_mux " + (rtcpMux ? "yes" : "no"),
                 "module alsa.so",
                 "module_app account.so",
                 "module_app menu.so",
@@ -79,7 +99,7 @@ final class Baresip implements AutoCloseable {
                 "snd_path " + dumps,
                 ""));
         Files.writeString(conf.resolve("accounts"), "<sip:" + user + "@" + domain + ">;auth_pass=" + password
-                + ";outbound=\"sip:127.0.0.1:" + proxyPort + "\";answermode=auto;regint=300;audio_codecs=PCMU,PCMA\n");
+                + ";outbound=\"sip:127.0.0.1:" + proxyPort + "\";answermode=auto;regint=300;audio_codecs=PCMU,PCMA" + accountParams + "\n");
         Process p = new ProcessBuilder(List.of(binary, "-f", conf.toString()))
                 .redirectErrorStream(true).start();
         p.getOutputStream().close();
