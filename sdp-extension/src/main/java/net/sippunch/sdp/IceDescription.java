@@ -29,14 +29,17 @@ import net.sippunch.traversal.ice.Candidate;
  *                    the peer can still check this side's candidates, and shows up as peer-reflexive
  * @param skipped     how many {@code a=candidate} lines were not taken: malformed, another transport, an
  *                    unknown type, a host name (mDNS included; never resolved), port 0, a repeated address,
- *                    beyond the caps. RTCP (component 2) candidates are neither kept nor counted
+ *                    beyond the caps; components above 2 are neither kept nor counted
  * @param skipReasons the distinct reasons, in the order met, at most {@value #MAX_SKIP_REASONS}
  * @param mismatch    media-level {@code a=ice-mismatch}: the peer found this side's {@code c=}/{@code m=} among
  *                    none of its candidates and does not do ICE on the stream. RFC 8839 has such an answer carry
  *                    no other ICE attribute, and then it reads as {@link IceReading.Absent}
+ * @param rtcpCandidates the RTCP (component 2) UDP candidates, under the same rules as {@code candidates}: a
+ *                    peer that does not multiplex RTCP on the RTP port checks them separately
  */
 public record IceDescription(IceCredentials credentials, boolean iceLite, List<String> iceOptions,
-                             List<Candidate> candidates, int skipped, List<String> skipReasons, boolean mismatch) {
+                             List<Candidate> candidates, int skipped, List<String> skipReasons, boolean mismatch,
+                             List<Candidate> rtcpCandidates) {
 
     /** Most candidates kept. */
     public static final int MAX_CANDIDATES = 64;
@@ -66,14 +69,9 @@ public record IceDescription(IceCredentials credentials, boolean iceLite, List<S
             throw new IllegalArgumentException("more than " + MAX_ICE_OPTIONS + " options, " + MAX_CANDIDATES
                     + " candidates or " + MAX_SKIP_REASONS + " skip reasons");
         }
-        for (int i = 0; i < candidates.size(); i++) {
-            if (candidates.get(i).component() != Candidate.RTP) {
-                throw new IllegalArgumentException("not an RTP candidate: " + candidates.get(i));
-            }
-            if (i > 0 && HIGHEST_FIRST.compare(candidates.get(i - 1), candidates.get(i)) > 0) {
-                throw new IllegalArgumentException("candidates not in priority order at " + i);
-            }
-        }
+        rtcpCandidates = List.copyOf(rtcpCandidates);
+        checkComponent(candidates, Candidate.RTP);
+        checkComponent(rtcpCandidates, Candidate.RTP + 1);
         if (skipped < skipReasons.size()) {
             throw new IllegalArgumentException("skipped " + skipped + " lines for " + skipReasons.size() + " reasons");
         }
@@ -125,6 +123,7 @@ public record IceDescription(IceCredentials credentials, boolean iceLite, List<S
         }
         Skips skips = new Skips();
         List<Candidate> rtp = new ArrayList<>();
+        List<Candidate> rtcp = new ArrayList<>();
         for (String value : mediaLevel.candidates) {
             IceCandidateCodec.Result result = IceCandidateCodec.parse(value);
             if (result instanceof IceCandidateCodec.Malformed m) {
@@ -133,24 +132,16 @@ public record IceDescription(IceCredentials credentials, boolean iceLite, List<S
                 skips.add(s.reason());
             } else if (result instanceof IceCandidateCodec.Parsed p && p.candidate().component() == Candidate.RTP) {
                 rtp.add(p.candidate());
+            } else if (result instanceof IceCandidateCodec.Parsed p && p.candidate().component() == Candidate.RTP + 1) {
+                rtcp.add(p.candidate());
             }
         }
         if (mediaLevel.candidateLines > MAX_CANDIDATE_LINES) {
             skips.add("more than " + MAX_CANDIDATE_LINES + " a=candidate lines",
                     mediaLevel.candidateLines - MAX_CANDIDATE_LINES);
         }
-        rtp.sort(HIGHEST_FIRST);
-        List<Candidate> kept = new ArrayList<>();
-        Set<InetSocketAddress> addresses = new LinkedHashSet<>();
-        for (Candidate c : rtp) {
-            if (!addresses.add(c.address())) {
-                skips.add("the address of a candidate of higher priority");
-            } else if (kept.size() == MAX_CANDIDATES) {
-                skips.add("more than " + MAX_CANDIDATES + " RTP candidates");
-            } else {
-                kept.add(c);
-            }
-        }
+        List<Candidate> kept = kept(rtp, skips, "RTP");
+        List<Candidate> keptRtcp = kept(rtcp, skips, "RTCP");
         List<String> options = new ArrayList<>(sessionLevel.options);
         for (String o : mediaLevel.options) {
             if (!options.contains(o) && options.size() < MAX_ICE_OPTIONS) {
@@ -158,7 +149,42 @@ public record IceDescription(IceCredentials credentials, boolean iceLite, List<S
             }
         }
         return new IceReading.Found(new IceDescription((IceCredentials) credentials, sessionLevel.lite, options,
-                kept, skips.count, skips.reasons, mediaLevel.mismatch));
+                kept, skips.count, skips.reasons, mediaLevel.mismatch, keptRtcp));
+    }
+
+    private static void checkComponent(List<Candidate> candidates, int component) {
+        if (candidates.size() > MAX_CANDIDATES) {
+            throw new IllegalArgumentException("more than " + MAX_CANDIDATES + " candidates of component " + component);
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            if (candidates.get(i).component() != component) {
+                throw new IllegalArgumentException("not a candidate of component " + component + ": "
+                        + candidates.get(i));
+            }
+            if (i > 0 && HIGHEST_FIRST.compare(candidates.get(i - 1), candidates.get(i)) > 0) {
+                throw new IllegalArgumentException("candidates not in priority order at " + i);
+            }
+        }
+    }
+
+    /**
+     * The usable candidates of one component, highest priority first, no address twice, at most
+     * {@value #MAX_CANDIDATES}; what is left out is counted in {@code skips}.
+     */
+    private static List<Candidate> kept(List<Candidate> parsed, Skips skips, String kind) {
+        parsed.sort(HIGHEST_FIRST);
+        List<Candidate> kept = new ArrayList<>();
+        Set<InetSocketAddress> addresses = new LinkedHashSet<>();
+        for (Candidate c : parsed) {
+            if (!addresses.add(c.address())) {
+                skips.add("the address of a candidate of higher priority");
+            } else if (kept.size() == MAX_CANDIDATES) {
+                skips.add("more than " + MAX_CANDIDATES + " " + kind + " candidates");
+            } else {
+                kept.add(c);
+            }
+        }
+        return kept;
     }
 
     /**

@@ -77,7 +77,10 @@ class IceDescriptionTest {
                 new Candidate("cb007107", 1, 1694498815L, tuple("203.0.113.7", 40002),
                         CandidateType.SERVER_REFLEXIVE, Optional.of(tuple("192.168.1.20", 40002)))),
                 ice.candidates());
-        assertEquals(0, ice.skipped(), "RTCP candidates are not kept and not counted as skipped");
+        assertEquals(0, ice.skipped(), "every line taken");
+        assertEquals(List.of(tuple("192.168.1.20", 40003), tuple("2001:db8::20", 40003), tuple("172.17.0.1", 40003),
+                tuple("203.0.113.7", 40003)), ice.rtcpCandidates().stream().map(Candidate::address).toList(),
+                "the RTCP component's candidates, for a peer that does not multiplex");
         assertEquals(plain, OfferAnswer.readAnswer(BARESIP_ICE_OFFER, PunchAttributes.CURRENT_VERSION));
     }
 
@@ -228,13 +231,13 @@ class IceDescriptionTest {
         Candidate rtcp = new Candidate("r", 2, 3L, tuple("10.0.0.3", 1), CandidateType.HOST, Optional.empty());
         IceCredentials c = SdpSamples.CREDENTIALS;
         assertThrows(IllegalArgumentException.class,
-                () -> new IceDescription(c, false, List.of(), List.of(low, high), 0, List.of(), false));
+                () -> new IceDescription(c, false, List.of(), List.of(low, high), 0, List.of(), false, List.of()));
         assertThrows(IllegalArgumentException.class,
-                () -> new IceDescription(c, false, List.of(), List.of(rtcp), 0, List.of(), false));
+                () -> new IceDescription(c, false, List.of(), List.of(rtcp), 0, List.of(), false, List.of()));
         assertThrows(IllegalArgumentException.class,
-                () -> new IceDescription(c, false, List.of(), List.of(), 0, List.of("why"), false));
+                () -> new IceDescription(c, false, List.of(), List.of(), 0, List.of("why"), false, List.of()));
         assertEquals(List.of(high, low),
-                new IceDescription(c, false, List.of(), List.of(high, low), 1, List.of("why"), false).candidates());
+                new IceDescription(c, false, List.of(), List.of(high, low), 1, List.of("why"), false, List.of()).candidates());
     }
 
     private static String ufrag() {

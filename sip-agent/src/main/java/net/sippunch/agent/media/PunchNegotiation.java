@@ -3,8 +3,10 @@ package net.sippunch.agent.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -113,6 +115,11 @@ public final class PunchNegotiation implements MediaNegotiation {
     private PeerExtension peer;
     /** A peer that speaks standard ICE without the extension: its candidates are checked. */
     private StandardPeer icePeer;
+    /** Its RTCP candidates, when it does not multiplex RTCP: they are checked from {@link #rtcp}. */
+    private StandardPeer iceRtcpPeer;
+    /** The RTCP component for such a peer (written by the thread preparing the SDP). */
+    private volatile RtcpComponent rtcp;
+    private LocalCandidates rtcpCandidates;
     private Codec codec;
     private boolean rtcpMux = true;
     private InetSocketAddress plainTarget;
@@ -150,7 +157,7 @@ public final class PunchNegotiation implements MediaNegotiation {
 
     @Override
     public String offer() throws SdpProblem {
-        discover();
+        discover(true); // whether the answerer multiplexes RTCP is not known yet: an RTCP component too
         return render(settings.codecs().stream().map(Codec::payloadType).toList(), true, Answering.PLAIN);
     }
 
@@ -189,15 +196,25 @@ public final class PunchNegotiation implements MediaNegotiation {
         rtcpMux = read.stream().rtcpMux();
         SdpReading reading = read.reading();
         if (reading instanceof SdpReading.Extended extended) {
-            discover();
+            discover(false);
             peer = extended.peer();
             return render(List.of(codec.payloadType()), rtcpMux, Answering.EXTENSION);
         }
         SdpReading.Plain plain = (SdpReading.Plain) reading;
         plainTarget = RtpDestination.check(plain.mediaTarget(), port.localAddress().getAddress());
         icePeer = standardPeer(plain).orElse(null);
-        discover();
+        iceRtcpPeer = rtcpMux ? null : standardRtcpPeer(plain).orElse(null);
+        discover(iceRtcpPeer != null);
+        if (rtcpCandidates == null) {
+            iceRtcpPeer = null; // no RTCP port of ours: the peer's RTCP component fails, RTP still may not
+        }
         return render(List.of(codec.payloadType()), rtcpMux, icePeer != null ? Answering.ICE : Answering.PLAIN);
+    }
+
+    /** The peer's RTCP component as a standard ICE agent's, when it has RTCP candidates. */
+    private static Optional<StandardPeer> standardRtcpPeer(SdpReading.Plain plain) {
+        return plain.ice().filter(ice -> !ice.rtcpCandidates().isEmpty())
+                .map(ice -> new StandardPeer(ice.credentials(), ice.rtcpCandidates(), ice.iceLite()));
     }
 
     /**
@@ -233,6 +250,11 @@ public final class PunchNegotiation implements MediaNegotiation {
             SdpReading.Plain plain = (SdpReading.Plain) reading;
             plainTarget = RtpDestination.check(plain.mediaTarget(), port.localAddress().getAddress());
             icePeer = standardPeer(plain).orElse(null);
+            iceRtcpPeer = rtcpMux ? null : standardRtcpPeer(plain).orElse(null);
+        }
+        if (iceRtcpPeer == null || rtcpCandidates == null) {
+            iceRtcpPeer = null;
+            closeRtcp(); // the answerer multiplexes RTCP, or speaks the extension, or no ICE
         }
     }
 
@@ -240,7 +262,7 @@ public final class PunchNegotiation implements MediaNegotiation {
      * The UPnP step, then discovery from the media port through the call's traversal, time-capped; waits on
      * the thread preparing the SDP.
      */
-    private void discover() throws SdpProblem {
+    private void discover(boolean withRtcp) throws SdpProblem {
         if (profile != null) {
             return;
         }
@@ -278,6 +300,10 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
         // with fresh knowledge of the NAT, no filtering test: every target at once, one round trip
         Optional<NatKnowledge> known = settings.learning().flatMap(l -> l.fresh(privateTuple.getAddress()));
+        if (withRtcp) {
+            // first, so that the NAT allocates the RTCP port's flows before the RTP port's samples
+            startRtcp(controlling ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, !caller && controlling, known);
+        }
         if (known.isPresent()) {
             port.run(side, known.get(), milestones);
         } else {
@@ -311,6 +337,14 @@ public final class PunchNegotiation implements MediaNegotiation {
             LOG.info("discovery: no answer from {}", discoveryRun.unanswered());
         }
         profile = discovered.profile();
+        RtcpComponent component = rtcp;
+        if (component != null) {
+            rtcpCandidates = component.candidates(settings.discoveryCap().toMillis() + 2000,
+                    settings.punch().driftAim()).orElse(null);
+            if (rtcpCandidates == null) {
+                closeRtcp();
+            }
+        }
         upnpTuple = upnp == null ? Optional.empty() : upnp.confirm(profile);
         Optional<InetSocketAddress> confirmed = upnpTuple;
         port.execute(() -> side.confirmUpnp(confirmed));
@@ -318,6 +352,31 @@ public final class PunchNegotiation implements MediaNegotiation {
         candidates = LocalCandidates.of(profile, upnpTuple, System.nanoTime(), settings.punch().driftAim());
         LOG.info("discovery: {} ({} samples, delta {})", profile.type().label(), profile.samples().size(),
                 profile.delta());
+    }
+
+    private void startRtcp(PunchRole role, boolean awaitConsent, Optional<NatKnowledge> known) {
+        Optional<RtcpComponent> started = RtcpComponent.start(port, settings, role, credentials, known, random);
+        synchronized (this) {
+            if (stopped) {
+                started.ifPresent(RtcpComponent::close);
+                return;
+            }
+            rtcp = started.orElse(null);
+        }
+        if (awaitConsent) {
+            started.ifPresent(RtcpComponent::awaitConsent);
+        }
+    }
+
+    private void closeRtcp() {
+        RtcpComponent component;
+        synchronized (this) {
+            component = rtcp;
+            rtcp = null;
+        }
+        if (component != null) {
+            component.close();
+        }
     }
 
     private static TraversalSummary.Discovery discoveryRun(List<InetSocketAddress> silent, long elapsedNanos,
@@ -347,7 +406,15 @@ public final class PunchNegotiation implements MediaNegotiation {
             } else {
                 OfferAnswer.writeCredentials(sd, credentials);
             }
-            IceCandidateCodec.write(OfferAnswer.primaryMedia(sd), candidates.candidates());
+            List<Candidate> all = new ArrayList<>(candidates.candidates());
+            if (rtcpCandidates != null) {
+                all.addAll(rtcpCandidates.candidates());
+                InetSocketAddress rtcpDefault = rtcpCandidates.preferred().address();
+                OfferAnswer.primaryMedia(sd).setAttribute("rtcp", rtcpDefault.getPort() + " IN "
+                        + (rtcpDefault.getAddress() instanceof Inet6Address ? "IP6 " : "IP4 ")
+                        + rtcpDefault.getAddress().getHostAddress());
+            }
+            IceCandidateCodec.write(OfferAnswer.primaryMedia(sd), all);
             return sd.toString();
         } catch (SdpException e) {
             throw new SdpProblem("could not write the SDP: " + e.getMessage());
@@ -363,6 +430,10 @@ public final class PunchNegotiation implements MediaNegotiation {
             CallTraversal side = traversal;
             StandardPeer standard = icePeer;
             port.execute(() -> side.peer(System.nanoTime(), standard.punchEndpoint(System.nanoTime())));
+            RtcpComponent component = rtcp;
+            if (component != null && iceRtcpPeer != null) {
+                component.peer(iceRtcpPeer);
+            }
             milestones.outcome().thenAccept(outcome -> path.complete(pathOf(outcome)));
             return path;
         }
@@ -435,6 +506,10 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (side != null) {
             port.execute(() -> side.confirmed(System.nanoTime()));
         }
+        RtcpComponent component = rtcp;
+        if (component != null) {
+            component.confirmed();
+        }
     }
 
     @Override
@@ -467,6 +542,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (side != null) {
             port.execute(side::close);
         }
+        closeRtcp();
         if (mapping != null) {
             mapping.close();
         }

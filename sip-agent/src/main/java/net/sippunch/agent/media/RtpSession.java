@@ -24,8 +24,9 @@ import org.apache.logging.log4j.ThreadContext;
 
 /**
  * One RTP stream on the call's media port, on the port's event loop: sends a 20 ms frame of the audio
- * (looped) every 20 ms, sends RTCP SR/RR (muxed on the RTP port when negotiated), records decoded received
- * audio and counts. Which sources it accepts depends on the path's {@link MediaPath.Trust}: a punched or
+ * (looped) every 20 ms, sends RTCP SR/RR (muxed on the RTP port when negotiated; else to the RTP port + 1 of a
+ * plain path, and not at all on an unmuxed punched path, whose RTCP port no check proved), records decoded
+ * received audio and counts. Which sources it accepts depends on the path's {@link MediaPath.Trust}: a punched or
  * signalled path is fixed (only {@link #retarget}, driven by the punch engine's authenticated events, moves
  * it); a plain path learns the peer's NATed source once, within {@link #LEARNING_NANOS} of the start and only
  * from the SDP's address, then locks. Everything else is dropped and counted, never played or recorded.
@@ -150,7 +151,9 @@ public final class RtpSession {
                 }
             }
             if (now - nextRtcp >= 0) {
-                sendRtcp(now);
+                if (path.rtcpMux() || path.trust() != MediaPath.Trust.PUNCHED) {
+                    sendRtcp(now); // nothing goes where no authenticated check went (consent, RFC 7675)
+                }
                 nextRtcp = now + RTCP_INTERVAL_NANOS;
             }
             if (mediaTimeoutNanos > 0 && !timedOut && now - lastReceivedAt >= mediaTimeoutNanos) {

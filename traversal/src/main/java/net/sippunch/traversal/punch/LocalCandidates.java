@@ -43,16 +43,25 @@ public record LocalCandidates(List<Candidate> candidates, Candidate preferred) {
      */
     public static LocalCandidates of(NatProfile profile, Optional<InetSocketAddress> upnp, long nowNanos,
                                      double aim) {
+        return of(profile, upnp, nowNanos, aim, Candidate.RTP);
+    }
+
+    /**
+     * The candidates of a port of another component (RTCP on a port of its own, for a peer that does not
+     * multiplex it); the foundations are the same as the RTP port's, as RFC 8445 section 5.1.1.3 has them.
+     */
+    public static LocalCandidates of(NatProfile profile, Optional<InetSocketAddress> upnp, long nowNanos,
+                                     double aim, int component) {
         InetSocketAddress base = profile.privateTuple();
         Optional<InetSocketAddress> related = base.getAddress().isAnyLocalAddress() || base.getPort() == 0
                 ? Optional.empty() : Optional.of(base);
         List<Candidate> all = new ArrayList<>();
-        related.ifPresent(host -> all.add(new Candidate("h1", Candidate.RTP,
-                Candidate.priority(CandidateType.HOST, 0xFFFF, Candidate.RTP), host, CandidateType.HOST,
+        related.ifPresent(host -> all.add(new Candidate("h1", component,
+                Candidate.priority(CandidateType.HOST, 0xFFFF, component), host, CandidateType.HOST,
                 Optional.empty())));
         Candidate preferred = null;
         if (upnp.isPresent()) {
-            preferred = reflexive("u1", 0xFFFF, upnp.get(), related);
+            preferred = reflexive("u1", 0xFFFF, upnp.get(), related, component);
             all.add(preferred);
         }
         InetSocketAddress reported = profile.lastMapping().orElseThrow().mapped();
@@ -62,12 +71,12 @@ public record LocalCandidates(List<Candidate> candidates, Candidate preferred) {
             for (int k = 0; k < PREDICTIONS; k++) {
                 int port = PortPredictor.wrap(first + (long) k * predictor.stride());
                 Candidate predicted = reflexive("p" + (k + 1), 0xFFFE - k,
-                        new InetSocketAddress(reported.getAddress(), port), related);
+                        new InetSocketAddress(reported.getAddress(), port), related, component);
                 all.add(predicted);
                 preferred = preferred != null ? preferred : predicted;
             }
         } else {
-            Candidate reflexive = reflexive("s1", 0xFFFE, reported, related);
+            Candidate reflexive = reflexive("s1", 0xFFFE, reported, related, component);
             all.add(reflexive);
             preferred = preferred != null ? preferred : reflexive;
         }
@@ -76,9 +85,9 @@ public record LocalCandidates(List<Candidate> candidates, Candidate preferred) {
     }
 
     private static Candidate reflexive(String foundation, int localPreference, InetSocketAddress address,
-                                       Optional<InetSocketAddress> related) {
-        return new Candidate(foundation, Candidate.RTP,
-                Candidate.priority(CandidateType.SERVER_REFLEXIVE, localPreference, Candidate.RTP), address,
+                                       Optional<InetSocketAddress> related, int component) {
+        return new Candidate(foundation, component,
+                Candidate.priority(CandidateType.SERVER_REFLEXIVE, localPreference, component), address,
                 CandidateType.SERVER_REFLEXIVE, related);
     }
 }

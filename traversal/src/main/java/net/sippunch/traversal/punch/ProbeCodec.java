@@ -29,18 +29,24 @@ final class ProbeCodec {
     /** STUN error code 487, Role Conflict (RFC 8445 section 7.3.1.1). */
     static final int ROLE_CONFLICT = 487;
 
-    /** The PRIORITY of every probe: a peer-reflexive RTP candidate of the highest local preference. */
-    static final int PEER_REFLEXIVE_PRIORITY =
-            (int) Candidate.priority(CandidateType.PEER_REFLEXIVE, 0xFFFF, Candidate.RTP);
+    /** The PRIORITY of an RTP probe: a peer-reflexive RTP candidate of the highest local preference. */
+    static final int PEER_REFLEXIVE_PRIORITY = peerReflexivePriority(Candidate.RTP);
 
     private final String outboundUsername;
     private final String inboundUsername;
     private final MessageIntegrityKey peerKey;
     private final MessageIntegrityKey ownKey;
     private final long tieBreaker;
+    private final int priority;
     private PunchRole role;
 
     ProbeCodec(IceCredentials own, IceCredentials peer, PunchRole role, long tieBreaker, boolean sha256) {
+        this(own, peer, role, tieBreaker, sha256, Candidate.RTP);
+    }
+
+    /** @param component the component the probes check: 1 (RTP), or 2 (RTCP on a port of its own) */
+    ProbeCodec(IceCredentials own, IceCredentials peer, PunchRole role, long tieBreaker, boolean sha256,
+               int component) {
         Objects.requireNonNull(own, "own");
         Objects.requireNonNull(peer, "peer");
         MessageIntegrityKey.Algorithm algorithm = sha256 ? MessageIntegrityKey.Algorithm.SHA256
@@ -51,6 +57,12 @@ final class ProbeCodec {
         this.ownKey = MessageIntegrityKey.shortTerm(own.password(), algorithm);
         this.role = Objects.requireNonNull(role, "role");
         this.tieBreaker = tieBreaker;
+        this.priority = peerReflexivePriority(component);
+    }
+
+    /** What a peer-reflexive candidate of the component, of the highest local preference, has. */
+    static int peerReflexivePriority(int component) {
+        return (int) Candidate.priority(CandidateType.PEER_REFLEXIVE, 0xFFFF, component);
     }
 
     /** This side's role from now on, after a role conflict (RFC 8445 section 7.3.1.1). */
@@ -67,7 +79,7 @@ final class ProbeCodec {
     byte[] probe(TransactionId id, boolean nominate) {
         List<StunAttribute> attributes = new ArrayList<>(4);
         attributes.add(new StunAttribute.Username(outboundUsername));
-        attributes.add(new StunAttribute.Priority(PEER_REFLEXIVE_PRIORITY));
+        attributes.add(new StunAttribute.Priority(priority));
         attributes.add(role == PunchRole.CONTROLLING ? new StunAttribute.IceControlling(tieBreaker)
                 : new StunAttribute.IceControlled(tieBreaker));
         if (nominate) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.ice.Candidate;
 import net.sippunch.traversal.stun.TransactionId;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -150,7 +151,10 @@ public final class PunchSession implements DatagramSession {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.random = Objects.requireNonNull(random, "random");
         this.plan = PunchPlan.decide(own, peer, role, config);
-        this.codec = new ProbeCodec(own.credentials(), peer.credentials(), role, random.nextLong(), config.sha256());
+        // a standard peer's candidates name the component checked (RTCP on a port of its own, or RTP)
+        int component = peer.candidates().isEmpty() ? Candidate.RTP : peer.candidates().get(0).component();
+        this.codec = new ProbeCodec(own.credentials(), peer.credentials(), role, random.nextLong(), config.sha256(),
+                component);
         this.mediaPort = own.profile().privateTuple().getPort();
         this.peerPredictor = PortPredictor.of(peer.profile());
         this.firstPrediction = peer.reported().getPort();

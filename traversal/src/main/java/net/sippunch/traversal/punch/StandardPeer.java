@@ -27,18 +27,27 @@ import net.sippunch.traversal.nat.PortAllocation;
  * Otherwise the peer is taken as a NAT that keeps its mapping (or none), and its candidates are probed as given.
  *
  * @param credentials its {@code a=ice-ufrag} / {@code a=ice-pwd}
- * @param candidates  its RTP candidates
+ * @param candidates  its candidates of one component (RTP, or RTCP when the peer does not multiplex it)
  * @param lite        whether it is an ICE-lite agent ({@code a=ice-lite}): it answers checks and sends none
  */
 public record StandardPeer(IceCredentials credentials, List<Candidate> candidates, boolean lite) {
 
     public StandardPeer {
         Objects.requireNonNull(credentials, "credentials");
-        candidates = candidates.stream().filter(c -> c.component() == Candidate.RTP)
+        candidates = candidates.stream()
                 .sorted(Comparator.comparingLong((Candidate c) -> c.priority()).reversed()).toList();
         if (candidates.isEmpty()) {
-            throw new IllegalArgumentException("a standard ICE peer needs at least one RTP candidate");
+            throw new IllegalArgumentException("a standard ICE peer needs at least one candidate");
         }
+        int component = candidates.get(0).component();
+        if (candidates.stream().anyMatch(c -> c.component() != component)) {
+            throw new IllegalArgumentException("the candidates of one component, not of several: " + candidates);
+        }
+    }
+
+    /** The component the candidates belong to: 1 for RTP, 2 for RTCP on a port of its own. */
+    public int component() {
+        return candidates.get(0).component();
     }
 
     /**
