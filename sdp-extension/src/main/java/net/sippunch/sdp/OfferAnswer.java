@@ -13,6 +13,7 @@ import javax.sdp.SessionDescription;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.nat.MappedTuple;
 import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.punch.LocalCandidates;
 
 /**
  * The offer/answer rules of the extension, for an integrator's SIP code: put this side's discovery
@@ -66,15 +67,20 @@ public final class OfferAnswer {
 
     /**
      * The address to put in this side's {@code c=}/{@code m=} lines, the one a plain peer can
-     * reach best (docs/sdp-extension.md section 7.1): the UPnP tuple, else the first mapped
-     * tuple, else the private tuple.
+     * reach best (docs/sdp-extension.md section 7.1): the UPnP tuple; behind a NAT that gives every
+     * flow a new port the next port it gives (without drift); else the mapped tuple; else the
+     * private tuple. The same as {@link LocalCandidates#preferred()} of the candidates written with
+     * {@link IceCandidateCodec#write}.
      *
      * @param profile what discovery learnt about the media port's NAT
      * @param upnp    the tuple a UPnP IGD mapped for the media port, if any
      * @return the address and port for {@code c=} and {@code m=}
      */
     public static InetSocketAddress signalledTarget(NatProfile profile, Optional<InetSocketAddress> upnp) {
-        return upnp.orElseGet(() -> profile.firstMapping().map(MappedTuple::mapped).orElse(profile.privateTuple()));
+        if (profile.lastMapping().isEmpty()) {
+            return upnp.orElse(profile.privateTuple());
+        }
+        return LocalCandidates.of(profile, upnp, profile.lastMapping().get().atNanos(), 0).preferred().address();
     }
 
     /**

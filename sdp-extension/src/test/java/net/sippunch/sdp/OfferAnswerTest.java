@@ -171,10 +171,11 @@ class OfferAnswerTest {
     }
 
     @Test
-    void signalledTargetPrefersUpnpThenFirstMappingThenPrivate() {
+    void signalledTargetPrefersUpnpThenTheNextPortOfASequentialNatThenPrivate() {
         NatProfile profile = sequentialProfile();
         assertEquals(tuple("203.0.113.7", 5004), OfferAnswer.signalledTarget(profile, Optional.of(tuple("203.0.113.7", 5004))));
-        assertEquals(tuple("203.0.113.7", 40001), OfferAnswer.signalledTarget(profile, Optional.empty()));
+        assertEquals(tuple("203.0.113.7", 40005), OfferAnswer.signalledTarget(profile, Optional.empty()),
+                "the port the NAT gives the next flow, not the one it gave the flow toward a server");
         NatProfile nothing = new NatProfile(tuple("10.0.0.5", 5004), List.of(), MappingBehavior.UNKNOWN,
                 FilteringBehavior.UNKNOWN, PortAllocation.UNKNOWN, NatType.UNKNOWN);
         assertEquals(tuple("10.0.0.5", 5004), OfferAnswer.signalledTarget(nothing, Optional.empty()));
