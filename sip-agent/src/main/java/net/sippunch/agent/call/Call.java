@@ -7,6 +7,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +100,28 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     synchronized void onBye(ServerTransaction st) throws SipException, ParseException {
         env.endpoint().respond(st, env.endpoint().newResponse(Response.OK, st.getRequest()));
         finish("completed", null, "BYE from the peer");
+    }
+
+    /**
+     * A re-INVITE in the call's dialog: answered 200 with the session as it is when the negotiation can keep it
+     * (a standard ICE peer's updated offer, RFC 8839 section 4.4), else 488 with a Warning: the session stays as
+     * it is (RFC 3261 section 14.2). Its ACK changes nothing.
+     */
+    synchronized void onReInvite(ServerTransaction st) throws SipException, ParseException {
+        Request request = st.getRequest();
+        String offer = body(request);
+        Optional<String> answer = state == CallState.ESTABLISHED && offer != null && media != null
+                ? media.keepSession(offer) : Optional.empty();
+        if (answer.isEmpty()) {
+            env.endpoint().respond(st, env.endpoint().newResponse(Response.NOT_ACCEPTABLE_HERE, request,
+                    "re-INVITE not supported: the session stays as it is"));
+            return;
+        }
+        Response ok = env.endpoint().newResponse(Response.OK, request);
+        ok.addHeader(env.endpoint().contact(env.config().account().user()));
+        ok.setContent(answer.get(), sdpType());
+        env.endpoint().respond(st, ok);
+        LOG.info("re-INVITE answered with the session as it is");
     }
 
     /** Ends the call from our side: CANCEL before an answer, BYE after it. */

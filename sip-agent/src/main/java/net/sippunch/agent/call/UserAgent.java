@@ -356,10 +356,12 @@ public final class UserAgent implements AutoCloseable {
         Request r = event.getRequest();
         String callId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
         if (((ToHeader) r.getHeader(ToHeader.NAME)).getTag() != null) {
-            // re-INVITE: keep the session as it is (no media change supported)
-            Response notHere = endpoint.newResponse(Response.NOT_ACCEPTABLE_HERE, r,
-                    "re-INVITE not supported: the session stays as it is");
-            endpoint.respond(st, notHere);
+            Call call = calls.get(callId);
+            if (call != null) {
+                call.onReInvite(st); // answered with the session as it is, or 488
+            } else {
+                endpoint.respond(st, endpoint.newResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, r));
+            }
             return;
         }
         SIPMessage raw = (SIPMessage) r;

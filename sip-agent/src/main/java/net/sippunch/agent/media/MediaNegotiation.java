@@ -1,6 +1,7 @@
 package net.sippunch.agent.media;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -49,6 +50,14 @@ public interface MediaNegotiation {
      * number of probes). Never blocks.
      */
     default void confirmed() {
+    }
+
+    /**
+     * The answer to a re-INVITE's offer that keeps the session as it is, or empty when this negotiation cannot
+     * take that offer (the call then answers 488 and the session stays as it is, RFC 3261 section 14.2).
+     */
+    default Optional<String> keepSession(String offer) {
+        return Optional.empty();
     }
 
     /** Completes with the media path when it is ready (plain mode: at once). */

@@ -152,13 +152,16 @@ public final class PunchNegotiation implements MediaNegotiation {
         this.sessionId = random.nextLong() & Long.MAX_VALUE;
     }
 
-    /** What an answer carries besides standard SDP: the extension, standard ICE, or nothing. */
-    private enum Answering { EXTENSION, ICE, PLAIN }
+    /**
+     * What a description carries besides standard SDP: an offer the extension and ICE; an answer the
+     * extension and ICE, ICE alone, or nothing.
+     */
+    private enum Description { OFFER, EXTENDED_ANSWER, ICE_ANSWER, PLAIN_ANSWER }
 
     @Override
     public String offer() throws SdpProblem {
         discover(true); // whether the answerer multiplexes RTCP is not known yet: an RTCP component too
-        return render(settings.codecs().stream().map(Codec::payloadType).toList(), true, Answering.PLAIN);
+        return render(settings.codecs().stream().map(Codec::payloadType).toList(), true, Description.OFFER, 1);
     }
 
     /** Discovery (and the UPnP step) run before the offer or answer: yes. */
@@ -198,7 +201,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (reading instanceof SdpReading.Extended extended) {
             discover(false);
             peer = extended.peer();
-            return render(List.of(codec.payloadType()), rtcpMux, Answering.EXTENSION);
+            return render(List.of(codec.payloadType()), rtcpMux, Description.EXTENDED_ANSWER, 1);
         }
         SdpReading.Plain plain = (SdpReading.Plain) reading;
         plainTarget = RtpDestination.check(plain.mediaTarget(), port.localAddress().getAddress());
@@ -208,7 +211,8 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (rtcpCandidates == null) {
             iceRtcpPeer = null; // no RTCP port of ours: the peer's RTCP component fails, RTP still may not
         }
-        return render(List.of(codec.payloadType()), rtcpMux, icePeer != null ? Answering.ICE : Answering.PLAIN);
+        return render(List.of(codec.payloadType()), rtcpMux,
+                icePeer != null ? Description.ICE_ANSWER : Description.PLAIN_ANSWER, 1);
     }
 
     /** The peer's RTCP component as a standard ICE agent's, when it has RTCP candidates. */
@@ -390,24 +394,24 @@ public final class PunchNegotiation implements MediaNegotiation {
      * to the peer, so a plain peer's RTP opens its own NAT to it), plus the extension (offer, or answer to an
      * extended offer).
      */
-    private String render(List<Integer> payloadTypes, boolean mux, Answering answering) throws SdpProblem {
+    private String render(List<Integer> payloadTypes, boolean mux, Description description, int version)
+            throws SdpProblem {
         InetSocketAddress target = candidates.preferred().address();
         String plain = new PlainSdp(target.getAddress().getHostAddress(), target.getPort(), payloadTypes, mux, 20)
-                .render(sessionId, 1);
-        if (!caller && answering == Answering.PLAIN) {
+                .render(sessionId, version);
+        if (description == Description.PLAIN_ANSWER) {
             return plain;
         }
         try {
             SessionDescription sd = SdpFactory.getInstance().createSessionDescription(plain);
-            if (caller) {
-                OfferAnswer.writeOffer(sd, ownAttributes, credentials);
-            } else if (answering == Answering.EXTENSION) {
-                OfferAnswer.writeAnswer(sd, ownAttributes, credentials, peer.attributes().version());
-            } else {
-                OfferAnswer.writeCredentials(sd, credentials);
+            switch (description) {
+                case OFFER -> OfferAnswer.writeOffer(sd, ownAttributes, credentials);
+                case EXTENDED_ANSWER -> OfferAnswer.writeAnswer(sd, ownAttributes, credentials,
+                        peer.attributes().version());
+                default -> OfferAnswer.writeCredentials(sd, credentials);
             }
             List<Candidate> all = new ArrayList<>(candidates.candidates());
-            if (rtcpCandidates != null) {
+            if (rtcpCandidates != null && (description == Description.OFFER || iceRtcpPeer != null)) {
                 all.addAll(rtcpCandidates.candidates());
                 InetSocketAddress rtcpDefault = rtcpCandidates.preferred().address();
                 OfferAnswer.primaryMedia(sd).setAttribute("rtcp", rtcpDefault.getPort() + " IN "
@@ -418,6 +422,30 @@ public final class PunchNegotiation implements MediaNegotiation {
             return sd.toString();
         } catch (SdpException e) {
             throw new SdpProblem("could not write the SDP: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A standard ICE peer's re-INVITE that changes nothing ICE runs on (RFC 8839 section 4.4: the controlling
+     * agent's updated offer once a pair is selected, or a session refresh) is answered with the session as it
+     * is: the same ICE credentials (no ICE restart), our codec among its payload types. The callee's answer is
+     * its first one again, the caller's an answer of the same session, one version on.
+     */
+    @Override
+    public Optional<String> keepSession(String offer) {
+        if (icePeer == null || codec == null) {
+            return Optional.empty();
+        }
+        try {
+            Offer read = readOffer(offer, List.of(codec));
+            if (!(read.reading() instanceof SdpReading.Plain plain) || plain.ice().isEmpty()
+                    || !plain.ice().get().credentials().equals(icePeer.credentials())) {
+                return Optional.empty(); // the extension now, or ICE restarted or dropped: not supported
+            }
+            return Optional.of(render(List.of(codec.payloadType()), rtcpMux, Description.ICE_ANSWER,
+                    caller ? 2 : 1));
+        } catch (SdpProblem e) {
+            return Optional.empty();
         }
     }
 
