@@ -305,8 +305,14 @@ public final class PunchNegotiation implements MediaNegotiation {
         // with fresh knowledge of the NAT, no filtering test: every target at once, one round trip
         Optional<NatKnowledge> known = settings.learning().flatMap(l -> l.fresh(privateTuple.getAddress()));
         if (withRtcp) {
-            // first, so that the NAT allocates the RTCP port's flows before the RTP port's samples
+            // first, so that the NAT allocates the RTCP port's flows before the RTP port's samples: from
+            // knowledge every request leaves at once, the RTCP port's first; a whole run (filtering tests,
+            // alternates asked later) is waited for, or its late flows would fall between the RTP samples
+            // and the first probe and move the port a sequential NAT gives the call
             startRtcp(controlling ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, !caller && controlling, known);
+            if (known.isEmpty()) {
+                awaitRtcpCandidates();
+            }
         }
         if (known.isPresent()) {
             port.run(side, known.get(), milestones);
@@ -341,13 +347,8 @@ public final class PunchNegotiation implements MediaNegotiation {
             LOG.info("discovery: no answer from {}", discoveryRun.unanswered());
         }
         profile = discovered.profile();
-        RtcpComponent component = rtcp;
-        if (component != null) {
-            rtcpCandidates = component.candidates(settings.discoveryCap().toMillis() + 2000,
-                    settings.punch().driftAim()).orElse(null);
-            if (rtcpCandidates == null) {
-                closeRtcp();
-            }
+        if (withRtcp && known.isPresent()) {
+            awaitRtcpCandidates();
         }
         upnpTuple = upnp == null ? Optional.empty() : upnp.confirm(profile);
         Optional<InetSocketAddress> confirmed = upnpTuple;
@@ -369,6 +370,18 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
         if (awaitConsent) {
             started.ifPresent(RtcpComponent::awaitConsent);
+        }
+    }
+
+    /** The RTCP component's candidates once its discovery ended; without them (it failed) no component. */
+    private void awaitRtcpCandidates() {
+        RtcpComponent component = rtcp;
+        if (component != null) {
+            rtcpCandidates = component.candidates(settings.discoveryCap().toMillis() + 2000,
+                    settings.punch().driftAim()).orElse(null);
+            if (rtcpCandidates == null) {
+                closeRtcp();
+            }
         }
     }
 
