@@ -389,7 +389,8 @@ class KernelIcePeerTest {
             return "-";
         }
         Report r = cell.report();
-        return cell.outcome() + " (" + r.mode() + " / " + r.strategy() + " / "
+        // the mode's and strategy's first words (the details list has them whole)
+        return cell.outcome() + " (" + r.mode().split(" ")[0] + " / " + r.strategy().split(":")[0] + " / "
                 + (r.settledMillis() == null ? "-" : r.settledMillis() + " ms") + ")";
     }
 }
