@@ -69,6 +69,14 @@ class KernelBaresipBaselineTest {
             key(MediaNat.STUN, "port-restricted", "symmetric-sequential"), "none",
             key(MediaNat.STUN, "symmetric-sequential", "symmetric-sequential"), "none");
 
+    /**
+     * What this test asserts for baresip calling baresip with {@code mode}, the caller behind {@code callerNat},
+     * the callee behind {@code calleeNat}: the measured baseline, for other tables to cite.
+     */
+    static String expected(MediaNat mode, String callerNat, String calleeNat) {
+        return EXPECTED.getOrDefault(key(mode, callerNat, calleeNat), "-");
+    }
+
     @Test
     void baresipWithItselfAcrossKernelNats(@TempDir Path dir) throws IOException, InterruptedException {
         LabHost.requireLab(List.of("kamailio (kamailio)", "conntrack (conntrack)", "baresip (baresip)"));

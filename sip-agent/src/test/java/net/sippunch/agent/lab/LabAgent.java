@@ -112,13 +112,37 @@ final class LabAgent implements AutoCloseable {
     static LabAgent start(String prefix, String node, Path dir, String name, List<String> args) throws IOException {
         Path log4j = dir.resolve("log4j2-lab-agent.xml");
         if (!Files.exists(log4j)) {
-            Files.writeString(log4j, """
-                    <Configuration status="warn"><Appenders><Console name="e" target="SYSTEM_ERR">
-                    <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level %c{1} %msg%n"/></Console></Appenders>
-                    <Loggers><Logger name="net.sippunch" level="info"/><Logger name="gov.nist" level="error"/>
-                    <Root level="warn"><AppenderRef ref="e"/></Root></Loggers></Configuration>
-                    """);
+            Files.writeString(log4j, log4jConfig(List.of()));
         }
+        return start(prefix, node, dir, name, args, log4j);
+    }
+
+    /**
+     * {@link #start(String, String, Path, String, List)} with the loggers {@code debugLoggers} at DEBUG too (for
+     * instance {@code sippunch.sip.wire}: every SIP message with its SDP; {@code sippunch.probes}: each probe and
+     * check); its log config is {@code DIR/log4j2-NAME.xml}.
+     */
+    static LabAgent start(String prefix, String node, Path dir, String name, List<String> args,
+                          List<String> debugLoggers) throws IOException {
+        Path log4j = dir.resolve("log4j2-" + name + ".xml");
+        Files.writeString(log4j, log4jConfig(debugLoggers));
+        return start(prefix, node, dir, name, args, log4j);
+    }
+
+    private static String log4jConfig(List<String> debugLoggers) {
+        StringBuilder debug = new StringBuilder();
+        debugLoggers.forEach(l -> debug.append("<Logger name=\"").append(l).append("\" level=\"debug\"/>"));
+        return """
+                <Configuration status="warn"><Appenders><Console name="e" target="SYSTEM_ERR">
+                <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level %c{1} %msg%n"/></Console></Appenders>
+                <Loggers><Logger name="net.sippunch" level="info"/><Logger name="gov.nist" level="error"/>
+                """ + debug + """
+                <Root level="warn"><AppenderRef ref="e"/></Root></Loggers></Configuration>
+                """;
+    }
+
+    private static LabAgent start(String prefix, String node, Path dir, String name, List<String> args, Path log4j)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(LabHost.LAB_SCRIPT.toString(), "exec", "--prefix", prefix, node, "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlog4j2.configurationFile=" + log4j, "-cp", System.getProperty("java.class.path"),

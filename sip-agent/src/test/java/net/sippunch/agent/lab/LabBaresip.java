@@ -63,6 +63,25 @@ final class LabBaresip implements AutoCloseable {
         }
     }
 
+    /** baresip's {@code rtcp_mux} config line: RTCP on the RTP port, or on a port (and ICE component) of its own. */
+    enum RtcpMux {
+        /** baresip's default: RTCP on RTP port + 1; with ICE a second component, with candidates and checks. */
+        NO("no"),
+        /** RTCP multiplexed on the RTP port (RFC 5761): one ICE component. */
+        YES("yes");
+
+        private final String value;
+
+        RtcpMux(String value) {
+            this.value = value;
+        }
+
+        /** {@code mux} or {@code no-mux}, for names and tables. */
+        String label() {
+            return this == YES ? "mux" : "no-mux";
+        }
+    }
+
     /** The STUN server of modes stun and ice: the lab's discovery server (it answers RFC 5389 Binding). */
     static final String STUN_SERVER = LabAgent.Options.DEFAULT.discoveryServers().get(0);
     /** baresip's SIP port: the agents' is 5060, so both may run in one client. */
@@ -104,17 +123,20 @@ final class LabBaresip implements AutoCloseable {
     private final String node;
     private final String user;
     private final MediaNat mediaNat;
+    private final RtcpMux rtcpMux;
     private final Path dir;
     private final Path log;
     private final Process process;
     /** How many occurrences of each awaited log text a wait has returned. */
     private final Map<String, Integer> consumed = new HashMap<>();
 
-    private LabBaresip(LabHost lab, String node, String user, MediaNat mediaNat, Path dir, Process process) {
+    private LabBaresip(LabHost lab, String node, String user, MediaNat mediaNat, RtcpMux rtcpMux, Path dir,
+                       Process process) {
         this.lab = lab;
         this.node = node;
         this.user = user;
         this.mediaNat = mediaNat;
+        this.rtcpMux = rtcpMux;
         this.dir = dir;
         this.log = dir.resolve("baresip.log");
         this.process = process;
@@ -129,6 +151,16 @@ final class LabBaresip implements AutoCloseable {
      */
     static LabBaresip start(LabHost lab, Path dir, String site, String user, MediaNat mediaNat, double toneHz,
                             double toneSeconds) throws IOException, InterruptedException {
+        return start(lab, dir, site, user, mediaNat, RtcpMux.NO, toneHz, toneSeconds);
+    }
+
+    /**
+     * {@link #start(LabHost, Path, String, String, MediaNat, double, double)} with baresip's {@code rtcp_mux}
+     * set: {@link RtcpMux#NO} (baresip's default) wants RTCP on a port (an ICE component) of its own,
+     * {@link RtcpMux#YES} multiplexes it on the RTP port (RFC 5761, {@code a=rtcp-mux}).
+     */
+    static LabBaresip start(LabHost lab, Path dir, String site, String user, MediaNat mediaNat, RtcpMux rtcpMux,
+                            double toneHz, double toneSeconds) throws IOException, InterruptedException {
         String node = site + "-cli";
         String address = clientAddress(lab, node);
         Path home = Files.createTempDirectory(Files.createDirectories(dir), "baresip-" + user + "-");
@@ -147,6 +179,7 @@ final class LabBaresip implements AutoCloseable {
                 "audio_source aufile," + tone.getFileName(),
                 "audio_alert alsa,null",
                 "rtp_ports " + RTP_PORTS,
+                "rtcp_mux " + rtcpMux.value,
                 "module_path /usr/lib/baresip/modules",
                 "module g711.so",
                 "module aufile.so",
@@ -179,7 +212,7 @@ final class LabBaresip implements AutoCloseable {
                 .redirectOutput(home.resolve("baresip.log").toFile())
                 .start();
         p.getOutputStream().close();
-        return new LabBaresip(lab, node, user, mediaNat, home, p);
+        return new LabBaresip(lab, node, user, mediaNat, rtcpMux, home, p);
     }
 
     /** The IPv4 address of the client's {@code eth0} (private behind a NAT, public on an open site). */
@@ -296,7 +329,8 @@ final class LabBaresip implements AutoCloseable {
     /** For failure messages: its name, where its log is, and the log's last lines. */
     String describe() throws IOException {
         List<String> lines = logText().lines().toList();
-        return "\n--- baresip " + user + " in " + node + " (medianat " + mediaNat.label() + ", " + log + ")"
+        return "\n--- baresip " + user + " in " + node + " (medianat " + mediaNat.label() + ", rtcp_mux "
+                + rtcpMux.value + ", " + log + ")"
                 + (process.isAlive() ? "" : ", exited " + process.exitValue()) + ", last lines:\n"
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
