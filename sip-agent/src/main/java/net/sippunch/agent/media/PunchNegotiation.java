@@ -119,6 +119,7 @@ public final class PunchNegotiation implements MediaNegotiation {
     private StandardPeer iceRtcpPeer;
     /** The RTCP component for such a peer (written by the thread preparing the SDP). */
     private volatile RtcpComponent rtcp;
+    private NatProfile rtcpProfile;
     private LocalCandidates rtcpCandidates;
     private Codec codec;
     private boolean rtcpMux = true;
@@ -209,7 +210,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         iceRtcpPeer = rtcpMux ? null : standardRtcpPeer(plain).orElse(null);
         discover(iceRtcpPeer != null);
         if (rtcpCandidates == null) {
-            iceRtcpPeer = null; // no RTCP port of ours: the peer's RTCP component fails, RTP still may not
+            iceRtcpPeer = null; // no RTCP port of ours (logged): the peer's RTCP checks fail, RTP's need not
         }
         return render(List.of(codec.payloadType()), rtcpMux,
                 icePeer != null ? Description.ICE_ANSWER : Description.PLAIN_ANSWER, 1);
@@ -311,7 +312,7 @@ public final class PunchNegotiation implements MediaNegotiation {
             // and the first probe and move the port a sequential NAT gives the call
             startRtcp(controlling ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, !caller && controlling, known);
             if (known.isEmpty()) {
-                awaitRtcpCandidates();
+                awaitRtcpDiscovery();
             }
         }
         if (known.isPresent()) {
@@ -348,13 +349,19 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
         profile = discovered.profile();
         if (withRtcp && known.isPresent()) {
-            awaitRtcpCandidates();
+            awaitRtcpDiscovery();
         }
         upnpTuple = upnp == null ? Optional.empty() : upnp.confirm(profile);
         Optional<InetSocketAddress> confirmed = upnpTuple;
         port.execute(() -> side.confirmUpnp(confirmed));
         ownAttributes = OfferAnswer.attributes(profile, upnpTuple);
         candidates = LocalCandidates.of(profile, upnpTuple, System.nanoTime(), settings.punch().driftAim());
+        if (rtcpProfile != null) {
+            // the RTP port's first checks go to the peer's addresses at once (a one-interface ICE agent offers two)
+            int flowsBefore = icePeer == null ? 2 : icePeer.candidates().size();
+            rtcpCandidates = LocalCandidates.rtcp(profile, rtcpProfile, System.nanoTime(), settings.punch().driftAim(),
+                    flowsBefore);
+        }
         LOG.info("discovery: {} ({} samples, delta {})", profile.type().label(), profile.samples().size(),
                 profile.delta());
     }
@@ -373,13 +380,12 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
     }
 
-    /** The RTCP component's candidates once its discovery ended; without them (it failed) no component. */
-    private void awaitRtcpCandidates() {
+    /** Waits for the RTCP port's discovery; without its profile (it failed) no RTCP component. */
+    private void awaitRtcpDiscovery() {
         RtcpComponent component = rtcp;
         if (component != null) {
-            rtcpCandidates = component.candidates(settings.discoveryCap().toMillis() + 2000,
-                    settings.punch().driftAim()).orElse(null);
-            if (rtcpCandidates == null) {
+            rtcpProfile = component.discovered(settings.discoveryCap().toMillis() + 2000).orElse(null);
+            if (rtcpProfile == null) {
                 closeRtcp();
             }
         }

@@ -11,8 +11,8 @@ import net.sippunch.traversal.call.CallTraversal;
 import net.sippunch.traversal.call.TraversalEvent;
 import net.sippunch.traversal.call.TraversalMilestones;
 import net.sippunch.traversal.discovery.NatKnowledge;
+import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.netty.NettyMediaPort;
-import net.sippunch.traversal.punch.LocalCandidates;
 import net.sippunch.traversal.punch.PunchEvent;
 import net.sippunch.traversal.punch.PunchRole;
 import net.sippunch.traversal.punch.StandardPeer;
@@ -81,10 +81,10 @@ final class RtcpComponent implements AutoCloseable {
     }
 
     /**
-     * This component's candidates once its discovery ended, waiting at most {@code capMillis}; empty when
-     * discovery failed (logged): the offer or answer then has no RTCP candidates.
+     * What this port's discovery found, waiting at most {@code capMillis}; empty when it failed (logged): the
+     * offer or answer then has no RTCP candidates.
      */
-    Optional<LocalCandidates> candidates(long capMillis, double driftAim) {
+    Optional<NatProfile> discovered(long capMillis) {
         TraversalEvent found;
         try {
             found = milestones.discovery().get(capMillis, TimeUnit.MILLISECONDS);
@@ -96,8 +96,7 @@ final class RtcpComponent implements AutoCloseable {
             return Optional.empty();
         }
         if (found instanceof TraversalEvent.Discovered discovered) {
-            return Optional.of(LocalCandidates.of(discovered.local().profile(), Optional.empty(), System.nanoTime(),
-                    driftAim, 2));
+            return Optional.of(discovered.local().profile());
         }
         LOG.warn("RTCP port discovery failed: {}", ((TraversalEvent.DiscoveryFailed) found).reason());
         return Optional.empty();

@@ -1,7 +1,6 @@
 package net.sippunch.traversal.punch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -48,7 +47,7 @@ class LocalCandidatesTest {
                 1_000_000, 0.5);
         List<Integer> reflexive = c.candidates().stream().filter(x -> x.type() == CandidateType.SERVER_REFLEXIVE)
                 .map(x -> x.address().getPort()).toList();
-        assertEquals(List.of(30012, 30013, 30014, 30015, 30016, 30017, 30018, 30019), reflexive,
+        assertEquals(List.of(30012, 30013), reflexive,
                 "the NAT's next ports, the likeliest first (highest priority)");
         assertEquals(30012, c.preferred().address().getPort());
         assertEquals(c.candidates().size(), c.candidates().stream().map(Candidate::foundation).distinct().count(),
@@ -59,12 +58,22 @@ class LocalCandidatesTest {
     void theRtcpComponentHasTheSameFoundationsAndALowerPriority() {
         NatProfile p = profile(NatType.PORT_RESTRICTED_CONE, 20001, 20001);
         LocalCandidates rtp = LocalCandidates.of(p, Optional.empty(), 0, 0.5);
-        LocalCandidates rtcp = LocalCandidates.of(p, Optional.empty(), 0, 0.5, 2);
+        LocalCandidates rtcp = LocalCandidates.rtcp(p, p, 0, 0.5, 2);
+        assertEquals(2, rtcp.candidates().size());
         for (int i = 0; i < rtp.candidates().size(); i++) {
             assertEquals(rtp.candidates().get(i).foundation(), rtcp.candidates().get(i).foundation());
             assertEquals(rtp.candidates().get(i).priority() - 1, rtcp.candidates().get(i).priority());
             assertEquals(2, rtcp.candidates().get(i).component());
         }
-        assertTrue(rtcp.candidates().size() == 2);
+    }
+
+    @Test
+    void behindASequentialNatTheRtcpPredictionsFollowTheRtpPortsFirstFlows() {
+        NatProfile rtcpPort = profile(NatType.SYMMETRIC_SEQUENTIAL, 30008, 30009);
+        NatProfile rtpPort = profile(NatType.SYMMETRIC_SEQUENTIAL, 30010, 30011);
+        LocalCandidates rtcp = LocalCandidates.rtcp(rtpPort, rtcpPort, 1_000_000, 0.5, 2);
+        // RTP's checks take 30012 (the peer's reflexive candidate) and 30013 (its host), RTCP's come next
+        assertEquals(List.of(30014, 30015), rtcp.candidates().stream()
+                .filter(x -> x.type() == CandidateType.SERVER_REFLEXIVE).map(x -> x.address().getPort()).toList());
     }
 }
