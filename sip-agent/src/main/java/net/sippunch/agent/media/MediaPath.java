@@ -1,15 +1,18 @@
 package net.sippunch.agent.media;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Where media goes once negotiation is done: the local port it leaves from and arrives on (the media port, or
  * the birthday socket a punch settled on), the remote RTP address, the codec, whether RTCP shares the port
- * (rtcp-mux), how the path was found, and what vouches for it ({@link Trust}).
+ * (rtcp-mux), how the path was found, what vouches for it ({@link Trust}), and the ports of a plain peer's
+ * address to open this side's NAT toward, in case the peer's NAT gave its flow to us a port it did not signal
+ * (one-sided traversal: keep-alives go there until the peer's first RTP, within the learning window).
  */
 public record MediaPath(int localPort, InetSocketAddress remote, Codec codec, boolean rtcpMux, String how,
-                        Trust trust) {
+                        Trust trust, List<InetSocketAddress> openWindow) {
 
     /** What vouches for the remote address, which decides whether RTP may move it. */
     public enum Trust {
@@ -34,5 +37,11 @@ public record MediaPath(int localPort, InetSocketAddress remote, Codec codec, bo
         Objects.requireNonNull(remote, "remote");
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(trust, "trust");
+        openWindow = List.copyOf(openWindow);
+    }
+
+    /** A path without a window to open. */
+    public MediaPath(int localPort, InetSocketAddress remote, Codec codec, boolean rtcpMux, String how, Trust trust) {
+        this(localPort, remote, codec, rtcpMux, how, trust, List.of());
     }
 }

@@ -36,6 +36,7 @@ import net.sippunch.traversal.ice.CandidateType;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import net.sippunch.traversal.punch.LocalCandidates;
+import net.sippunch.traversal.punch.MappingClass;
 import net.sippunch.traversal.punch.PunchConfig;
 import net.sippunch.traversal.punch.PunchEndpoint;
 import net.sippunch.traversal.punch.PunchEvent;
@@ -56,6 +57,8 @@ import org.apache.logging.log4j.Logger;
 public final class PunchNegotiation implements MediaNegotiation {
 
     private static final Logger LOG = LogManager.getLogger(PunchNegotiation.class);
+    /** Ports above a plain peer's signalled one opened toward it (see {@link #window}). */
+    static final int PLAIN_WINDOW = 32;
 
     /**
      * What every call of an agent shares: servers, tunables, codecs, the UPnP step's plan (empty: the media
@@ -357,10 +360,11 @@ public final class PunchNegotiation implements MediaNegotiation {
         ownAttributes = OfferAnswer.attributes(profile, upnpTuple);
         candidates = LocalCandidates.of(profile, upnpTuple, System.nanoTime(), settings.punch().driftAim());
         if (rtcpProfile != null) {
-            // the RTP port's first checks go to the peer's addresses at once (a one-interface ICE agent offers two)
-            int flowsBefore = icePeer == null ? 2 : icePeer.candidates().size();
+            // the RTP port's check to the peer's reflexive address leaves first and takes a port; its check to the
+            // peer's host address may (routed out) or may not (another site's private address, unroutable): the
+            // two RTCP predictions cover both
             rtcpCandidates = LocalCandidates.rtcp(profile, rtcpProfile, System.nanoTime(), settings.punch().driftAim(),
-                    flowsBefore);
+                    1);
         }
         LOG.info("discovery: {} ({} samples, delta {})", profile.type().label(), profile.samples().size(),
                 profile.delta());
@@ -489,7 +493,8 @@ public final class PunchNegotiation implements MediaNegotiation {
             CallTraversal side = traversal;
             port.execute(side::close);
             path.complete(new MediaPath(port.localAddress().getPort(), target, codec, rtcpMux,
-                    "plain (peer without the extension)", MediaPath.Trust.LEARNED));
+                    "plain (peer without the extension)", MediaPath.Trust.LEARNED,
+                    peer == null && !MappingClass.admitsAnyPort(profile) ? window(target) : List.of()));
             return path;
         }
         // the peer's samples: its last one is taken to be as old as the signalling took, which is unknown,
@@ -500,6 +505,20 @@ public final class PunchNegotiation implements MediaNegotiation {
         port.execute(() -> side.peer(System.nanoTime(), remote));
         milestones.outcome().thenAccept(outcome -> path.complete(pathOf(outcome)));
         return path;
+    }
+
+    /**
+     * The ports above a plain peer's signalled one, opened from our media port when our NAT admits only the
+     * ports we sent to: a peer behind a NAT that gives each flow a new port sends its RTP from one of them, not
+     * from the port it signalled (its mapping toward its STUN server). One-sided traversal toward a peer that
+     * knows neither the method nor ICE.
+     */
+    private List<InetSocketAddress> window(InetSocketAddress signalled) {
+        List<InetSocketAddress> ports = new ArrayList<>(PLAIN_WINDOW);
+        for (int k = 1; k <= PLAIN_WINDOW && signalled.getPort() + k <= 65535; k++) {
+            ports.add(new InetSocketAddress(signalled.getAddress(), signalled.getPort() + k));
+        }
+        return ports;
     }
 
     /** The media path a punch outcome gives: the settled path, or the peer's signalled tuple after a give-up. */

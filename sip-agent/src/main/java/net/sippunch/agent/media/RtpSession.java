@@ -18,6 +18,11 @@ import java.util.random.RandomGenerator;
 import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.netty.NettyMediaPort;
+import net.sippunch.traversal.stun.StunClass;
+import net.sippunch.traversal.stun.StunCodec;
+import net.sippunch.traversal.stun.StunMessage;
+import net.sippunch.traversal.stun.StunMethod;
+import net.sippunch.traversal.stun.TransactionId;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -42,6 +47,8 @@ public final class RtpSession {
     private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
     /** How long a plain path may learn the peer's source after media starts (as rtpengine does). */
     static final long LEARNING_NANOS = 3_000_000_000L;
+    /** How often the keep-alives of a path's open window go out, until the peer's first RTP. */
+    static final long WINDOW_INTERVAL_NANOS = 100_000_000L;
 
     private final NettyMediaPort port;
     private final EventLoop loop;
@@ -82,6 +89,10 @@ public final class RtpSession {
     private long latches;
     private long lastSrMiddle;
     private long lastSrArrivalNanos;
+    /** A STUN Binding indication (RFC 5389 section 10: a keep-alive nobody answers), for the open window. */
+    private final byte[] keepAlive;
+    private long nextWindowAt;
+    private long windowKeepAlives;
 
     /**
      * A stream that starts with {@link #start()}.
@@ -108,6 +119,8 @@ public final class RtpSession {
         this.ssrc = random.nextLong() & 0xFFFFFFFFL;
         this.sequence = random.nextInt(1 << 16);
         this.timestamp = random.nextLong() & 0xFFFFFFFFL;
+        this.keepAlive = StunCodec.encode(new StunMessage(StunClass.INDICATION, StunMethod.BINDING,
+                TransactionId.random(random), List.of()));
     }
 
     /** Starts sending and receiving, on the port's loop. */
@@ -118,6 +131,11 @@ public final class RtpSession {
             }
             long now = System.nanoTime();
             startedAt = now;
+            nextWindowAt = now;
+            if (!path.openWindow().isEmpty()) {
+                LOG.info("opening our NAT toward {} ports of {} until its first RTP (its NAT may give its flow to us a "
+                        + "new port)", path.openWindow().size(), remote.getAddress().getHostAddress());
+            }
             lastReceivedAt = now;
             nextSend = now;
             nextRtcp = now + FIRST_RTCP_NANOS;
@@ -149,6 +167,9 @@ public final class RtpSession {
                 if (now - nextSend > 10 * FRAME_NANOS) {
                     nextSend = now + FRAME_NANOS; // fell far behind: do not burst
                 }
+            }
+            if (!path.openWindow().isEmpty()) {
+                openWindow(now);
             }
             if (now - nextRtcp >= 0) {
                 if (path.rtcpMux() || path.trust() != MediaPath.Trust.PUNCHED) {
@@ -186,6 +207,23 @@ public final class RtpSession {
         if (firstSent == null) {
             firstSent = System.currentTimeMillis();
         }
+    }
+
+    /**
+     * Keep-alives from the media port to the path's window of the peer's ports, every
+     * {@value #WINDOW_INTERVAL_NANOS} ns until the peer's first RTP arrives or the learning window closes: they
+     * open this side's NAT to whichever of those ports the peer's NAT gave its flow toward us, so that its RTP
+     * gets in and symmetric RTP can follow it there.
+     */
+    private void openWindow(long now) {
+        if (firstReceived != null || now - startedAt >= LEARNING_NANOS || now - nextWindowAt < 0) {
+            return;
+        }
+        for (InetSocketAddress target : path.openWindow()) {
+            port.send(new Transmit(path.localPort(), target, keepAlive));
+        }
+        windowKeepAlives += path.openWindow().size();
+        nextWindowAt = now + WINDOW_INTERVAL_NANOS;
     }
 
     private void sendRtcp(long nowNanos) {
