@@ -60,6 +60,12 @@ public final class PunchSession implements DatagramSession {
     static final long PRE_CONSENT_MAX_INTERVAL_NANOS = 1_600_000_000L;
     /** Before consent, the shotgun sends this many probes at most (half a second at the default sweep rate). */
     static final int PRE_CONSENT_SHOTGUN_PROBES = 200;
+    /**
+     * For this long after settling, a probe from another path of the peer is answered but starts no rebinding
+     * check: crossing sweeps open more than one pair of flows, and the later pairs' probes, sent before the
+     * peer settled, still arrive; under load they came 40 ms after settling and moved a path that worked.
+     */
+    static final long REBINDING_QUIET_NANOS = 1_000_000_000L;
 
     private enum State { IDLE, PUNCHING, SETTLED, FAILED, CLOSED }
 
@@ -114,6 +120,7 @@ public final class PunchSession implements DatagramSession {
     private boolean consented;
     private boolean capReached;
     private PunchPath settled;
+    private long settledAt;
     private PunchEvent outcome;
     private long lastAnswerAt;
     private long nextConsentAt;
@@ -317,7 +324,8 @@ public final class PunchSession implements DatagramSession {
                 // a new source for the peer (NAT rebinding, or a replay): check it with a fresh probe; only
                 // its authenticated answer moves the path. One check per probe received, so a lost one is
                 // retried at the peer's own pace.
-                if (!path.equals(settled) && path.localPort() == settled.localPort()) {
+                if (!path.equals(settled) && path.localPort() == settled.localPort()
+                        && now - settledAt >= REBINDING_QUIET_NANOS) {
                     if (rebindCandidates.add(path) && rebindCandidates.size() > 8) {
                         rebindCandidates.remove(rebindCandidates.iterator().next());
                     }
@@ -434,6 +442,7 @@ public final class PunchSession implements DatagramSession {
     private void settle(long now, PunchPath path, String origin) {
         state = State.SETTLED;
         settled = path;
+        settledAt = now;
         lastAnswerAt = now;
         nextConsentAt = now + jitteredConsentInterval();
         shotgunRunning = false;

@@ -211,6 +211,23 @@ class PunchSessionTest {
     }
 
     @Test
+    void theCrossingsOtherPathsDoNotMoveASettledPath() {
+        // the two sweeps cross on more than one pair of flows; probes of the later pairs still arrive after both
+        // sides settled, and the path that settled keeps answering: nothing moves
+        for (int seed = 1; seed <= 20; seed++) {
+            Scenario scenario = Scenario.builder().seed(seed).nat(Scenario.Side.A, NatPreset.SYMMETRIC_SEQUENTIAL)
+                    .nat(Scenario.Side.B, NatPreset.SYMMETRIC_SEQUENTIAL).oneWayDelay(Duration.ofMillis(seed % 4))
+                    .jitter(Duration.ofMillis(seed % 3 * 5)).build();
+            Scenario.Result<SimulatedMediaPort> result = scenario.punch(Duration.ofSeconds(5));
+            PunchPath a = result.a().traversal().settledPath().orElseThrow();
+            PunchPath b = result.b().traversal().settledPath().orElseThrow();
+            scenario.network().runFor(Duration.ofSeconds(3).toNanos());
+            assertEquals(a, result.a().traversal().settledPath().orElseThrow(), "seed " + seed);
+            assertEquals(b, result.b().traversal().settledPath().orElseThrow(), "seed " + seed);
+        }
+    }
+
+    @Test
     void consentIsLostAfterThirtySecondsOfSilence() {
         Call call = new Call(NatPreset.PORT_RESTRICTED_CONE, NatPreset.PORT_RESTRICTED_CONE);
         call.eventsOfA();
