@@ -116,6 +116,7 @@ class PunchSessionTest {
     void aReplayOfADeliveredProbeFromAnotherAddressIsNeitherAnsweredNorChecked() {
         Call call = new Call(NatPreset.FULL_CONE, NatPreset.PORT_RESTRICTED_CONE);
         InetSocketAddress peer = call.a().settledPath().orElseThrow().remote();
+        call.run(Duration.ofNanos(PunchSession.REBINDING_QUIET_NANOS)); // past the quiet time: a new source is checked
         ProbeCodec genuine = new ProbeCodec(call.credentials(Scenario.Side.B), call.credentials(Scenario.Side.A),
                 PunchRole.CONTROLLED, 1, false);
         byte[] probe = genuine.probe(TransactionId.random(new SplittableRandom(6)), false);
@@ -139,6 +140,7 @@ class PunchSessionTest {
         Call call = new Call(NatPreset.FULL_CONE, NatPreset.FULL_CONE);
         PunchPath before = call.a().settledPath().orElseThrow();
         InetSocketAddress bPublic = before.remote();
+        call.run(Duration.ofNanos(PunchSession.REBINDING_QUIET_NANOS)); // past the quiet time: a new source is checked
         call.eventsOfA();
         ScriptedSession relay = new ScriptedSession();
         call.scenario.network().addHost(ATTACKER.getAddress().getHostAddress(), LinkModel.NONE)
