@@ -41,6 +41,8 @@ class KernelLinphoneTest {
      * seconds when a pair fails) plus a few seconds of tone.
      */
     private static final int CALL_SECONDS = 8;
+    /** The seconds of tone a linphone recording must hold (of about {@value #CALL_SECONDS}). */
+    private static final int MIN_TONE_SECONDS = 5;
 
     /** The NAT pairs in table order: (site a, site b) = (caller, callee) for the baseline, (agent, linphone) else. */
     private static final List<List<String>> PAIRS = List.of(
@@ -73,8 +75,8 @@ class KernelLinphoneTest {
      * peer-reflexive pair; once linphone's recording of the agent's tone failed the tone's purity check with the
      * full length voiced); both sequential: none every time (linphone's srflx is its mapping toward the STUN
      * server only, and its checks leave from ports nobody predicted). Once in 3 runs "linphone calls
-     * symmetric-sequential -> port-restricted" had no RTP pair (only RTCP's): the agent's discovery measured
-     * delta 7 on a delta-1 NAT while its NAT learning probed from the call's media port at the same time.
+     * symmetric-sequential -> port-restricted" had no RTP pair (only RTCP's; linphone's checks to the agent's
+     * predicted RTP port went unanswered): see the report of the branch.
      */
     private static final Map<String, String> EXPECTED_AGENT = Map.of(
             "agent calls port-restricted -> port-restricted", "both",
@@ -167,8 +169,8 @@ class KernelLinphoneTest {
             erin.close();
             frank.close();
             // after close: the recordings are complete files
-            callerHeard = ToneCheck.mismatch(erin.heard(), LINPHONE_HZ, CALLER_HZ);
-            calleeHeard = ToneCheck.mismatch(frank.heard(), CALLER_HZ, LINPHONE_HZ);
+            callerHeard = linphoneHeardMismatch(erin.heard(), LINPHONE_HZ, CALLER_HZ);
+            calleeHeard = linphoneHeardMismatch(frank.heard(), CALLER_HZ, LINPHONE_HZ);
             notes.add(String.format("voiced %.1f of %.1f s / %.1f of %.1f s", erin.heard().length / 8000.0,
                     erin.recordedSeconds(), frank.heard().length / 8000.0, frank.recordedSeconds()));
         }
@@ -243,7 +245,7 @@ class KernelLinphoneTest {
             Path wav = await(recordings, ".wav", Duration.ofSeconds(1));
             agentHeard = wav == null ? Optional.of("no recording")
                     : ToneCheck.mismatch(WavFile.read(wav), LINPHONE_HZ, AGENT_HZ);
-            linphoneHeard = ToneCheck.mismatch(erin.heard(), AGENT_HZ, LINPHONE_HZ);
+            linphoneHeard = linphoneHeardMismatch(erin.heard(), AGENT_HZ, LINPHONE_HZ);
             notes.add(String.format("linphone voiced %.1f of %.1f s", erin.heard().length / 8000.0,
                     erin.recordedSeconds()));
         }
@@ -252,6 +254,28 @@ class KernelLinphoneTest {
         return new Cell(agentNat + " -> " + linphoneNat, agentCalls ? "agent calls" : "linphone calls",
                 linphoneHeard.isEmpty(), agentHeard.isEmpty(), String.join("; ", notes),
                 Duration.ofNanos(System.nanoTime() - start), diagnosis);
+    }
+
+    /**
+     * Why linphone's recording does not hold the tone, or empty when it does: {@link ToneCheck} on each whole
+     * second of the voiced part, at least {@value #MIN_TONE_SECONDS} of them and all but one passing. Not on the
+     * whole recording: linphone's player now and then skips a frame (once, about 4 s into a call, also between
+     * two linphones: its re-INVITE after ICE), and the tone's two halves then cancel in the whole-file power
+     * although every second of it is clean.
+     */
+    private static Optional<String> linphoneHeardMismatch(short[] voiced, double expectedHz, double otherHz) {
+        int seconds = voiced.length / 8000;
+        if (seconds < MIN_TONE_SECONDS) {
+            return Optional.of("only " + seconds + " s of sound recorded");
+        }
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < seconds; i++) {
+            int at = i;
+            ToneCheck.mismatch(java.util.Arrays.copyOfRange(voiced, i * 8000, (i + 1) * 8000), expectedHz, otherHz)
+                    .ifPresent(why -> bad.add("second " + at + ": " + why));
+        }
+        return bad.size() <= 1 ? Optional.empty() : Optional.of(bad.size() + " of " + seconds + " s without the tone: "
+                + bad);
     }
 
     /** linphone's ICE in a few words, from its debug log. */

@@ -146,6 +146,9 @@ final class LabLinphone implements AutoCloseable {
                 .append("[rtp]\n")
                 .append("audio_rtp_port=").append(RTP_PORT).append('\n')
                 .append("rtcp_mux=0\n")
+                // a fixed jitter buffer: the adaptive one stretches and drops audio to move its size, and the
+                // recorded tone then comes out in pieces of different phase (the tone check fails at times)
+                .append("audio_adaptive_jitt_comp_enabled=0\n")
                 .append("nortp_timeout=60\n")
                 .append("[sound]\n")
                 .append("echocancellation=0\n")
