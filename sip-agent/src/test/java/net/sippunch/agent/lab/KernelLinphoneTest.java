@@ -68,9 +68,10 @@ class KernelLinphoneTest {
 
     /**
      * Agent cells ("DIRECTION AGENT-NAT -> LINPHONE-NAT") that must connect both ways: port-restricted on both
-     * sides, and the agent behind symmetric-sequential with linphone port-restricted (the agent's predicted srflx
-     * candidate is the port its first flow toward linphone takes), in both directions. The others are recorded,
-     * not asserted. Measured in 3 runs: the agent port-restricted with linphone symmetric-sequential carried RTP
+     * sides, the agent behind symmetric-sequential with linphone port-restricted (the agent's predicted srflx
+     * candidate is the port its first flow toward linphone takes) and the reverse (linphone's reflexive port is
+     * not its base's: the agent sweeps above it), in both call directions. Both sequential is recorded, not
+     * asserted. Measured in 3 runs: the agent port-restricted with linphone symmetric-sequential carried RTP
      * both ways every time (linphone's check arrives from a port it never advertised, the agent answers it, a
      * peer-reflexive pair; once linphone's recording of the agent's tone failed the tone's purity check with the
      * full length voiced); both sequential: none every time (linphone's srflx is its mapping toward the STUN
@@ -82,7 +83,9 @@ class KernelLinphoneTest {
             "agent calls port-restricted -> port-restricted", "both",
             "linphone calls port-restricted -> port-restricted", "both",
             "agent calls symmetric-sequential -> port-restricted", "both",
-            "linphone calls symmetric-sequential -> port-restricted", "both");
+            "linphone calls symmetric-sequential -> port-restricted", "both",
+            "agent calls port-restricted -> symmetric-sequential", "both",
+            "linphone calls port-restricted -> symmetric-sequential", "both");
 
     /** The tables of the tests run so far in this JVM, by title: the report file holds them all. */
     private static final Map<String, String> TABLES = new TreeMap<>();
