@@ -13,7 +13,6 @@ import net.sippunch.traversal.call.TraversalMilestones;
 import net.sippunch.traversal.discovery.NatKnowledge;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.netty.NettyMediaPort;
-import net.sippunch.traversal.punch.PunchEvent;
 import net.sippunch.traversal.punch.PunchRole;
 import net.sippunch.traversal.punch.StandardPeer;
 import org.apache.logging.log4j.LogManager;
@@ -24,7 +23,7 @@ import org.apache.logging.log4j.Logger;
  * multiplex RTCP on the RTP port: a port of its own (the media port + 1 where free), its own discovery, its
  * own candidates and its own connectivity checks and consent, with the RTP component's credentials and role.
  * Such a peer completes ICE only when both components have a valid pair. RTCP itself is not sent on it: the
- * call's RTP session sends RTCP only multiplexed.
+ * call's RTP session sends no RTCP on an unmuxed punched path.
  */
 final class RtcpComponent implements AutoCloseable {
 
@@ -115,11 +114,6 @@ final class RtcpComponent implements AutoCloseable {
     /** The signalling confirmed the call (the callee's ACK). */
     void confirmed() {
         port.execute(() -> traversal.confirmed(System.nanoTime()));
-    }
-
-    /** Whether the checks settled a pair, for the report. */
-    boolean settled() {
-        return milestones.outcome().getNow(null) instanceof PunchEvent.Settled;
     }
 
     /** Stops the checks and closes the port without waiting; any thread, again. */

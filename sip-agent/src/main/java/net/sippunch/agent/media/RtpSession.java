@@ -92,7 +92,6 @@ public final class RtpSession {
     /** A STUN Binding indication (RFC 5389 section 10: a keep-alive nobody answers), for the open window. */
     private final byte[] keepAlive;
     private long nextWindowAt;
-    private long windowKeepAlives;
 
     /**
      * A stream that starts with {@link #start()}.
@@ -222,7 +221,6 @@ public final class RtpSession {
         for (InetSocketAddress target : path.openWindow()) {
             port.send(new Transmit(path.localPort(), target, keepAlive));
         }
-        windowKeepAlives += path.openWindow().size();
         nextWindowAt = now + WINDOW_INTERVAL_NANOS;
     }
 
