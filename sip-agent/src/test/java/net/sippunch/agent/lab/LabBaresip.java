@@ -116,7 +116,6 @@ final class LabBaresip implements AutoCloseable {
     /** ICE's checks found no pair, or the peer's SDP had no candidates (then baresip runs no checks at all). */
     private static final List<String> ICE_FAILED = List.of("connectivity check failed", "ICE not supported by peer");
 
-    private static final Pattern ADDRESS = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
     private static final Pattern RECEIVING = Pattern.compile("receiving from (\\S+)");
 
     private final LabHost lab;
@@ -162,7 +161,7 @@ final class LabBaresip implements AutoCloseable {
     static LabBaresip start(LabHost lab, Path dir, String site, String user, MediaNat mediaNat, RtcpMux rtcpMux,
                             double toneHz, double toneSeconds) throws IOException, InterruptedException {
         String node = site + "-cli";
-        String address = clientAddress(lab, node);
+        String address = lab.ipv4(node);
         Path home = Files.createTempDirectory(Files.createDirectories(dir), "baresip-" + user + "-");
         Path dumps = Files.createDirectories(home.resolve("recordings"));
         Path tone = home.resolve("tone-" + Math.round(toneHz) + "hz.wav");
@@ -213,16 +212,6 @@ final class LabBaresip implements AutoCloseable {
                 .start();
         p.getOutputStream().close();
         return new LabBaresip(lab, node, user, mediaNat, rtcpMux, home, p);
-    }
-
-    /** The IPv4 address of the client's {@code eth0} (private behind a NAT, public on an open site). */
-    private static String clientAddress(LabHost lab, String node) throws IOException, InterruptedException {
-        String out = lab.exec(node, List.of("ip", "-4", "-o", "addr", "show", "dev", "eth0"));
-        Matcher m = ADDRESS.matcher(out);
-        if (!m.find()) {
-            fail(node + " has no IPv4 address on eth0: " + out);
-        }
-        return m.group(1);
     }
 
     /** Its address of record, {@code sip:USER@sippunch.test}. */

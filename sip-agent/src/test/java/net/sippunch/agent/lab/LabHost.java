@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Assumptions;
  * iproute2 and nftables: outside CI they are skipped with the reason printed; in CI (CI=true) they fail.
  */
 final class LabHost implements AutoCloseable {
+
+    private static final Pattern IPV4 = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
 
     /**
      * Threads that read the lab processes' output. Not the common pool: on two cores it has one thread,
@@ -115,6 +119,16 @@ final class LabHost implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         processes.add(p);
         return p;
+    }
+
+    /** The IPv4 address of a lab node's {@code eth0} (a client: private behind a NAT, public on an open site). */
+    String ipv4(String node) throws IOException, InterruptedException {
+        String out = exec(node, List.of("ip", "-4", "-o", "addr", "show", "dev", "eth0"));
+        Matcher m = IPV4.matcher(out);
+        if (!m.find()) {
+            fail(node + " has no IPv4 address on eth0: " + out);
+        }
+        return m.group(1);
     }
 
     /** Runs a command in {@code node} to completion; returns its output, fails unless it exits 0. */

@@ -72,7 +72,6 @@ final class LabLinphone implements AutoCloseable {
     private static final Pattern ICE_STATE = Pattern.compile("ICE state is (\\w+)");
     private static final Pattern ICE_VALID = Pattern.compile("to the valid list: (\\S+ --> \\S+)");
 
-    private static final Pattern ADDRESS = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
 
     private final String node;
     private final String user;
@@ -105,7 +104,7 @@ final class LabLinphone implements AutoCloseable {
     static LabLinphone start(LabHost lab, Path dir, String site, String user, double toneHz)
             throws IOException, InterruptedException {
         String node = site + "-cli";
-        String address = clientAddress(lab, node);
+        String address = lab.ipv4(node);
         Path home = Files.createTempDirectory(Files.createDirectories(dir), "linphone-" + user + "-");
         // its databases (call history, chat); without the directory the core does not start its transports
         Files.createDirectories(home.resolve(".local/share/linphone"));
@@ -184,16 +183,6 @@ final class LabLinphone implements AutoCloseable {
                     .append(codec[1]).append("\nchannels=").append(codec[2]).append("\nenabled=0\n");
         }
         return rc.toString();
-    }
-
-    /** The IPv4 address of the client's {@code eth0} (private behind a NAT). */
-    private static String clientAddress(LabHost lab, String node) throws IOException, InterruptedException {
-        String out = lab.exec(node, List.of("ip", "-4", "-o", "addr", "show", "dev", "eth0"));
-        Matcher m = ADDRESS.matcher(out);
-        if (!m.find()) {
-            fail(node + " has no IPv4 address on eth0: " + out);
-        }
-        return m.group(1);
     }
 
     /** Its address of record, {@code sip:USER@sippunch.test}. */
