@@ -5,11 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Vector;
-import javax.sdp.Attribute;
 import javax.sdp.MediaDescription;
-import javax.sdp.SdpException;
-import javax.sdp.SdpFactory;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.IpLiteral;
 import net.sippunch.traversal.ice.Candidate;
@@ -136,21 +132,8 @@ public final class IceCandidateCodec {
      *                                  {@code media} is not a working {@code javax.sdp} object
      */
     public static void write(MediaDescription media, List<Candidate> candidates) {
-        SdpFactory factory = SdpFactory.getInstance();
-        try {
-            Vector<Attribute> kept = new Vector<>();
-            for (Attribute a : PunchCodec.attributes(media.getAttributes(false))) {
-                if (!ATTRIBUTE.equals(a.getName())) {
-                    kept.add(a);
-                }
-            }
-            for (Candidate c : candidates) {
-                kept.add(factory.createAttribute(ATTRIBUTE, format(c)));
-            }
-            media.setAttributes(kept);
-        } catch (SdpException e) {
-            throw new IllegalArgumentException("media description cannot be written: " + e.getMessage(), e);
-        }
+        PunchCodec.replace(media, ATTRIBUTE::equals,
+                candidates.stream().map(c -> new PunchCodec.Line(ATTRIBUTE, format(c))).toList());
     }
 
     /** Reads one {@code a=candidate} value (the text after {@code a=candidate:}). Never throws. */

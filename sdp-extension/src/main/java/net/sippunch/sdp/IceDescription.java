@@ -2,7 +2,6 @@ package net.sippunch.sdp;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -52,26 +51,23 @@ public record IceDescription(IceCredentials credentials, boolean iceLite, List<S
 
     private static final String UFRAG = "ice-ufrag";
     private static final String PWD = "ice-pwd";
-    private static final Comparator<Candidate> HIGHEST_FIRST =
-            Comparator.comparingLong((Candidate c) -> c.priority()).reversed();
 
     /**
-     * @throws IllegalArgumentException when a list is over its cap, a candidate is not an RTP one or out of
-     *                                  priority order, or the count is below the reasons
+     * @throws IllegalArgumentException when a list is over its cap, a candidate is not of its list's component
+     *                                  or out of priority order, or the count is below the reasons
      */
     public IceDescription {
         Objects.requireNonNull(credentials, "credentials");
         iceOptions = List.copyOf(iceOptions);
         candidates = List.copyOf(candidates);
         skipReasons = List.copyOf(skipReasons);
-        if (iceOptions.size() > MAX_ICE_OPTIONS || candidates.size() > MAX_CANDIDATES
-                || skipReasons.size() > MAX_SKIP_REASONS) {
-            throw new IllegalArgumentException("more than " + MAX_ICE_OPTIONS + " options, " + MAX_CANDIDATES
-                    + " candidates or " + MAX_SKIP_REASONS + " skip reasons");
+        if (iceOptions.size() > MAX_ICE_OPTIONS || skipReasons.size() > MAX_SKIP_REASONS) {
+            throw new IllegalArgumentException("more than " + MAX_ICE_OPTIONS + " options or " + MAX_SKIP_REASONS
+                    + " skip reasons");
         }
         rtcpCandidates = List.copyOf(rtcpCandidates);
         checkComponent(candidates, Candidate.RTP);
-        checkComponent(rtcpCandidates, Candidate.RTP + 1);
+        checkComponent(rtcpCandidates, Candidate.RTCP);
         if (skipped < skipReasons.size()) {
             throw new IllegalArgumentException("skipped " + skipped + " lines for " + skipReasons.size() + " reasons");
         }
@@ -132,7 +128,7 @@ public record IceDescription(IceCredentials credentials, boolean iceLite, List<S
                 skips.add(s.reason());
             } else if (result instanceof IceCandidateCodec.Parsed p && p.candidate().component() == Candidate.RTP) {
                 rtp.add(p.candidate());
-            } else if (result instanceof IceCandidateCodec.Parsed p && p.candidate().component() == Candidate.RTP + 1) {
+            } else if (result instanceof IceCandidateCodec.Parsed p && p.candidate().component() == Candidate.RTCP) {
                 rtcp.add(p.candidate());
             }
         }
@@ -161,7 +157,7 @@ public record IceDescription(IceCredentials credentials, boolean iceLite, List<S
                 throw new IllegalArgumentException("not a candidate of component " + component + ": "
                         + candidates.get(i));
             }
-            if (i > 0 && HIGHEST_FIRST.compare(candidates.get(i - 1), candidates.get(i)) > 0) {
+            if (i > 0 && Candidate.HIGHEST_PRIORITY_FIRST.compare(candidates.get(i - 1), candidates.get(i)) > 0) {
                 throw new IllegalArgumentException("candidates not in priority order at " + i);
             }
         }
@@ -172,7 +168,7 @@ public record IceDescription(IceCredentials credentials, boolean iceLite, List<S
      * {@value #MAX_CANDIDATES}; what is left out is counted in {@code skips}.
      */
     private static List<Candidate> kept(List<Candidate> parsed, Skips skips, String kind) {
-        parsed.sort(HIGHEST_FIRST);
+        parsed.sort(Candidate.HIGHEST_PRIORITY_FIRST);
         List<Candidate> kept = new ArrayList<>();
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
         for (Candidate c : parsed) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Vector;
+import java.util.function.Predicate;
 import javax.sdp.Attribute;
 import javax.sdp.Connection;
 import javax.sdp.MediaDescription;
@@ -60,16 +61,25 @@ public final class PunchCodec {
      * @throws IllegalArgumentException when {@code media} is not a working {@code javax.sdp} object
      */
     public static void write(MediaDescription media, PunchAttributes attributes, IceCredentials credentials) {
+        replace(media, name -> PunchAttribute.byName(name) != null, lines(attributes, credentials));
+    }
+
+    /**
+     * Removes the attributes of {@code media} whose name {@code replaced} accepts and appends {@code lines} at
+     * the end; every other attribute keeps its place.
+     *
+     * @throws IllegalArgumentException when {@code media} is not a working {@code javax.sdp} object
+     */
+    static void replace(MediaDescription media, Predicate<String> replaced, List<Line> lines) {
         SdpFactory factory = SdpFactory.getInstance();
         try {
             Vector<Attribute> kept = new Vector<>();
             for (Attribute a : attributesOf(media)) {
-                String name = a.getName();
-                if (PunchAttribute.byName(name) == null) {
+                if (!replaced.test(a.getName())) {
                     kept.add(a);
                 }
             }
-            for (Line line : lines(attributes, credentials)) {
+            for (Line line : lines) {
                 kept.add(factory.createAttribute(line.name(), line.value()));
             }
             media.setAttributes(kept);

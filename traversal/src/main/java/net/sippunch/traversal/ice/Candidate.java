@@ -1,6 +1,7 @@
 package net.sippunch.traversal.ice;
 
 import java.net.InetSocketAddress;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,6 +22,11 @@ public record Candidate(String foundation, int component, long priority, InetSoc
 
     /** RTP's component id. */
     public static final int RTP = 1;
+    /** RTCP's component id, for a stream that does not multiplex RTCP on the RTP port. */
+    public static final int RTCP = 2;
+    /** Highest priority first, the order of a check list and of {@code a=candidate} lines. */
+    public static final Comparator<Candidate> HIGHEST_PRIORITY_FIRST =
+            Comparator.comparingLong((Candidate c) -> c.priority()).reversed();
 
     public Candidate {
         Objects.requireNonNull(foundation, "foundation");

@@ -2,7 +2,6 @@ package net.sippunch.traversal.punch;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,7 +61,7 @@ public record LocalCandidates(List<Candidate> candidates, Candidate preferred) {
      * @param rtcp the RTCP port's profile, for its host and reflexive address
      */
     public static LocalCandidates rtcp(NatProfile rtp, NatProfile rtcp, long nowNanos, double aim, int flowsBefore) {
-        return build(rtcp, rtp, Optional.empty(), nowNanos, aim, Candidate.RTP + 1, flowsBefore);
+        return build(rtcp, rtp, Optional.empty(), nowNanos, aim, Candidate.RTCP, flowsBefore);
     }
 
     private static LocalCandidates build(NatProfile own, NatProfile allocator, Optional<InetSocketAddress> upnp,
@@ -95,7 +94,7 @@ public record LocalCandidates(List<Candidate> candidates, Candidate preferred) {
             all.add(reflexive);
             preferred = preferred != null ? preferred : reflexive;
         }
-        all.sort(Comparator.comparingLong((Candidate c) -> c.priority()).reversed());
+        all.sort(Candidate.HIGHEST_PRIORITY_FIRST);
         return new LocalCandidates(all, preferred);
     }
 

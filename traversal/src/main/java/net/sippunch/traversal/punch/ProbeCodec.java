@@ -20,9 +20,10 @@ import net.sippunch.traversal.stun.TransactionId;
 /**
  * Probes and acknowledgements on the wire, as ICE connectivity checks (RFC 8445 section 7.2): a probe is a
  * Binding request with USERNAME "peerUfrag:ownUfrag", PRIORITY (what a peer-reflexive candidate learned from
- * it would have), ICE-CONTROLLING or ICE-CONTROLLED, USE-CANDIDATE when it nominates, MESSAGE-INTEGRITY(-SHA256) keyed with the peer's password and FINGERPRINT; an
- * acknowledgement is a Binding success response with XOR-MAPPED-ADDRESS, keyed with the responder's password.
- * Wireshark decodes both as STUN.
+ * it would have), ICE-CONTROLLING or ICE-CONTROLLED, USE-CANDIDATE when it nominates,
+ * MESSAGE-INTEGRITY(-SHA256) keyed with the peer's password and FINGERPRINT; an acknowledgement is a Binding
+ * success response with XOR-MAPPED-ADDRESS, keyed with the responder's password. Wireshark decodes both as
+ * STUN.
  */
 final class ProbeCodec {
 

@@ -14,8 +14,8 @@ import net.sippunch.traversal.nat.NatProfile;
  * @param credentials its probe credentials (ice-ufrag / ice-pwd)
  * @param profile     its NAT profile; sample times must be on the clock of the session using it
  * @param upnp        the tuple its router maps to its media port by UPnP or NAT-PMP, if any
- * @param candidates  its standard ICE candidates of the RTP component in priority order (empty for a peer whose
- *                    extension says everything): each is probed besides what the plan aims at
+ * @param candidates  its standard ICE candidates of the component checked, in priority order (empty for a peer
+ *                    whose extension says everything): each is probed besides what the plan aims at
  */
 public record PunchEndpoint(IceCredentials credentials, NatProfile profile, Optional<InetSocketAddress> upnp,
                             List<Candidate> candidates) {

@@ -11,8 +11,8 @@ import net.sippunch.traversal.ice.Candidate;
 /**
  * The first moves of a punch session, chosen by its plan's strategy when punching starts: the targets probed
  * at the probe interval from the start (each with the reason it is probed, in probing order: the plan's own,
- * then a standard peer's ICE candidates), the shotgun
- * that follows when nothing arrives, when that shotgun may start, and the peer's first predicted port.
+ * then a standard peer's ICE candidates), the shotgun that follows when nothing arrives, when that shotgun may
+ * start, and the peer's first predicted port.
  */
 record PunchOpening(Map<PunchPath, String> targets, ProbeSchedule shotgun, long shotgunAt, int firstPrediction) {
 

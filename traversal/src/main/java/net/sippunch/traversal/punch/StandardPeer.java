@@ -3,7 +3,6 @@ package net.sippunch.traversal.punch;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,8 +33,7 @@ public record StandardPeer(IceCredentials credentials, List<Candidate> candidate
 
     public StandardPeer {
         Objects.requireNonNull(credentials, "credentials");
-        candidates = candidates.stream()
-                .sorted(Comparator.comparingLong((Candidate c) -> c.priority()).reversed()).toList();
+        candidates = candidates.stream().sorted(Candidate.HIGHEST_PRIORITY_FIRST).toList();
         if (candidates.isEmpty()) {
             throw new IllegalArgumentException("a standard ICE peer needs at least one candidate");
         }
@@ -43,11 +41,6 @@ public record StandardPeer(IceCredentials credentials, List<Candidate> candidate
         if (candidates.stream().anyMatch(c -> c.component() != component)) {
             throw new IllegalArgumentException("the candidates of one component, not of several: " + candidates);
         }
-    }
-
-    /** The component the candidates belong to: 1 for RTP, 2 for RTCP on a port of its own. */
-    public int component() {
-        return candidates.get(0).component();
     }
 
     /**
