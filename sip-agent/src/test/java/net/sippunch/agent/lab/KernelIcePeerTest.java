@@ -230,14 +230,14 @@ class KernelIcePeerTest {
                     carol.awaitCallEnded(Duration.ofSeconds(5));
                 }
             }
-            report = awaitFile(reports, ".json", Duration.ofSeconds(10));
+            report = LabAgent.awaitFile(reports, ".json", Duration.ofSeconds(10));
             notes.add("baresip got RTP from " + carol.mediaSource().orElse("nobody"));
             alice.close();
             Files.writeString(cellDir.resolve("agent.log"), alice.output());
             carol.close();
             carolHeard = ToneCheck.mismatch(carol.heard(), ALICE_HZ, CAROL_HZ);
         }
-        Path recording = awaitFile(recordings, ".wav", Duration.ofSeconds(2));
+        Path recording = LabAgent.awaitFile(recordings, ".wav", Duration.ofSeconds(2));
         Optional<String> aliceHeard = recording != null ? ToneCheck.mismatch(WavFile.read(recording), CAROL_HZ,
                 ALICE_HZ) : Optional.of("no recording");
         return cell(agentNat, baresipNat, peer, Direction.BARESIP_CALLS, cellDir, report, aliceHeard, carolHeard,
@@ -264,23 +264,6 @@ class KernelIcePeerTest {
             throws IOException {
         return Files.createDirectories(dir.resolve(agentNat + "_" + baresipNat).resolve(peer.name().toLowerCase()
                 + "_" + direction.name().toLowerCase()));
-    }
-
-    /** The one file ending in {@code suffix} in {@code dir} once it is there; null when none came in time. */
-    private static Path awaitFile(Path dir, String suffix, Duration wait) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try (Stream<Path> files = Files.list(dir)) {
-                Optional<Path> found = files.filter(f -> f.toString().endsWith(suffix)).findFirst();
-                if (found.isPresent()) {
-                    return found.get();
-                }
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                return null;
-            }
-            Thread.sleep(100); // the agent writes its report when the call has ended
-        }
     }
 
     private static void deleteTree(Path root) throws IOException {

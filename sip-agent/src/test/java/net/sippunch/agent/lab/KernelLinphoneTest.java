@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import net.sippunch.agent.interop.ToneCheck;
 import net.sippunch.agent.media.WavFile;
 import org.junit.jupiter.api.Test;
@@ -233,20 +232,20 @@ class KernelLinphoneTest {
                             notes.add("linphone's call did not end");
                         }
                     }
-                    await(reports, ".json", Duration.ofSeconds(10));
+                    LabAgent.awaitFile(reports, ".json", Duration.ofSeconds(10));
                     agentOutput = alice.output();
                 }
             }
             Files.writeString(cellDir.resolve("alice.log"), agentOutput);
             agentOutput.lines().filter(l -> l.contains("discovery:") || l.contains("NAT learned"))
                     .map(l -> "agent " + l.replaceAll("^\\S+ \\S+\\s+\\S+ ", "")).forEach(notes::add);
-            Path report = await(reports, ".json", Duration.ofSeconds(1));
+            Path report = LabAgent.awaitFile(reports, ".json", Duration.ofSeconds(1));
             notes.add(report == null ? "no agent report" : "agent: " + summary(json.readTree(report.toFile())));
             notes.add("linphone ICE: " + iceOutcome(erin));
             diagnosis = "\n--- alice (sip-agent " + (agentCalls ? "call" : "run") + "):\n" + tail(agentOutput, 60)
                     + erin.describe();
             erin.close();
-            Path wav = await(recordings, ".wav", Duration.ofSeconds(1));
+            Path wav = LabAgent.awaitFile(recordings, ".wav", Duration.ofSeconds(1));
             agentHeard = wav == null ? Optional.of("no recording")
                     : ToneCheck.mismatch(WavFile.read(wav), LINPHONE_HZ, AGENT_HZ);
             linphoneHeard = linphoneHeardMismatch(erin.heard(), AGENT_HZ, LINPHONE_HZ);
@@ -326,23 +325,6 @@ class KernelLinphoneTest {
             }
         }
         assertTrue(wrong.isEmpty(), wrong.size() + " cell(s) differ:\n" + String.join("\n", wrong));
-    }
-
-    /** The one file ending in {@code suffix} in {@code dir} once it is there; null when none came in time. */
-    private static Path await(Path dir, String suffix, Duration wait) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try (Stream<Path> files = Files.list(dir)) {
-                List<Path> found = files.filter(f -> f.toString().endsWith(suffix)).toList();
-                if (!found.isEmpty()) {
-                    return found.get(0);
-                }
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                return null;
-            }
-            Thread.sleep(100); // the agent writes its report when the call has ended
-        }
     }
 
     /**

@@ -9,13 +9,16 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The agent's command line (this JVM's class path) running in a node of a lab, logging net.sippunch at INFO
@@ -56,6 +59,26 @@ final class LabAgent implements AutoCloseable {
 
         Options {
             discoveryServers = List.copyOf(discoveryServers);
+        }
+    }
+
+    /**
+     * The first file in {@code dir} whose name ends in {@code suffix} (a report or a recording an agent writes when
+     * its call has ended, from another process), looking every 100 ms for at most {@code wait}; null when none came.
+     */
+    static Path awaitFile(Path dir, String suffix, Duration wait) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try (Stream<Path> files = Files.list(dir)) {
+                Optional<Path> found = files.filter(f -> f.toString().endsWith(suffix)).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return null;
+            }
+            Thread.sleep(100); // no event tells that another process wrote a file: look again
         }
     }
 
