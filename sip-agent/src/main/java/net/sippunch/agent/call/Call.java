@@ -105,10 +105,16 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     /**
      * A re-INVITE in the call's dialog: answered 200 with the session as it is when the negotiation can keep it
      * (a standard ICE peer's updated offer, RFC 8839 section 4.4), else 488 with a Warning: the session stays as
-     * it is (RFC 3261 section 14.2). Its ACK changes nothing.
+     * it is (RFC 3261 section 14.2); 481 when it names the call's Call-ID but not its dialog (the tags: a
+     * third party that learned the Call-ID gets nothing). Its ACK changes nothing.
      */
     synchronized void onReInvite(ServerTransaction st) throws SipException, ParseException {
         Request request = st.getRequest();
+        if (dialog == null || st.getDialog() != dialog) {
+            env.endpoint().respond(st, env.endpoint().newResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                    request));
+            return;
+        }
         String offer = body(request);
         Optional<String> answer = state == CallState.ESTABLISHED && offer != null && media != null
                 ? media.keepSession(offer) : Optional.empty();

@@ -355,20 +355,20 @@ public final class UserAgent implements AutoCloseable {
     private void onInvite(RequestEvent event, ServerTransaction st) throws SipException, ParseException {
         Request r = event.getRequest();
         String callId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
-        if (((ToHeader) r.getHeader(ToHeader.NAME)).getTag() != null) {
-            Call call = calls.get(callId);
-            if (call != null) {
-                call.onReInvite(st); // answered with the session as it is, or 488
-            } else {
-                endpoint.respond(st, endpoint.newResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, r));
-            }
-            return;
-        }
         SIPMessage raw = (SIPMessage) r;
         if (!inviteSources.admits(raw.getPeerPacketSourceAddress(), raw.getPeerPacketSourcePort())) {
             LOG.info("INVITE from {}:{} refused: calls come through {} (sip.acceptDirectCalls is false)",
                     raw.getPeerPacketSourceAddress(), raw.getPeerPacketSourcePort(), inviteSources.server());
             endpoint.respond(st, endpoint.newResponse(Response.FORBIDDEN, r));
+            return;
+        }
+        if (((ToHeader) r.getHeader(ToHeader.NAME)).getTag() != null) {
+            Call call = calls.get(callId);
+            if (call != null) {
+                call.onReInvite(st); // answered with the session as it is, or 488; 481 outside its dialog
+            } else {
+                endpoint.respond(st, endpoint.newResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, r));
+            }
             return;
         }
         IncomingCall call = new IncomingCall(env);

@@ -50,8 +50,8 @@ import net.sippunch.traversal.IpLiteral;
 /**
  * Any datagram as a SIP request to the agent, without a stack: the agent's parser, the UDP channel's
  * handling of bad headers and missing required headers, then the agent's own decision in its order
- * ({@code SipEndpoint.processRequest}: 505/400; {@code UserAgent.onInvite}: 481 for a re-INVITE outside a
- * call, 403 for a source other than the proxy; {@code IncomingCall.onInvite}: the policy, then the SDP answer: 488 or
+ * ({@code SipEndpoint.processRequest}: 505/400; {@code UserAgent.onInvite}: 403 for a source other than the
+ * proxy, 481 for a re-INVITE outside a call; {@code IncomingCall.onInvite}: the policy, then the SDP answer: 488 or
  * 200), in plain mode and, for the SDP, in NAT traversal mode up to discovery. Nothing but a
  * {@link ParseException} or {@link SdpProblem} may come out of it, and every decision must give a response
  * the RI can build.
@@ -98,13 +98,13 @@ class InviteFuzzTest {
         if (!Request.INVITE.equals(request.getMethod())) {
             return; // other methods have their own handlers
         }
+        assertFalse(SOURCES.admits(STRANGER, 5060), "an INVITE from beside the proxy is answered");
+        respond(request, Response.FORBIDDEN, null);
+        assertTrue(SOURCES.admits(PROXY, 5060));
         if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
             respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null); // no call exists here
             return;
         }
-        assertFalse(SOURCES.admits(STRANGER, 5060), "an INVITE from beside the proxy is answered");
-        respond(request, Response.FORBIDDEN, null);
-        assertTrue(SOURCES.admits(PROXY, 5060));
         assertNotNull(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
         String from = ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
         CallPolicy.Decision decision = POLICY.decide(from);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A standard ICE peer's re-INVITE (RFC 8839 section 4.4: the controlling agent's updated offer once a pair is
  * selected) is answered 200 with the session as it is; one that restarts ICE (new credentials) gets 488 and
- * the session stays as it is.
+ * the session stays as it is; one with the call's Call-ID but not its dialog's tags gets 481.
  */
 class IceReInviteTest {
 
@@ -86,6 +86,12 @@ class IceReInviteTest {
             carol.send(reInvite(carol, "ice-reinvite", toTag, 3, offer("otherUfrag", 3)));
             Response restart = finalToInvite(carol, 3);
             assertEquals(Response.NOT_ACCEPTABLE_HERE, restart.getStatusCode(), restart.toString());
+
+            // the Call-ID without the dialog's tags (a third party): no answer with the session's SDP
+            carol.send(reInvite(carol, "ice-reinvite", "not-" + toTag, 4, offer("carolUfrag", 4)));
+            Response stranger = finalToInvite(carol, 4);
+            assertEquals(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, stranger.getStatusCode(), stranger.toString());
+            assertTrue(stranger.getRawContent() == null || stranger.getRawContent().length == 0, stranger.toString());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
