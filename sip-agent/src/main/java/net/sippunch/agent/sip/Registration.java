@@ -28,7 +28,7 @@ import org.apache.logging.log4j.Logger;
  * A 423 Interval Too Brief is retried once with the registrar's Min-Expires (RFC 3261 section 10.2.8), which
  * later refreshes ask for as well.
  */
-public final class Registration implements TransactionOwner {
+public final class Registration {
 
     private static final Logger LOG = LogManager.getLogger(Registration.class);
     private static final int MAX_CHALLENGES = 2;
@@ -43,13 +43,10 @@ public final class Registration implements TransactionOwner {
     private final CallIdHeader callId;
     private final String fromTag;
     private long cseq = 1;
-    private int challenges;
-    private int intervalRetries;
     private int minExpires;
     private int failures;
-    private int requestedExpires;
-    private Request lastSent;
-    private CompletableFuture<Integer> pending = CompletableFuture.completedFuture(0);
+    /** The REGISTER under way or last answered; only its responses count. */
+    private Exchange exchange;
     private ScheduledFuture<?> refresh;
     private boolean closed;
 
@@ -79,18 +76,29 @@ public final class Registration implements TransactionOwner {
         return send(0);
     }
 
+    /**
+     * Starts a new exchange. One still under way (a refresh when the user registers, or the other way round) is
+     * superseded: its late responses are ignored and its future completes with the new exchange's outcome.
+     */
     private CompletableFuture<Integer> send(int expires) {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        pending = f;
-        challenges = 0;
-        intervalRetries = 0;
-        transmit(expires);
-        return f;
+        Exchange previous = exchange;
+        exchange = new Exchange();
+        if (previous != null && !previous.done.isDone()) {
+            exchange.done.whenComplete((granted, error) -> {
+                if (error != null) {
+                    previous.done.completeExceptionally(error);
+                } else {
+                    previous.done.complete(granted);
+                }
+            });
+        }
+        transmit(exchange, expires);
+        return exchange.done;
     }
 
-    /** Sends a new REGISTER asking for {@code expires} for the pending future. */
-    private void transmit(int expires) {
-        requestedExpires = expires;
+    /** Sends a new REGISTER of {@code x} asking for {@code expires}. */
+    private void transmit(Exchange x, int expires) {
+        x.requestedExpires = expires;
         try {
             Address aor = endpoint.addresses().createAddress(
                     endpoint.addresses().createSipURI(account.user(), account.domain()));
@@ -102,60 +110,58 @@ public final class Registration implements TransactionOwner {
             Request r = endpoint.newRequest(Request.REGISTER, requestUri, aor, fromTag, aor, callId, cseq++);
             r.addHeader(endpoint.contact(account.user()));
             r.addHeader(endpoint.headers().createExpiresHeader(expires));
-            lastSent = r;
-            endpoint.send(r, this);
+            x.lastSent = r;
+            endpoint.send(r, x);
         } catch (ParseException | InvalidArgumentException | SipException e) {
-            pending.completeExceptionally(new SipException("REGISTER not sent: " + e.getMessage(), e));
+            x.done.completeExceptionally(new SipException("REGISTER not sent: " + e.getMessage(), e));
         }
     }
 
-    @Override
-    public synchronized void onResponse(ResponseEvent event) {
-        Response r = event.getResponse();
+    private void onResponse(Exchange x, Response r) {
         int status = r.getStatusCode();
         if (status < 200) {
             return;
         }
         if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
-                && challenges < MAX_CHALLENGES) {
-            challenges++;
+                && x.challenges < MAX_CHALLENGES) {
+            x.challenges++;
             StringBuilder why = new StringBuilder();
-            var next = authorization.answer(lastSent, r, why);
+            var next = authorization.answer(x.lastSent, r, why);
             if (next.isPresent()) {
                 try {
                     cseq = ((javax.sip.header.CSeqHeader) next.get().getHeader("CSeq")).getSeqNumber() + 1;
-                    lastSent = next.get();
-                    endpoint.send(next.get(), this);
+                    x.lastSent = next.get();
+                    endpoint.send(next.get(), x);
                     return;
                 } catch (SipException e) {
                     why.append(e.getMessage());
                 }
             }
-            fail(status + " " + r.getReasonPhrase() + ": " + why);
+            fail(x, status + " " + r.getReasonPhrase() + ": " + why);
             return;
         }
-        if (status == Response.INTERVAL_TOO_BRIEF && requestedExpires > 0) {
+        if (status == Response.INTERVAL_TOO_BRIEF && x.requestedExpires > 0) {
             MinExpiresHeader min = (MinExpiresHeader) r.getHeader(MinExpiresHeader.NAME);
-            if (min == null || min.getExpires() <= requestedExpires) {
-                fail(status + " " + r.getReasonPhrase() + " without a longer Min-Expires");
-            } else if (intervalRetries >= MAX_INTERVAL_RETRIES) {
-                fail(status + " " + r.getReasonPhrase() + " again, Min-Expires " + min.getExpires());
+            if (min == null || min.getExpires() <= x.requestedExpires) {
+                fail(x, status + " " + r.getReasonPhrase() + " without a longer Min-Expires");
+            } else if (x.intervalRetries >= MAX_INTERVAL_RETRIES) {
+                fail(x, status + " " + r.getReasonPhrase() + " again, Min-Expires " + min.getExpires());
             } else {
-                intervalRetries++;
+                x.intervalRetries++;
                 minExpires = min.getExpires();
                 LOG.info("registrar wants at least {} s (423); asking for that", minExpires);
-                transmit(minExpires);
+                transmit(x, minExpires);
             }
             return;
         }
         if (status >= 300) {
-            fail(status + " " + r.getReasonPhrase());
+            fail(x, status + " " + r.getReasonPhrase());
             return;
         }
-        int granted = grantedExpires(r);
+        int granted = grantedExpires(x, r);
         LOG.info("registered {}@{} for {} s", account.user(), account.domain(), granted);
         failures = 0;
-        pending.complete(granted);
+        x.done.complete(granted);
         if (refresh != null) {
             refresh.cancel(false); // a register() between refreshes: one refresh stays scheduled, not two
         }
@@ -168,8 +174,8 @@ public final class Registration implements TransactionOwner {
         }
     }
 
-    private int grantedExpires(Response r) {
-        if (requestedExpires == 0) {
+    private int grantedExpires(Exchange x, Response r) {
+        if (x.requestedExpires == 0) {
             return 0;
         }
         String ours = endpoint.contactHost() + ":" + endpoint.port();
@@ -181,7 +187,7 @@ public final class Registration implements TransactionOwner {
             }
         }
         ExpiresHeader e = (ExpiresHeader) r.getHeader(ExpiresHeader.NAME);
-        return e != null ? e.getExpires() : requestedExpires;
+        return e != null ? e.getExpires() : x.requestedExpires;
     }
 
     private synchronized void refresh() {
@@ -206,13 +212,35 @@ public final class Registration implements TransactionOwner {
         });
     }
 
-    @Override
-    public synchronized void onTimeout(String reason) {
-        fail(reason);
+    private static void fail(Exchange x, String reason) {
+        LOG.warn("REGISTER failed: {}", reason);
+        x.done.completeExceptionally(new SipException("REGISTER failed: " + reason));
     }
 
-    private void fail(String reason) {
-        LOG.warn("REGISTER failed: {}", reason);
-        pending.completeExceptionally(new SipException("REGISTER failed: " + reason));
+    /** One REGISTER and what its answers lead to (a challenge answered, a 423 retried), ending in {@link #done}. */
+    private final class Exchange implements TransactionOwner {
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        int challenges;
+        int intervalRetries;
+        int requestedExpires;
+        Request lastSent;
+
+        @Override
+        public void onResponse(ResponseEvent event) {
+            synchronized (Registration.this) {
+                if (exchange == this) {
+                    Registration.this.onResponse(this, event.getResponse());
+                }
+            }
+        }
+
+        @Override
+        public void onTimeout(String reason) {
+            synchronized (Registration.this) {
+                if (exchange == this) {
+                    fail(this, reason);
+                }
+            }
+        }
     }
 }

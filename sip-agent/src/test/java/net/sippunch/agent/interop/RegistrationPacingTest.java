@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -149,6 +150,31 @@ class RegistrationPacingTest {
                 Thread.sleep(3500);
                 int refreshes = registrar.requests.size() - 2;
                 assertTrue(refreshes >= 1 && refreshes <= 4, refreshes + " refreshes in 3.5 s");
+            }
+        }
+    }
+
+    /**
+     * A REGISTER while another is under way (a refresh as the user registers again): the registrar never answers
+     * the first, and the first's caller still learns the outcome of the second. Before, the first future was
+     * dropped and never completed (the fault lab's "no registration within 30 s" when a refresh met the test's
+     * REGISTER under loss).
+     */
+    @Test
+    void aRegisterWhileAnotherIsUnderWayCompletesBoth() throws Exception {
+        try (ScriptedRegistrar registrar = new ScriptedRegistrar((n, req) -> header(req, "CSeq").startsWith("1 ")
+                ? null
+                : response(req, "200 OK", "Contact: " + header(req, "Contact") + ";expires=300"))) {
+            try (UserAgent alice = agent(registrar.port())) {
+                CompletableFuture<Integer> first = alice.register();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (registrar.requests.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertFalse(registrar.requests.isEmpty(), "the first REGISTER reached the registrar");
+                CompletableFuture<Integer> second = alice.register();
+                assertEquals(300, second.get(10, TimeUnit.SECONDS));
+                assertEquals(300, first.get(10, TimeUnit.SECONDS), "the first caller learns the outcome too");
             }
         }
     }
