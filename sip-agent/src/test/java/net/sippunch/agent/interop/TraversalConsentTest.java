@@ -9,6 +9,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -43,6 +48,8 @@ class TraversalConsentTest {
     private static final int BOB = 42820;
     private static final int RAW = 42830;
     private static final int VICTIM = 42840;
+    /** The first of the 128 ports a forged ICE offer names as its candidates. */
+    private static final int ICE_VICTIMS = 43000;
     private static final String DISCOVERY =
             "discovery:\n  servers: [\"127.0.0.1:42850\", \"127.0.0.2:42851\"]\n  timeoutMillis: 1500\n";
 
@@ -75,6 +82,70 @@ class TraversalConsentTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A forged ICE offer (no extension) listing the most candidates a component may carry, 64 for RTP and 64 for
+     * RTCP, each a port of the victim's, never acknowledged: the two components together send at most their two
+     * pre-consent budgets of fixed-target probes (100 each), not the full pace to each candidate (before: 1,792
+     * probes in the 5 s).
+     */
+    @Test
+    void anUnacknowledgedIceOfferOfManyCandidatesGetsTheFixedBudgetOnly() throws Exception {
+        ServerAddresses addresses = new ServerAddresses(List.of(
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 42850),
+                new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 42851)));
+        EventLoopGroup group = NettyTransport.newGroup(1, "test-discovery");
+        List<DatagramChannel> victims = new ArrayList<>();
+        try (NettyDiscoveryServer server = NettyDiscoveryServer.start(addresses,
+                     new BindingResponder(addresses, "test"), group);
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42900, 42999, 1000, 0, null,
+                     DISCOVERY));
+             RawSipPeer raw = new RawSipPeer(RAW, BOB);
+             Selector selector = Selector.open()) {
+            StringBuilder sdp = new StringBuilder("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                    + "t=0 0\r\nm=audio " + ICE_VICTIMS + " RTP/AVP 0\r\na=rtcp:" + (ICE_VICTIMS + 64) + "\r\n"
+                    + "a=ice-ufrag:forged\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n");
+            for (int component = 1; component <= 2; component++) {
+                for (int i = 0; i < 64; i++) {
+                    int port = ICE_VICTIMS + (component - 1) * 64 + i;
+                    DatagramChannel victim = DatagramChannel.open();
+                    victim.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+                    victim.configureBlocking(false);
+                    victim.register(selector, SelectionKey.OP_READ);
+                    victims.add(victim);
+                    sdp.append("a=candidate:").append(i).append(' ').append(component).append(" UDP ")
+                            .append(2130706431 - i).append(" 127.0.0.1 ").append(port).append(" typ host\r\n");
+                }
+            }
+            raw.send(raw.invite("forged-ice", sdp.toString()));
+            assertEquals(Response.OK, answer(raw, "forged-ice").getStatusCode());
+            int probes = count(selector, 5_000);
+            assertTrue(probes > 0 && probes <= 2 * 100, "probes toward 128 forged candidates in 5 s: " + probes);
+        } finally {
+            for (DatagramChannel victim : victims) {
+                victim.close();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Datagrams that reach the channels of {@code selector} within {@code millis}. */
+    private static int count(Selector selector, long millis) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        int n = 0;
+        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+            selector.select(left);
+            for (SelectionKey key : selector.selectedKeys()) {
+                DatagramChannel channel = (DatagramChannel) key.channel();
+                while (channel.receive(buffer.clear()) != null) {
+                    n++;
+                }
+            }
+            selector.selectedKeys().clear();
+        }
+        return n;
     }
 
     /** The final response to the INVITE of call {@code callId} (traversal mode rings first). */

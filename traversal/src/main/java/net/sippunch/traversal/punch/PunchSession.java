@@ -30,7 +30,8 @@ import org.apache.logging.log4j.Logger;
  *       the sweep rate, up to the probe cap;</li>
  *   <li>until the peer has consented (the callee: its first authenticated packet, or {@link #confirm} when
  *       the signalling confirmed the call, i.e. the ACK), the fixed targets are probed at a pace that backs
- *       off and the shotgun stops after {@value #PRE_CONSENT_SHOTGUN_PROBES} probes: an INVITE that names
+ *       off, {@value #PRE_CONSENT_FIXED_PROBES} probes at most all together, and the shotgun stops after
+ *       {@value #PRE_CONSENT_SHOTGUN_PROBES} probes: an INVITE that names
  *       somebody else's address, never acknowledged, costs a bounded handful of probes, about what an ICE
  *       agent's first checks cost (ICE's voice-hammer rule), while a real call whose ACK was lost still gets
  *       the spray its NAT pair needs. The caller chose its peer and starts consented. On consent the full
@@ -60,6 +61,12 @@ public final class PunchSession implements DatagramSession {
     static final long PRE_CONSENT_MAX_INTERVAL_NANOS = 1_600_000_000L;
     /** Before consent, the shotgun sends this many probes at most (half a second at the default sweep rate). */
     static final int PRE_CONSENT_SHOTGUN_PROBES = 200;
+    /**
+     * Before consent, the fixed targets together get this many probes at most: an offer that lists many
+     * candidates (an ICE offer may carry 64 per component) costs no more than RFC 8445's cap of 100 pairs
+     * checked once each. The extension's few fixed targets stay well within it.
+     */
+    static final int PRE_CONSENT_FIXED_PROBES = 100;
     /**
      * For this long after settling, a probe from another path of the peer is answered but starts no rebinding
      * check: crossing sweeps open more than one pair of flows, and the later pairs' probes, sent before the
@@ -129,6 +136,8 @@ public final class PunchSession implements DatagramSession {
 
     private long probesSent;
     private long shotgunProbes;
+    /** Probes to the fixed targets while the peer had not consented; see {@link #PRE_CONSENT_FIXED_PROBES}. */
+    private int fixedProbesBeforeConsent;
     private long acknowledgementsSent;
     private long probesReceived;
     private long acknowledgementsReceived;
@@ -488,12 +497,20 @@ public final class PunchSession implements DatagramSession {
     private void serviceFixed(long now) {
         for (Map.Entry<PunchPath, FixedTarget> e : fixed.entrySet()) {
             FixedTarget target = e.getValue();
-            if (target.nextAt <= now && !capReached()) {
+            if (target.nextAt <= now && !capReached() && fixedAllowed()) {
                 sendProbe(now, e.getKey(), false, target.origin);
                 target.probes++;
+                if (!consented) {
+                    fixedProbesBeforeConsent++;
+                }
                 target.nextAt = now + interval(target);
             }
         }
+    }
+
+    /** Whether the fixed targets may be probed: always once consented, within their budget before. */
+    private boolean fixedAllowed() {
+        return consented || fixedProbesBeforeConsent < PRE_CONSENT_FIXED_PROBES;
     }
 
     /** A fixed target's probe interval: the configured one once consented, backing off before. */
@@ -626,8 +643,10 @@ public final class PunchSession implements DatagramSession {
             case PUNCHING -> {
                 long next = giveUpAt;
                 if (!capReached) {
-                    for (FixedTarget target : fixed.values()) {
-                        next = Math.min(next, target.nextAt);
+                    if (fixedAllowed()) {
+                        for (FixedTarget target : fixed.values()) {
+                            next = Math.min(next, target.nextAt);
+                        }
                     }
                     if (shotgunAllowed() && !(shotgun instanceof ProbeSchedule.None) && !(probeArrived && !shotgunRunning
                             && plan.strategy() != Strategy.BIRTHDAY_SOCKETS)) {

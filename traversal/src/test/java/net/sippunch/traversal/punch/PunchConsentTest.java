@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.ice.Candidate;
+import net.sippunch.traversal.ice.CandidateType;
 import net.sippunch.traversal.nat.FilteringBehavior;
 import net.sippunch.traversal.nat.MappedTuple;
 import net.sippunch.traversal.nat.MappingBehavior;
@@ -37,13 +40,6 @@ class PunchConsentTest {
 
     /** This side behind a port-restricted cone; the "peer" a sequential NAT: the plan sweeps the peer's ports. */
     private static PunchSession session(PunchRole role) {
-        NatProfile mine = new NatProfile(new InetSocketAddress("10.0.1.2", 5004),
-                List.of(new MappedTuple(new InetSocketAddress("198.18.0.21", 3478),
-                                new InetSocketAddress("198.18.1.1", 5004), 0),
-                        new MappedTuple(new InetSocketAddress("198.18.0.31", 3479),
-                                new InetSocketAddress("198.18.1.1", 5004), 0)),
-                MappingBehavior.ENDPOINT_INDEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
-                PortAllocation.PRESERVING, NatType.PORT_RESTRICTED_CONE);
         NatProfile theirs = new NatProfile(new InetSocketAddress("10.0.2.2", 5004),
                 List.of(new MappedTuple(new InetSocketAddress("198.18.0.21", 3478),
                                 new InetSocketAddress(VICTIM.getAddress(), 40000), 0),
@@ -52,10 +48,22 @@ class PunchConsentTest {
                         new MappedTuple(new InetSocketAddress("198.18.0.31", 3478), VICTIM, 2 * MS)),
                 MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
                 PortAllocation.SEQUENTIAL, NatType.SYMMETRIC_SEQUENTIAL);
-        PunchSession s = new PunchSession(PunchConfig.defaults(), role, new PunchEndpoint(OURS, mine, Optional.empty()),
+        PunchSession s = new PunchSession(PunchConfig.defaults(), role,
+                new PunchEndpoint(OURS, ownProfile(), Optional.empty()),
                 new PunchEndpoint(THEIRS, theirs, Optional.empty()), new SplittableRandom(7));
         s.start(10 * MS, List.of());
         return s;
+    }
+
+    /** This side: a port-restricted cone. */
+    private static NatProfile ownProfile() {
+        return new NatProfile(new InetSocketAddress("10.0.1.2", 5004),
+                List.of(new MappedTuple(new InetSocketAddress("198.18.0.21", 3478),
+                                new InetSocketAddress("198.18.1.1", 5004), 0),
+                        new MappedTuple(new InetSocketAddress("198.18.0.31", 3479),
+                                new InetSocketAddress("198.18.1.1", 5004), 0)),
+                MappingBehavior.ENDPOINT_INDEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.PRESERVING, NatType.PORT_RESTRICTED_CONE);
     }
 
     /** Runs the session's timers until {@code until}; returns the probes sent per destination. */
@@ -90,6 +98,46 @@ class PunchConsentTest {
         assertTrue(total <= 250, "bounded, not 20 s of spray (8000 probes): " + total);
         PunchEvent.GaveUp gaveUp = assertInstanceOf(PunchEvent.GaveUp.class, callee.outcome().orElseThrow());
         assertTrue(gaveUp.reason().contains("never confirmed"), gaveUp.reason());
+    }
+
+    /**
+     * A forged ICE offer listing 64 host candidates (the most a component may carry), never acknowledged: the
+     * fixed targets together get {@value PunchSession#PRE_CONSENT_FIXED_PROBES} probes at most, each candidate at
+     * least one, instead of the full pace to each (before: the probe cap, 2,048 probes, within the first second);
+     * the ACK then opens the full pace.
+     */
+    @Test
+    void anOfferOfManyCandidatesCostsAtMostTheFixedBudgetBeforeConsent() {
+        List<Candidate> candidates = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            candidates.add(new Candidate("h" + i, Candidate.RTP, 2_000_000_000L - i,
+                    new InetSocketAddress(VICTIM.getAddress(), 41000 + i), CandidateType.HOST, Optional.empty()));
+        }
+        PunchEndpoint forged = new StandardPeer(THEIRS, candidates, false).punchEndpoint(0);
+        PunchSession callee = new PunchSession(PunchConfig.defaults(), PunchRole.CONTROLLED,
+                new PunchEndpoint(OURS, ownProfile(), Optional.empty()), forged,
+                new SplittableRandom(7));
+        callee.start(10 * MS, List.of());
+        Map<InetSocketAddress, Integer> sent = runUntil(callee, 40_000 * MS, new HashMap<>());
+        assertFalse(callee.consented());
+        long fixed = callee.stats().probesSent() - callee.stats().shotgunProbes();
+        assertTrue(fixed <= 100, "fixed-target probes before consent (RFC 8445's 100 pairs): " + fixed);
+        for (Candidate c : candidates) {
+            assertTrue(sent.getOrDefault(c.address(), 0) >= 1, "every candidate checked once: " + c.address());
+        }
+        assertTrue(callee.stats().probesSent() <= PunchSession.PRE_CONSENT_FIXED_PROBES
+                + PunchSession.PRE_CONSENT_SHOTGUN_PROBES, "all probes: " + callee.stats().probesSent());
+
+        PunchSession confirmed = new PunchSession(PunchConfig.defaults(), PunchRole.CONTROLLED,
+                new PunchEndpoint(OURS, ownProfile(), Optional.empty()), forged,
+                new SplittableRandom(7));
+        confirmed.start(10 * MS, List.of());
+        Map<InetSocketAddress, Integer> after = runUntil(confirmed, 1_000 * MS, new HashMap<>());
+        confirmed.confirm(1_000 * MS);
+        runUntil(confirmed, 2_000 * MS, after);
+        assertTrue(confirmed.stats().probesSent() - confirmed.stats().shotgunProbes()
+                > PunchSession.PRE_CONSENT_FIXED_PROBES + 64, "the full pace once confirmed: "
+                + confirmed.stats().probesSent());
     }
 
     @Test
