@@ -21,7 +21,7 @@ import picocli.CommandLine;
  */
 class CheckConfigCommandTest {
 
-    private record Run(int exit, String out, String err) {
+    record Run(int exit, String out, String err) {
     }
 
     static Run sipAgent(String... args) {
