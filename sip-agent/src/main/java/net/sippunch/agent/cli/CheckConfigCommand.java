@@ -64,6 +64,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         line(s, "policy", c.policy().action() + " by default, " + c.policy().rules().size() + " rule(s)");
         line(s, "calls", c.calls().size() + " planned");
         line(s, "reports", c.report().dir() == null ? "none written" : c.report().dir());
+        line(s, "metrics", c.metrics().listen() == null ? "off" : "http://" + c.metrics().listen() + "/metrics");
         return s.toString();
     }
 

@@ -1,7 +1,11 @@
 package net.sippunch.agent.config;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import net.sippunch.traversal.IpLiteral;
 import net.sippunch.traversal.punch.PunchConfig;
 
 /**
@@ -9,7 +13,7 @@ import net.sippunch.traversal.punch.PunchConfig;
  * documents every key). Sections left out take their defaults; unknown keys are rejected.
  */
 public record AgentConfig(Account account, Sip sip, Media media, Discovery discovery, Upnp upnp, Policy policy,
-                          List<PlannedCall> calls, Report report, Timeouts timeouts, Punch punch) {
+                          List<PlannedCall> calls, Report report, Timeouts timeouts, Punch punch, Metrics metrics) {
 
     public AgentConfig {
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null);
@@ -21,6 +25,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         report = report != null ? report : new Report(null);
         timeouts = timeouts != null ? timeouts : new Timeouts(null, null, null, null, null, null);
         punch = punch != null ? punch : Punch.DEFAULTS;
+        metrics = metrics != null ? metrics : new Metrics(null);
     }
 
     /**
@@ -237,6 +242,37 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
 
         private static long nanos(int millis) {
             return millis * NANOS_PER_MILLI;
+        }
+    }
+
+    /**
+     * Prometheus metrics over HTTP ({@code GET /metrics}).
+     *
+     * @param listen {@code IP:PORT} ({@code [IPv6]:PORT}) to serve them on; null: no metrics endpoint
+     */
+    public record Metrics(String listen) {
+
+        /** The address to serve on, when {@link #listen} is one. */
+        public Optional<InetSocketAddress> address() {
+            return parse(listen);
+        }
+
+        /** {@code IP:PORT} or {@code [IPv6]:PORT} with a port of 1..65535; empty for anything else. */
+        static Optional<InetSocketAddress> parse(String text) {
+            int colon = text == null ? -1 : text.lastIndexOf(':');
+            if (colon <= 0 || !text.substring(colon + 1).matches("[0-9]{1,5}")) {
+                return Optional.empty();
+            }
+            String host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                return Optional.empty();
+            }
+            InetAddress ip = IpLiteral.parse(host);
+            int port = Integer.parseInt(text.substring(colon + 1));
+            return ip == null || port < 1 || port > 65535 ? Optional.empty()
+                    : Optional.of(new InetSocketAddress(ip, port));
         }
     }
 }

@@ -167,6 +167,9 @@ final class ConfigValidator {
         positive(p, "timeouts.media", t.media());
         positive(p, "timeouts.shutdown", t.shutdown());
         punch(p, c.punch());
+        if (c.metrics().listen() != null && c.metrics().address().isEmpty()) {
+            p.add("metrics.listen: not IP:PORT (port 1..65535, [IPv6]:PORT): " + c.metrics().listen());
+        }
         return p;
     }
 

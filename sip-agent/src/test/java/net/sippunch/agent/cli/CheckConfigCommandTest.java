@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +44,7 @@ class CheckConfigCommandTest {
                 media: {localAddress: 127.0.0.1, portMin: 26300, portMax: 26399}
                 discovery: {servers: ["127.0.0.1:3478", "127.0.0.2:3479"]}
                 report: {dir: %s}
+                metrics: {listen: "127.0.0.1:26043"}
                 """.formatted(reports));
 
         Run run = sipAgent("check-config", "--config", config.toString());
@@ -56,11 +58,13 @@ class CheckConfigCommandTest {
                 + "  mode     NAT traversal, discovery 127.0.0.1:3478, 127.0.0.2:3479\n"
                 + "  policy   accept by default, 0 rule(s)\n"
                 + "  calls    0 planned\n"
-                + "  reports  " + reports + "\n", run.out());
-        // nothing started: the report directory is not created, the SIP port is free
+                + "  reports  " + reports + "\n"
+                + "  metrics  http://127.0.0.1:26043/metrics\n", run.out());
+        // nothing started: the report directory is not created, the SIP and metrics ports are free
         assertFalse(Files.exists(reports));
-        try (DatagramSocket sip = new DatagramSocket(26042, InetAddress.getLoopbackAddress())) {
-            assertTrue(sip.isBound());
+        try (DatagramSocket sip = new DatagramSocket(26042, InetAddress.getLoopbackAddress());
+             ServerSocket metrics = new ServerSocket(26043, 1, InetAddress.getLoopbackAddress())) {
+            assertTrue(sip.isBound() && metrics.isBound());
         }
     }
 

@@ -342,4 +342,22 @@ class ConfigLoaderTest {
                 "punch.consentTimeoutMillis: must be above punch.consentIntervalMillis (5000), is 5000"),
                 e.problems(), e.getMessage());
     }
+
+    @Test
+    void metricsListenIsAnAddressOfThisMachineWithAPort() throws Exception {
+        String base = "account: {user: alice, domain: example.org}\n";
+        assertNull(ConfigLoader.parse(base, "test").metrics().listen(), "off by default");
+        assertEquals(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 9464),
+                ConfigLoader.parse(base + "metrics: {listen: \"127.0.0.1:9464\"}\n", "test").metrics().address()
+                        .orElseThrow());
+        for (String bad : List.of("127.0.0.1", "localhost:9464", "127.0.0.1:0", "127.0.0.1:70000", "::1:9464")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.parse(base + "metrics: {listen: \"" + bad + "\"}\n", "test"));
+            assertEquals(List.of("metrics.listen: not IP:PORT (port 1..65535, [IPv6]:PORT): " + bad), e.problems());
+        }
+        ConfigException elsewhere = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "metrics: {listen: \"198.51.100.7:9464\"}\n", "test"));
+        assertTrue(elsewhere.problems().get(0).startsWith("metrics.listen: 198.51.100.7 is not an address of this"),
+                elsewhere.getMessage());
+    }
 }
