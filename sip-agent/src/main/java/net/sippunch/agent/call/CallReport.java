@@ -3,6 +3,7 @@ package net.sippunch.agent.call;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,9 +23,16 @@ import net.sippunch.agent.media.TraversalSummary;
  * @param traversal the NAT traversal part: profiles, strategy, probes (null fields in plain mode)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"schemaVersion"})
 public record CallReport(String callId, String role, String from, String to, String outcome, Integer sipStatus,
                          String reason, Timings timings, String codec, String localMedia, String remoteMedia,
                          MediaCounters media, TraversalSummary traversal) {
+
+    /**
+     * The version of the report's JSON layout, its first field: raised when a field is renamed, removed or
+     * changes meaning, so that a reader can refuse a layout it does not know; a new field does not raise it.
+     */
+    public static final int SCHEMA_VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -88,6 +96,12 @@ public record CallReport(String callId, String role, String from, String to, Str
                 localMedia != null ? localMedia.getAddress().getHostAddress() + ":" + localMedia.getPort() : null,
                 path != null ? path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort() : null,
                 counters, summary);
+    }
+
+    /** {@link #SCHEMA_VERSION}, written first. */
+    @JsonProperty
+    public int schemaVersion() {
+        return SCHEMA_VERSION;
     }
 
     /** True when the call was answered and RTP flowed both ways. */

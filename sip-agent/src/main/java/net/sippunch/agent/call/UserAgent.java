@@ -53,7 +53,6 @@ import net.sippunch.agent.sip.Registration;
 import net.sippunch.agent.sip.SipEndpoint;
 import net.sippunch.agent.sip.TransactionOwner;
 import net.sippunch.traversal.netty.NettyTransport;
-import net.sippunch.traversal.punch.PunchConfig;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -179,7 +178,7 @@ public final class UserAgent implements AutoCloseable {
             learning = new NatLearning(PunchNegotiation.Settings.discovery(servers, cap), mediaGroup,
                     InetAddress.getByName(m.localAddress()), Duration.ofSeconds(config.discovery().refreshSeconds()),
                     random, timer);
-            PunchNegotiation.Settings settings = new PunchNegotiation.Settings(servers, cap, PunchConfig.defaults(),
+            PunchNegotiation.Settings settings = new PunchNegotiation.Settings(servers, cap, config.punch().engine(),
                     codecs, Optional.ofNullable(upnp), Optional.of(learning));
             chosen = (port, caller) -> new PunchNegotiation(settings, port, caller, random);
         }

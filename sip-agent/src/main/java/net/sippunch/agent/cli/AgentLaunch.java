@@ -1,6 +1,7 @@
 package net.sippunch.agent.cli;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -11,8 +12,12 @@ import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.config.AgentConfig;
 import net.sippunch.agent.config.ConfigException;
 import net.sippunch.agent.config.ConfigLoader;
+import net.sippunch.agent.metrics.MetricsEndpoint;
 
-/** What {@code run} and {@code call} share: the config loaded and checked, then the agent started from it. */
+/**
+ * What {@code run} and {@code call} share: the config loaded and checked, then the agent (and for {@code run} its
+ * metrics endpoint) started from it.
+ */
 final class AgentLaunch {
 
     private AgentLaunch() {
@@ -38,6 +43,16 @@ final class AgentLaunch {
             System.err.println(command + ": registration failed: no answer in " + config.timeouts().register() + " s");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The metrics endpoint when the config has {@code metrics.listen}, bound and serving.
+     *
+     * @throws IOException naming the address and the reason when it cannot be bound (the command exits 1)
+     */
+    static Optional<MetricsEndpoint> metrics(AgentConfig config) throws IOException {
+        Optional<InetSocketAddress> address = config.metrics().address();
+        return address.isEmpty() ? Optional.empty() : Optional.of(MetricsEndpoint.start(address.get()));
     }
 
     /** The started agent, or empty after the reason was printed (the command exits 1). */

@@ -67,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
 
     static String toJson(LoopbackDemo.Result r) throws IOException {
         ObjectNode root = JSON.createObjectNode();
+        root.put("schemaVersion", CallReport.SCHEMA_VERSION);
         root.put("mediaBothWays", r.mediaBothWays());
         root.putArray("discoveryServers").addAll(r.discoveryServers().stream()
                 .map(a -> JSON.getNodeFactory().textNode(a.getAddress().getHostAddress() + ":" + a.getPort()))

@@ -1,12 +1,15 @@
 package net.sippunch.agent.cli;
 
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import net.sippunch.agent.metrics.DiscoveryMetrics;
+import net.sippunch.agent.metrics.MetricsEndpoint;
 import net.sippunch.traversal.discovery.BindingResponder;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.netty.NettyDiscoveryServer;
@@ -39,6 +42,10 @@ final class DiscoveryServerCommand implements Callable<Integer> {
             description = "SOFTWARE attribute of answers (default: ${DEFAULT-VALUE})")
     String software;
 
+    @Option(names = "--metrics-listen", paramLabel = "IP:PORT", converter = HostPort.class,
+            description = "serve Prometheus metrics on http://IP:PORT/metrics (default: none)")
+    InetSocketAddress metricsListen;
+
     @Override
     public Integer call() throws InterruptedException {
         if (threads < 1 || threads > 64) {
@@ -62,10 +69,27 @@ final class DiscoveryServerCommand implements Callable<Integer> {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             return 1;
         }
+        MetricsEndpoint metrics = null;
+        if (metricsListen != null) {
+            try {
+                metrics = MetricsEndpoint.start(metricsListen);
+            } catch (IOException e) {
+                System.err.println("discovery-server: " + e.getMessage());
+                server.close();
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                return 1;
+            }
+            DiscoveryMetrics.bind(metrics.registry(), responder.stats());
+        }
         System.err.println("discovery-server: listening on " + server.addresses()
-                + (addresses.rfc5780() ? " (RFC 5780)" : ""));
+                + (addresses.rfc5780() ? " (RFC 5780)" : "")
+                + (metrics == null ? "" : "; metrics on http://" + HostPort.format(metrics.address()) + "/metrics"));
         CountDownLatch stopped = new CountDownLatch(1);
+        MetricsEndpoint served = metrics;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (served != null) {
+                served.close();
+            }
             server.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
             LOG.info("discovery server stopped: {}", responder.stats());

@@ -121,6 +121,6 @@ final class LoopbackDemo {
                         new AgentConfig.Tone(toneHz, 0.3), null, null),
                 new AgentConfig.Discovery(servers, 1500, null),
                 null, null, null, null,
-                new AgentConfig.Timeouts(5, 10, 5, null, 3, null));
+                new AgentConfig.Timeouts(5, 10, 5, null, 3, null), null, null);
     }
 }

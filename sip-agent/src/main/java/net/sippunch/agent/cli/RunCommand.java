@@ -1,5 +1,6 @@
 package net.sippunch.agent.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,6 +10,8 @@ import net.sippunch.agent.call.Call;
 import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.config.AgentConfig;
+import net.sippunch.agent.metrics.CallMetrics;
+import net.sippunch.agent.metrics.MetricsEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,11 +39,25 @@ final class RunCommand implements Callable<Integer> {
         }
         AgentConfig config = loaded.get();
         StopSignal stop = StopSignal.install();
-        Optional<UserAgent> started = AgentLaunch.start("run", config);
-        if (started.isEmpty()) {
+        // the metrics address first: a failure there leaves nothing running
+        Optional<MetricsEndpoint> metrics;
+        try {
+            metrics = AgentLaunch.metrics(config);
+        } catch (IOException e) {
+            System.err.println("run: " + e.getMessage());
             return 1;
         }
-        try (UserAgent agent = started.get()) {
+        Optional<UserAgent> started = AgentLaunch.start("run", config);
+        if (started.isEmpty()) {
+            metrics.ifPresent(MetricsEndpoint::close);
+            return 1;
+        }
+        try (MetricsEndpoint served = metrics.orElse(null); UserAgent agent = started.get()) {
+            if (served != null) {
+                CallMetrics calls = new CallMetrics(served.registry(), agent::activeCalls);
+                agent.onCallEnded(calls::record);
+                System.err.println("run: metrics on http://" + HostPort.format(served.address()) + "/metrics");
+            }
             Optional<Integer> granted = AgentLaunch.register("run", agent, config);
             if (granted.isEmpty()) {
                 return 1;

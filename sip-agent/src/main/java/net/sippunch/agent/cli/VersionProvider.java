@@ -1,12 +1,12 @@
 package net.sippunch.agent.cli;
 
+import net.sippunch.agent.AgentVersion;
 import picocli.CommandLine;
 
-/** The version from the jar's manifest, or "development" when run from classes. */
+/** {@code sip-agent --version}: the project version the build filled in. */
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = SipAgent.class.getPackage().getImplementationVersion();
-        return new String[] {"sip-agent " + (v == null ? "development" : v)};
+        return new String[] {"sip-agent " + AgentVersion.get()};
     }
 }

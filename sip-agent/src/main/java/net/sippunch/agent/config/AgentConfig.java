@@ -1,13 +1,19 @@
 package net.sippunch.agent.config;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import net.sippunch.traversal.IpLiteral;
+import net.sippunch.traversal.punch.PunchConfig;
 
 /**
  * The whole agent configuration, bound from one YAML file (see {@code conf/agent.example.yaml}, which
  * documents every key). Sections left out take their defaults; unknown keys are rejected.
  */
 public record AgentConfig(Account account, Sip sip, Media media, Discovery discovery, Upnp upnp, Policy policy,
-                          List<PlannedCall> calls, Report report, Timeouts timeouts) {
+                          List<PlannedCall> calls, Report report, Timeouts timeouts, Punch punch, Metrics metrics) {
 
     public AgentConfig {
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null);
@@ -18,6 +24,8 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         calls = calls != null ? List.copyOf(calls) : List.of();
         report = report != null ? report : new Report(null);
         timeouts = timeouts != null ? timeouts : new Timeouts(null, null, null, null, null, null);
+        punch = punch != null ? punch : Punch.DEFAULTS;
+        metrics = metrics != null ? metrics : new Metrics(null);
     }
 
     /**
@@ -167,6 +175,104 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
             maxCall = maxCall != null ? maxCall : 3600;
             shutdown = shutdown != null ? shutdown : 5;
             media = media != null ? media : 30;
+        }
+    }
+
+    /**
+     * The punch engine's tunables ({@link PunchConfig}, see its components), times in milliseconds; a key left
+     * out takes the engine's default. Checked by the loader; {@link #engine()} is the engine's configuration.
+     *
+     * @param schedule {@code adaptive} (a strategy per NAT pair) or {@code method} (the method as written, a
+     *                 baseline)
+     */
+    public record Punch(String schedule, Integer initialWaitMillis, Double initialWaitRtts,
+                        Integer initialWaitFloorMillis, Integer probeIntervalMillis, Integer windowBelow,
+                        Integer windowAbove, Integer sweepRate, Integer maxProbes, Integer birthdaySockets,
+                        Integer birthdayRefreshMillis, Integer randomPortLow, Integer giveUpMillis, Double driftAim,
+                        Integer settleLingerMillis, Integer consentIntervalMillis, Integer consentTimeoutMillis) {
+
+        private static final PunchConfig ENGINE = PunchConfig.defaults();
+        private static final long NANOS_PER_MILLI = 1_000_000L;
+        static final Punch DEFAULTS = new Punch(null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null);
+
+        public Punch {
+            schedule = schedule != null ? schedule : ENGINE.schedule().name().toLowerCase(Locale.ROOT);
+            initialWaitMillis = initialWaitMillis != null ? initialWaitMillis : millis(ENGINE.initialWaitNanos());
+            initialWaitRtts = initialWaitRtts != null ? initialWaitRtts : ENGINE.initialWaitRtts();
+            initialWaitFloorMillis = initialWaitFloorMillis != null ? initialWaitFloorMillis
+                    : millis(ENGINE.initialWaitFloorNanos());
+            probeIntervalMillis = probeIntervalMillis != null ? probeIntervalMillis
+                    : millis(ENGINE.probeIntervalNanos());
+            windowBelow = windowBelow != null ? windowBelow : ENGINE.windowBelow();
+            windowAbove = windowAbove != null ? windowAbove : ENGINE.windowAbove();
+            sweepRate = sweepRate != null ? sweepRate : ENGINE.sweepRate();
+            maxProbes = maxProbes != null ? maxProbes : ENGINE.maxProbes();
+            birthdaySockets = birthdaySockets != null ? birthdaySockets : ENGINE.birthdaySockets();
+            birthdayRefreshMillis = birthdayRefreshMillis != null ? birthdayRefreshMillis
+                    : millis(ENGINE.birthdayRefreshNanos());
+            randomPortLow = randomPortLow != null ? randomPortLow : ENGINE.randomPortLow();
+            giveUpMillis = giveUpMillis != null ? giveUpMillis : millis(ENGINE.giveUpNanos());
+            driftAim = driftAim != null ? driftAim : ENGINE.driftAim();
+            settleLingerMillis = settleLingerMillis != null ? settleLingerMillis : millis(ENGINE.settleLingerNanos());
+            consentIntervalMillis = consentIntervalMillis != null ? consentIntervalMillis
+                    : millis(ENGINE.consentIntervalNanos());
+            consentTimeoutMillis = consentTimeoutMillis != null ? consentTimeoutMillis
+                    : millis(ENGINE.consentTimeoutNanos());
+        }
+
+        /**
+         * The engine's configuration; the probe signature stays the engine's default (it is not negotiated, so
+         * both sides and standard ICE peers must agree on it).
+         *
+         * @throws IllegalArgumentException for values the loader would have refused
+         */
+        public PunchConfig engine() {
+            return new PunchConfig(PunchConfig.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT)),
+                    nanos(initialWaitMillis), initialWaitRtts, nanos(initialWaitFloorMillis),
+                    nanos(probeIntervalMillis), windowBelow, windowAbove, sweepRate, maxProbes, birthdaySockets,
+                    nanos(birthdayRefreshMillis), randomPortLow, nanos(giveUpMillis), driftAim,
+                    nanos(settleLingerMillis), nanos(consentIntervalMillis), nanos(consentTimeoutMillis),
+                    ENGINE.sha256());
+        }
+
+        private static int millis(long nanos) {
+            return Math.toIntExact(nanos / NANOS_PER_MILLI);
+        }
+
+        private static long nanos(int millis) {
+            return millis * NANOS_PER_MILLI;
+        }
+    }
+
+    /**
+     * Prometheus metrics over HTTP ({@code GET /metrics}).
+     *
+     * @param listen {@code IP:PORT} ({@code [IPv6]:PORT}) to serve them on; null: no metrics endpoint
+     */
+    public record Metrics(String listen) {
+
+        /** The address to serve on, when {@link #listen} is one. */
+        public Optional<InetSocketAddress> address() {
+            return parse(listen);
+        }
+
+        /** {@code IP:PORT} or {@code [IPv6]:PORT} with a port of 1..65535; empty for anything else. */
+        static Optional<InetSocketAddress> parse(String text) {
+            int colon = text == null ? -1 : text.lastIndexOf(':');
+            if (colon <= 0 || !text.substring(colon + 1).matches("[0-9]{1,5}")) {
+                return Optional.empty();
+            }
+            String host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                return Optional.empty();
+            }
+            InetAddress ip = IpLiteral.parse(host);
+            int port = Integer.parseInt(text.substring(colon + 1));
+            return ip == null || port < 1 || port > 65535 ? Optional.empty()
+                    : Optional.of(new InetSocketAddress(ip, port));
         }
     }
 }

@@ -17,9 +17,9 @@ import java.util.function.Predicate;
 
 /**
  * The checks of a config against the machine it starts on, each naming its key: the servers' host names
- * resolve, the listen addresses are local, the directories the agent writes to exist or can be created. It
- * creates nothing (the agent creates the directories when it starts); a listen address is tried with a socket
- * on an ephemeral port, closed at once.
+ * resolve, the listen addresses (SIP, media, metrics) are local, the directories the agent writes to exist or
+ * can be created. It creates nothing (the agent creates the directories when it starts); a listen address is
+ * tried with a socket on an ephemeral port, closed at once.
  */
 final class ConfigEnvironment {
 
@@ -43,6 +43,7 @@ final class ConfigEnvironment {
             resolves(p, reported, "discovery.servers[" + i + "]", c.discovery().servers().get(i));
         }
         writableDirectory(p, reported, "report.dir", c.report().dir());
+        c.metrics().address().ifPresent(m -> local(p, reported, "metrics.listen", m.getAddress().getHostAddress()));
         return p;
     }
 

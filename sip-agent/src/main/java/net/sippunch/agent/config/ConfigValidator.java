@@ -14,6 +14,9 @@ final class ConfigValidator {
     private static final Set<String> ACTIONS = Set.of("accept", "refuse");
     private static final Set<String> CODECS = Set.of("pcmu", "pcma");
     private static final Set<String> KEEPALIVES = Set.of("crlf", "options", "none");
+    private static final List<String> SCHEDULES = List.of("adaptive", "method");
+    private static final int HOUR_MILLIS = 3_600_000;
+    private static final int MAX_WINDOW = 4096;
 
     private ConfigValidator() {
     }
@@ -163,7 +166,66 @@ final class ConfigValidator {
         positive(p, "timeouts.maxCall", t.maxCall());
         positive(p, "timeouts.media", t.media());
         positive(p, "timeouts.shutdown", t.shutdown());
+        punch(p, c.punch());
+        if (c.metrics().listen() != null && c.metrics().address().isEmpty()) {
+            p.add("metrics.listen: not IP:PORT (port 1..65535, [IPv6]:PORT): " + c.metrics().listen());
+        }
         return p;
+    }
+
+    /**
+     * The engine's own limits (see {@code PunchConfig}), each named by its key, and at most an hour for a time.
+     * What the engine still refuses after these is listed under {@code punch}.
+     */
+    private static void punch(List<String> p, AgentConfig.Punch k) {
+        int before = p.size();
+        if (!SCHEDULES.contains(k.schedule())) {
+            p.add("punch.schedule: must be one of " + SCHEDULES + ", is " + k.schedule());
+        }
+        range(p, "punch.initialWaitMillis", k.initialWaitMillis(), 0, HOUR_MILLIS);
+        if (!(k.initialWaitRtts() > 0 && k.initialWaitRtts() <= 100)) {
+            p.add("punch.initialWaitRtts: must be above 0 and at most 100 round trips, is " + k.initialWaitRtts());
+        }
+        if (k.initialWaitFloorMillis() < 0 || k.initialWaitFloorMillis() > k.initialWaitMillis()) {
+            p.add("punch.initialWaitFloorMillis: must be 0..punch.initialWaitMillis (" + k.initialWaitMillis()
+                    + "), is " + k.initialWaitFloorMillis());
+        }
+        range(p, "punch.probeIntervalMillis", k.probeIntervalMillis(), 1, HOUR_MILLIS);
+        range(p, "punch.windowBelow", k.windowBelow(), 0, MAX_WINDOW);
+        range(p, "punch.windowAbove", k.windowAbove(), 0, MAX_WINDOW);
+        if (k.windowBelow() >= 0 && k.windowAbove() >= 0 && k.windowBelow() + k.windowAbove() > MAX_WINDOW) {
+            p.add("punch.windowBelow/windowAbove: the window must be at most " + MAX_WINDOW + " ports wide, is "
+                    + (k.windowBelow() + k.windowAbove()));
+        }
+        range(p, "punch.sweepRate", k.sweepRate(), 1, 2000);
+        range(p, "punch.maxProbes", k.maxProbes(), 1, 100_000);
+        range(p, "punch.birthdaySockets", k.birthdaySockets(), 1, 1024);
+        range(p, "punch.birthdayRefreshMillis", k.birthdayRefreshMillis(), 1, HOUR_MILLIS);
+        range(p, "punch.randomPortLow", k.randomPortLow(), 1, 65000);
+        range(p, "punch.giveUpMillis", k.giveUpMillis(), 1, HOUR_MILLIS);
+        if (!(k.driftAim() >= 0 && k.driftAim() <= 1)) {
+            p.add("punch.driftAim: must be 0..1, is " + k.driftAim());
+        }
+        range(p, "punch.settleLingerMillis", k.settleLingerMillis(), 0, HOUR_MILLIS);
+        range(p, "punch.consentIntervalMillis", k.consentIntervalMillis(), 1, HOUR_MILLIS);
+        range(p, "punch.consentTimeoutMillis", k.consentTimeoutMillis(), 1, HOUR_MILLIS);
+        if (k.consentTimeoutMillis() <= k.consentIntervalMillis()) {
+            p.add("punch.consentTimeoutMillis: must be above punch.consentIntervalMillis ("
+                    + k.consentIntervalMillis() + "), is " + k.consentTimeoutMillis());
+        }
+        if (p.size() == before) {
+            try {
+                k.engine();
+            } catch (IllegalArgumentException e) {
+                p.add("punch: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void range(List<String> p, String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            p.add(key + ": must be " + min + ".." + max + ", is " + value);
+        }
     }
 
     private static boolean blank(String s) {

@@ -67,4 +67,14 @@ class CallReportTest {
         assertTrue(u.has("postDialDelayMillis") && u.path("postDialDelayMillis").isNull(), u.toString());
         assertTrue(u.has("firstTwoWayMediaMillis") && u.path("firstTwoWayMediaMillis").isNull(), u.toString());
     }
+
+    @Test
+    void theSchemaVersionIsTheFirstFieldAndIsOne() throws Exception {
+        CallReport report = new CallReport("c1", "caller", "sip:a@x", "sip:b@x", "completed", 200, "BYE sent",
+                timings(T0 + 850, T0 + 870, T0 + 870, true), "PCMU", null, null, null, null);
+        JsonNode json = new ObjectMapper().readTree(report.toJson());
+        assertEquals(1, json.path("schemaVersion").asInt(), report.toJson());
+        assertTrue(json.path("schemaVersion").isInt(), report.toJson());
+        assertEquals("schemaVersion", json.fieldNames().next());
+    }
 }

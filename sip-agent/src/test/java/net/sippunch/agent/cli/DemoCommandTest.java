@@ -46,11 +46,13 @@ class DemoCommandTest {
 
         assertEquals(0, run.exit(), run.err() + run.out());
         JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals(1, json.get("schemaVersion").asInt(), run.out());
         assertTrue(json.get("mediaBothWays").asBoolean(), run.out());
         assertEquals(2, json.get("discoveryServers").size());
         assertTrue(json.get("discoveryServers").get(1).asText().startsWith("127.0.0.2:"), run.out());
         for (String side : List.of("caller", "callee")) {
             JsonNode report = json.get(side);
+            assertEquals(1, report.get("schemaVersion").asInt(), run.out());
             assertEquals(side, report.get("role").asText(), run.out());
             assertEquals("completed", report.get("outcome").asText(), run.out());
             assertEquals("traversal", report.get("traversal").get("mode").asText(), run.out());

@@ -11,6 +11,7 @@ import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import net.sippunch.traversal.punch.PunchConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -261,5 +262,102 @@ class ConfigLoaderTest {
         assertTrue(SipHostPort.parse("sip:host:0").isEmpty());
         assertTrue(SipHostPort.parse("sip:ho st").isEmpty());
         assertTrue(SipHostPort.parse("").isEmpty());
+    }
+
+    @Test
+    void punchSectionDefaultsToTheEnginesDefaults() throws Exception {
+        AgentConfig c = ConfigLoader.parse("account: {user: alice, domain: example.org}\n", "test");
+        assertEquals(PunchConfig.defaults(), c.punch().engine());
+        assertEquals(PunchConfig.defaults(), ConfigLoader.load(Path.of("..", "conf", "agent.example.yaml")).punch()
+                .engine());
+    }
+
+    @Test
+    void punchValuesReachTheEnginesConfig() throws Exception {
+        AgentConfig c = ConfigLoader.parse("""
+                account: {user: alice, domain: example.org}
+                punch:
+                  schedule: method
+                  initialWaitMillis: 300
+                  initialWaitRtts: 3.5
+                  initialWaitFloorMillis: 30
+                  probeIntervalMillis: 40
+                  windowBelow: 8
+                  windowAbove: 24
+                  sweepRate: 200
+                  maxProbes: 4000
+                  birthdaySockets: 128
+                  birthdayRefreshMillis: 9000
+                  randomPortLow: 2048
+                  giveUpMillis: 15000
+                  driftAim: 0.25
+                  settleLingerMillis: 1000
+                  consentIntervalMillis: 4000
+                  consentTimeoutMillis: 20000
+                """, "test");
+        long ms = 1_000_000L;
+        assertEquals(new PunchConfig(PunchConfig.Schedule.METHOD, 300 * ms, 3.5, 30 * ms, 40 * ms, 8, 24, 200, 4000,
+                128, 9000 * ms, 2048, 15000 * ms, 0.25, 1000 * ms, 4000 * ms, 20000 * ms, false), c.punch().engine());
+        // a key left out keeps the engine's default
+        AgentConfig one = ConfigLoader.parse("account: {user: alice, domain: example.org}\npunch: {maxProbes: 500}\n",
+                "test");
+        assertEquals(500, one.punch().engine().maxProbes());
+        assertEquals(PunchConfig.defaults().giveUpNanos(), one.punch().engine().giveUpNanos());
+    }
+
+    @Test
+    void everyPunchValueOutOfRangeIsListedWithItsKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                account: {user: alice, domain: example.org}
+                punch:
+                  schedule: fast
+                  initialWaitMillis: 100
+                  initialWaitRtts: 0
+                  initialWaitFloorMillis: 150
+                  probeIntervalMillis: 0
+                  windowBelow: 3000
+                  windowAbove: 2000
+                  sweepRate: 5000
+                  maxProbes: 0
+                  birthdaySockets: 2000
+                  randomPortLow: 70000
+                  giveUpMillis: 4000000
+                  driftAim: 1.5
+                  consentIntervalMillis: 5000
+                  consentTimeoutMillis: 5000
+                  sha256: true
+                """, "test"));
+        assertEquals(List.of("unknown key 'sha256' under punch",
+                "punch.schedule: must be one of [adaptive, method], is fast",
+                "punch.initialWaitRtts: must be above 0 and at most 100 round trips, is 0.0",
+                "punch.initialWaitFloorMillis: must be 0..punch.initialWaitMillis (100), is 150",
+                "punch.probeIntervalMillis: must be 1..3600000, is 0",
+                "punch.windowBelow/windowAbove: the window must be at most 4096 ports wide, is 5000",
+                "punch.sweepRate: must be 1..2000, is 5000",
+                "punch.maxProbes: must be 1..100000, is 0",
+                "punch.birthdaySockets: must be 1..1024, is 2000",
+                "punch.randomPortLow: must be 1..65000, is 70000",
+                "punch.giveUpMillis: must be 1..3600000, is 4000000",
+                "punch.driftAim: must be 0..1, is 1.5",
+                "punch.consentTimeoutMillis: must be above punch.consentIntervalMillis (5000), is 5000"),
+                e.problems(), e.getMessage());
+    }
+
+    @Test
+    void metricsListenIsAnAddressOfThisMachineWithAPort() throws Exception {
+        String base = "account: {user: alice, domain: example.org}\n";
+        assertNull(ConfigLoader.parse(base, "test").metrics().listen(), "off by default");
+        assertEquals(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 9464),
+                ConfigLoader.parse(base + "metrics: {listen: \"127.0.0.1:9464\"}\n", "test").metrics().address()
+                        .orElseThrow());
+        for (String bad : List.of("127.0.0.1", "localhost:9464", "127.0.0.1:0", "127.0.0.1:70000", "::1:9464")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.parse(base + "metrics: {listen: \"" + bad + "\"}\n", "test"));
+            assertEquals(List.of("metrics.listen: not IP:PORT (port 1..65535, [IPv6]:PORT): " + bad), e.problems());
+        }
+        ConfigException elsewhere = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(base + "metrics: {listen: \"198.51.100.7:9464\"}\n", "test"));
+        assertTrue(elsewhere.problems().get(0).startsWith("metrics.listen: 198.51.100.7 is not an address of this"),
+                elsewhere.getMessage());
     }
 }

@@ -51,6 +51,7 @@ class CommandLineTest {
                     "--report", report.toString()))) {
                 assertEquals(0, call.waitFor(60), call.output());
                 JsonNode json = new ObjectMapper().readTree(call.stdout());
+                assertEquals(1, json.get("schemaVersion").asInt(), call.stdout());
                 assertEquals("completed", json.get("outcome").asText());
                 assertTrue(json.get("media").get("rtpReceived").asLong() > 0, call.stdout());
                 assertEquals(json, new ObjectMapper().readTree(Files.readString(report)));
@@ -71,6 +72,7 @@ class CommandLineTest {
                     assertEquals(2, files.size(), files.toString());
                     for (Path f : files) {
                         JsonNode r = new ObjectMapper().readTree(Files.readString(f));
+                        assertEquals(1, r.get("schemaVersion").asInt(), r.toString());
                         assertEquals("completed", r.get("outcome").asText(), r.toString());
                         assertEquals("caller", r.get("role").asText());
                     }
