@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
@@ -72,6 +73,10 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     Long tAck;
     /** Why we ended the call, for the report once the BYE or CANCEL is answered. */
     String endReason = "BYE sent";
+    /** Whether the negotiation was asked for its updated offer (once per call). */
+    private boolean updatedOfferAsked;
+    /** How the updated offer went, for the log and the report's reason; null when none was sent. */
+    private String updatedOffer;
 
     Call(CallEnvironment env, Options options) {
         this.env = env;
@@ -260,6 +265,71 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
             hangup(mediaFailure);
         } else if (path != null && rtp == null) {
             startRtp();
+        } else if (path != null) {
+            sendUpdatedOffer();
+        }
+    }
+
+    /**
+     * RFC 8839's updated offer, when the negotiation has one (the controlling ICE agent whose selected pair is
+     * not the default it signalled): a re-INVITE once the path is ready and the dialog confirmed. Its answer
+     * changes nothing here (the pair is already in use); a refusal or no answer leaves the call as it is, and
+     * is told in the log and the report.
+     */
+    private void sendUpdatedOffer() {
+        if (updatedOfferAsked || state != CallState.ESTABLISHED || media == null || dialog == null) {
+            return;
+        }
+        updatedOfferAsked = true;
+        try {
+            Optional<String> offer = media.updatedOffer();
+            if (offer.isEmpty()) {
+                return;
+            }
+            Request reInvite = dialog.createRequest(Request.INVITE);
+            reInvite.addHeader(env.endpoint().contact(env.config().account().user()));
+            reInvite.setContent(offer.get(), sdpType());
+            env.endpoint().sendInDialog(dialog, reInvite, new UpdatedOffer());
+            updatedOffer = "sent";
+        } catch (SipException | ParseException | RuntimeException e) {
+            updatedOffer = "not sent: " + e;
+            LOG.warn("updated offer {}", updatedOffer, e);
+        }
+    }
+
+    /** The responses to the updated offer's re-INVITE: a 2xx is acknowledged, anything else only noted. */
+    private final class UpdatedOffer implements TransactionOwner {
+        @Override
+        public void onResponse(ResponseEvent event) {
+            synchronized (Call.this) {
+                Response r = event.getResponse();
+                if (r.getStatusCode() < 200) {
+                    return;
+                }
+                if (r.getStatusCode() >= 300) {
+                    updatedOffer = "refused: " + r.getStatusCode() + " " + r.getReasonPhrase();
+                    LOG.info("updated offer {}; the call goes on as it is", updatedOffer);
+                    return;
+                }
+                try {
+                    long cseq = ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber();
+                    Dialog d = event.getDialog() != null ? event.getDialog() : dialog;
+                    d.sendAck(d.createAck(cseq));
+                    updatedOffer = "answered " + r.getStatusCode();
+                    LOG.info("updated offer answered {}", r.getStatusCode());
+                } catch (SipException | InvalidArgumentException | RuntimeException e) {
+                    updatedOffer = "answered " + r.getStatusCode() + ", ACK not sent: " + e.getMessage();
+                    LOG.warn("updated offer {}", updatedOffer);
+                }
+            }
+        }
+
+        @Override
+        public void onTimeout(String reason) {
+            synchronized (Call.this) {
+                updatedOffer = "unanswered: " + reason;
+                LOG.info("updated offer {}; the call goes on as it is", updatedOffer);
+            }
         }
     }
 
@@ -285,6 +355,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         });
         LOG.info("media: {} to {} ({})", p.codec(), p.remote(), p.trust());
         schedule(this::checkFirstMedia, env.config().timeouts().firstMedia());
+        sendUpdatedOffer();
     }
 
     /** Hangs up from the media loop without taking the call's lock there. */
@@ -332,7 +403,8 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
             preparation.abandon();
         }
         stopMedia(); // at once: the rest of the release may wait in the call-end executor's queue
-        String why = mediaNote != null ? reason + "; " + mediaNote : reason;
+        String why = (mediaNote != null ? reason + "; " + mediaNote : reason)
+                + (updatedOffer != null ? "; updated offer (RFC 8839) " + updatedOffer : "");
         Integer finalStatus = status != null ? status : answerStatus;
         CallReport.Timings partial = new CallReport.Timings(tInvite, tProvisional, tAnswered, tAck, null, null,
                 null, System.currentTimeMillis(), caller());

@@ -60,6 +60,15 @@ public interface MediaNegotiation {
         return Optional.empty();
     }
 
+    /**
+     * The updated offer the signalling sends in a re-INVITE once the path is ready, when one is due (RFC 8839: the
+     * controlling ICE agent whose selected pair's local candidate is not the default it signalled); empty when
+     * none is. Asked once per call.
+     */
+    default Optional<String> updatedOffer() {
+        return Optional.empty();
+    }
+
     /** Completes with the media path when it is ready (plain mode: at once). */
     CompletableFuture<MediaPath> start();
 

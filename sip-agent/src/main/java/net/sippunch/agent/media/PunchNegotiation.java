@@ -142,6 +142,8 @@ public final class PunchNegotiation implements MediaNegotiation {
     private PathWatch watch;
     private InetSocketAddress movedTo;
     private String lostBecause;
+    /** Set once the updated offer was made: the session's defaults from then on (under the call's lock). */
+    private volatile Selection selection;
 
     /**
      * @param random a cryptographic generator ({@code SecureRandom}): the probe credentials, transaction ids
@@ -160,7 +162,26 @@ public final class PunchNegotiation implements MediaNegotiation {
      * What a description carries besides standard SDP: an offer the extension and ICE; an answer the
      * extension and ICE, ICE alone, or nothing.
      */
-    private enum Description { OFFER, EXTENDED_ANSWER, ICE_ANSWER, PLAIN_ANSWER }
+    private enum Description { OFFER, EXTENDED_ANSWER, ICE_ANSWER, PLAIN_ANSWER, ICE_UPDATED_OFFER }
+
+    /**
+     * The pairs ICE selected, as the updated offer names them (RFC 8839): our candidate of each component (the
+     * default from then on) and the peer's, and the o= version of the session that has them.
+     */
+    private record Selection(Candidate rtp, InetSocketAddress rtpRemote, Optional<Candidate> rtcp,
+                             Optional<InetSocketAddress> rtcpRemote, int version) {
+
+        /** {@code a=remote-candidates}: component, address and port of the peer's side of each pair. */
+        String remoteCandidates() {
+            StringBuilder s = new StringBuilder(triplet(Candidate.RTP, rtpRemote));
+            rtcpRemote.ifPresent(r -> s.append(' ').append(triplet(Candidate.RTCP, r)));
+            return s.toString();
+        }
+
+        private static String triplet(int component, InetSocketAddress remote) {
+            return component + " " + remote.getAddress().getHostAddress() + " " + remote.getPort();
+        }
+    }
 
     @Override
     public String offer() throws SdpProblem {
@@ -419,7 +440,8 @@ public final class PunchNegotiation implements MediaNegotiation {
      */
     private String render(List<Integer> payloadTypes, boolean mux, Description description, int version)
             throws SdpProblem {
-        InetSocketAddress target = candidates.preferred().address();
+        Selection selected = selection;
+        InetSocketAddress target = selected != null ? selected.rtp().address() : candidates.preferred().address();
         String plain = new PlainSdp(target.getAddress().getHostAddress(), target.getPort(), payloadTypes, mux, 20)
                 .render(sessionId, version);
         if (description == Description.PLAIN_ANSWER) {
@@ -433,15 +455,20 @@ public final class PunchNegotiation implements MediaNegotiation {
                         peer.attributes().version());
                 default -> OfferAnswer.writeCredentials(sd, credentials);
             }
-            List<Candidate> all = new ArrayList<>(candidates.candidates());
+            // once ICE selected its pairs, only their local candidates (RFC 8839's updated offer and what follows)
+            List<Candidate> all = new ArrayList<>(selected != null ? List.of(selected.rtp()) : candidates.candidates());
             if (rtcpCandidates != null && (description == Description.OFFER || iceRtcpPeer != null)) {
-                all.addAll(rtcpCandidates.candidates());
-                InetSocketAddress rtcpDefault = rtcpCandidates.preferred().address();
+                Optional<Candidate> rtcpSelected = selected != null ? selected.rtcp() : Optional.empty();
+                all.addAll(rtcpSelected.map(List::of).orElse(rtcpCandidates.candidates()));
+                InetSocketAddress rtcpDefault = rtcpSelected.orElse(rtcpCandidates.preferred()).address();
                 OfferAnswer.primaryMedia(sd).setAttribute("rtcp", rtcpDefault.getPort() + " IN "
                         + (rtcpDefault.getAddress() instanceof Inet6Address ? "IP6 " : "IP4 ")
                         + rtcpDefault.getAddress().getHostAddress());
             }
             IceCandidateCodec.write(OfferAnswer.primaryMedia(sd), all);
+            if (description == Description.ICE_UPDATED_OFFER) {
+                OfferAnswer.primaryMedia(sd).setAttribute("remote-candidates", selected.remoteCandidates());
+            }
             return sd.toString();
         } catch (SdpException e) {
             throw new SdpProblem("could not write the SDP: " + e.getMessage());
@@ -465,9 +492,51 @@ public final class PunchNegotiation implements MediaNegotiation {
                     || !plain.ice().get().credentials().equals(icePeer.credentials())) {
                 return Optional.empty(); // the extension now, or ICE restarted or dropped: not supported
             }
+            Selection selected = selection;
             return Optional.of(render(List.of(codec.payloadType()), rtcpMux, Description.ICE_ANSWER,
-                    caller ? 2 : 1));
+                    selected != null ? selected.version() : caller ? 2 : 1));
         } catch (SdpProblem e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * RFC 8839's updated offer, which the controlling agent sends once ICE has selected a pair whose local
+     * candidate is not the default one in its offer or answer: {@code c=}/{@code m=} (and {@code a=rtcp}) name
+     * our side of the selected pairs as the peer saw it (behind a sequential NAT, the port our check really left
+     * from when a prediction missed; a peer-reflexive candidate), with those candidates only and
+     * {@code a=remote-candidates}. Made once; empty when it is not due: a peer with the extension or without ICE,
+     * the controlled side, no pair selected, or the defaults were right.
+     */
+    @Override
+    public synchronized Optional<String> updatedOffer() {
+        if (icePeer == null || codec == null || selection != null || !(caller || icePeer.lite())) {
+            return Optional.empty();
+        }
+        if (!(milestones.outcome().getNow(null) instanceof PunchEvent.Settled rtp) || rtp.seenAs().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<PunchEvent.Settled> rtcpPair = rtcp != null && iceRtcpPeer != null && rtcpCandidates != null
+                ? rtcp.settled() : Optional.empty();
+        Candidate rtpLocal = candidates.selected(rtp.seenAs().get());
+        Optional<Candidate> rtcpLocal = rtcpPair.flatMap(PunchEvent.Settled::seenAs).map(seen -> rtcpCandidates.selected(seen));
+        boolean moved = !rtpLocal.address().equals(candidates.preferred().address())
+                || rtcpLocal.map(c -> !c.address().equals(rtcpCandidates.preferred().address())).orElse(false);
+        if (!moved) {
+            return Optional.empty();
+        }
+        // after the offer (1) and any answer to a re-INVITE (2 for the caller, 1 for the callee)
+        selection = new Selection(rtpLocal, rtp.path().remote(), rtcpLocal,
+                rtcpLocal.isPresent() ? rtcpPair.map(p -> p.path().remote()) : Optional.empty(), caller ? 3 : 2);
+        try {
+            String offer = render(List.of(codec.payloadType()), rtcpMux, Description.ICE_UPDATED_OFFER,
+                    selection.version());
+            LOG.info("ICE selected {} as our side, not the default {}: updated offer", rtpLocal.address(),
+                    candidates.preferred().address());
+            return Optional.of(offer);
+        } catch (SdpProblem e) {
+            LOG.warn("no updated offer: {}", e.getMessage());
+            selection = null;
             return Optional.empty();
         }
     }

@@ -13,6 +13,7 @@ import net.sippunch.traversal.call.TraversalMilestones;
 import net.sippunch.traversal.discovery.NatKnowledge;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.netty.NettyMediaPort;
+import net.sippunch.traversal.punch.PunchEvent;
 import net.sippunch.traversal.punch.PunchRole;
 import net.sippunch.traversal.punch.StandardPeer;
 import org.apache.logging.log4j.LogManager;
@@ -104,6 +105,12 @@ final class RtcpComponent implements AutoCloseable {
     /** Starts the checks toward the peer's RTCP candidates. */
     void peer(StandardPeer rtcp) {
         port.execute(() -> traversal.peer(System.nanoTime(), rtcp.punchEndpoint(System.nanoTime())));
+    }
+
+    /** The component's selected pair, once its checks settled one. */
+    Optional<PunchEvent.Settled> settled() {
+        return milestones.outcome().getNow(null) instanceof PunchEvent.Settled settled
+                ? Optional.of(settled) : Optional.empty();
     }
 
     /** A callee controlling against an ICE-lite offerer awaits consent here too. */

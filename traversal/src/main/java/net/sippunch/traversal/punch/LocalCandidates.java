@@ -39,6 +39,19 @@ public record LocalCandidates(List<Candidate> candidates, Candidate preferred) {
     }
 
     /**
+     * The local candidate of a selected pair whose local side the peer saw as {@code seenAs}: the candidate we
+     * advertised there, else a peer-reflexive one (RFC 8445 section 7.2.5.3.1), based on the default
+     * candidate's base. What the updated offer names once ICE selected a pair (RFC 8839).
+     */
+    public Candidate selected(InetSocketAddress seenAs) {
+        return candidates.stream().filter(c -> c.address().equals(seenAs)).findFirst()
+                .orElseGet(() -> new Candidate("prflx" + preferred.component(), preferred.component(),
+                        Candidate.priority(CandidateType.PEER_REFLEXIVE, 65535, preferred.component()), seenAs,
+                        CandidateType.PEER_REFLEXIVE, preferred.related().isPresent() ? preferred.related()
+                                : Optional.of(preferred.address())));
+    }
+
+    /**
      * The candidates of a media port.
      *
      * @param profile  what discovery learned of the port's NAT

@@ -1,5 +1,6 @@
 package net.sippunch.traversal.punch;
 
+import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /** What a {@link PunchSession} reports; pulled with {@link PunchSession#pollEvent()}. */
@@ -13,9 +14,11 @@ public sealed interface PunchEvent {
      * @param plan         the strategy that ran
      * @param how          one sentence: which probe found it, relative to the prediction
      * @param stats        counters at that moment
+     * @param seenAs       our side of the path as the peer saw it: the XOR-MAPPED-ADDRESS of its authenticated
+     *                     answer there (ICE's local candidate of the selected pair); empty when it named none
      */
-    record Settled(PunchPath path, long elapsedNanos, PunchPlan plan, String how, PunchStats stats)
-            implements PunchEvent {
+    record Settled(PunchPath path, long elapsedNanos, PunchPlan plan, String how, PunchStats stats,
+                   Optional<InetSocketAddress> seenAs) implements PunchEvent {
     }
 
     /**

@@ -3,6 +3,7 @@ package net.sippunch.traversal.punch;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -110,6 +111,8 @@ public final class PunchSession implements DatagramSession {
     };
     /** Targets probed at the probe interval: predictions, reported tuples, adopted sources. */
     private final Map<PunchPath, FixedTarget> fixed = new LinkedHashMap<>();
+    /** Our address as the peer saw it on each path it answered (the answers' XOR-MAPPED-ADDRESS), until settled. */
+    private final Map<PunchPath, InetSocketAddress> seenAs = new HashMap<>();
     private final Set<PunchPath> confirmed = new HashSet<>();
     private final Set<PunchPath> nominatedByPeer = new HashSet<>();
     /** Sources the peer may have moved to, newest last; a few at most. */
@@ -398,6 +401,9 @@ public final class PunchSession implements DatagramSession {
         pending.remove(id);
         acknowledgementsReceived++;
         confirmed.add(path);
+        if (state == State.PUNCHING) {
+            ack.mapped().ifPresent(mapped -> seenAs.put(path, mapped));
+        }
         consent(now, "an authenticated answer arrived from " + path);
         PROBES.debug("acknowledgement in {} for {}", path, probe.origin());
         switch (state) {
@@ -459,7 +465,9 @@ public final class PunchSession implements DatagramSession {
         String how = origin + "; remote port " + path.remote().getPort() + " is "
                 + signed(path.remote().getPort() - firstPrediction) + " from the first prediction " + firstPrediction;
         LOG.info("settled {} after {} ms by {}: {}", path, (now - startedAt) / 1_000_000, plan.strategy(), how);
-        outcome = new PunchEvent.Settled(path, now - startedAt, plan, how, stats());
+        outcome = new PunchEvent.Settled(path, now - startedAt, plan, how, stats(),
+                Optional.ofNullable(seenAs.get(path)));
+        seenAs.clear();
         events.add(outcome);
         if (role == PunchRole.CONTROLLING) {
             lingerUntil = now + config.settleLingerNanos();

@@ -32,8 +32,12 @@ class StandardPeerPunchTest {
 
     private static final PunchConfig CONFIG = PunchConfig.defaults();
 
-    /** How a run went: whether both sides settled, and A's plan. */
-    private record Run(boolean settled, Strategy strategyOfA) {
+    /**
+     * How a run went: whether both sides settled, A's plan, A's address as its settled event says the peer saw
+     * it, and A's address as B's settled path has it.
+     */
+    private record Run(boolean settled, Strategy strategyOfA, Optional<InetSocketAddress> seenAsByA,
+                       InetSocketAddress aAtB) {
     }
 
     /**
@@ -78,7 +82,10 @@ class StandardPeerPunchTest {
         }, PunchSession::finished, Duration.ofSeconds(12));
         boolean settled = result.a() != null && result.a().settledPath().isPresent()
                 && result.b().settledPath().isPresent();
-        return new Run(settled, result.a() == null ? null : result.a().plan().strategy());
+        Optional<InetSocketAddress> seenAs = result.a() == null ? Optional.empty() : result.a().outcome()
+                .filter(o -> o instanceof PunchEvent.Settled).flatMap(o -> ((PunchEvent.Settled) o).seenAs());
+        return new Run(settled, result.a() == null ? null : result.a().plan().strategy(), seenAs,
+                settled ? result.b().settledPath().get().remote() : null);
     }
 
     /** What a standard ICE agent gathers: its host candidate and the last reflexive address. */
@@ -110,6 +117,20 @@ class StandardPeerPunchTest {
         Run run = call(NatPreset.PORT_RESTRICTED_CONE, NatPreset.PORT_RESTRICTED_CONE, true);
         assertTrue(run.settled(), "direct as with ICE alone");
         assertEquals(Strategy.DIRECT, run.strategyOfA());
+    }
+
+    /**
+     * The controlling side's settled event names its side of the selected pair as the peer saw it (what an
+     * updated offer puts in {@code c=}/{@code m=}, RFC 8839): behind a sequential NAT, the port its first check
+     * really left from.
+     */
+    @Test
+    void theSettledEventNamesOurAddressAsThePeerSawIt() {
+        for (NatPreset a : List.of(NatPreset.PORT_RESTRICTED_CONE, NatPreset.SYMMETRIC_SEQUENTIAL)) {
+            Run run = call(a, NatPreset.PORT_RESTRICTED_CONE, true);
+            assertTrue(run.settled(), a.name());
+            assertEquals(Optional.of(run.aAtB()), run.seenAsByA(), a.name());
+        }
     }
 
     @Test
