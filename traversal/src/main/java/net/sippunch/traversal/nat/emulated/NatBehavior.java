@@ -1,4 +1,4 @@
-package net.sippunch.traversal.sim;
+package net.sippunch.traversal.nat.emulated;
 
 import java.time.Duration;
 import java.util.Objects;
