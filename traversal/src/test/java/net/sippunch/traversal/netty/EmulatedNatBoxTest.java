@@ -22,7 +22,6 @@ import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.nat.NatProfile;
-import net.sippunch.traversal.nat.emulated.Allocation;
 import net.sippunch.traversal.nat.emulated.NatBehavior;
 import net.sippunch.traversal.nat.emulated.NatPreset;
 import net.sippunch.traversal.nat.emulated.TunnelFrame;
@@ -113,12 +112,8 @@ class EmulatedNatBoxTest {
 
     @Test
     void aSymmetricSequentialBoxGivesEachDestinationTheNextPort() throws Exception {
-        int base;
-        try (DatagramSocket probe = socket(PUBLIC)) {
-            base = Math.min(probe.getLocalPort(), 65000);
-        }
-        start(NatPreset.SYMMETRIC_SEQUENTIAL.behavior().orElseThrow()
-                .withAllocation(new Allocation.Sequential(base, 1)));
+        int base = freeBase();
+        start(NatPreset.SYMMETRIC_SEQUENTIAL.behavior().orElseThrow().withSequenceBase(base));
         try (DatagramSocket host = socket(HOST); DatagramSocket one = socket(OUTSIDE);
              DatagramSocket two = socket(OUTSIDE)) {
             send(host, box.inside(), new TunnelFrame(address(one), bytes("a")).encode());
@@ -142,17 +137,8 @@ class EmulatedNatBoxTest {
     @ParameterizedTest
     @EnumSource(value = NatPreset.class, names = "OPEN", mode = EnumSource.Mode.EXCLUDE)
     void discoveryThroughTheBoxClassifiesThePreset(NatPreset preset) throws Exception {
-        int base;
-        try (DatagramSocket probe = socket(PUBLIC)) {
-            base = Math.min(probe.getLocalPort(), 65000);
-        }
-        NatBehavior behavior = preset.behavior().orElseThrow();
-        if (behavior.allocation() instanceof Allocation.Sequential) {
-            behavior = behavior.withAllocation(new Allocation.Sequential(base, 1));
-        } else if (behavior.allocation() instanceof Allocation.SecondPriority) {
-            behavior = behavior.withAllocation(new Allocation.SecondPriority(base, 1));
-        }
-        start(behavior);
+        int base = freeBase();
+        start(preset.behavior().orElseThrow().withSequenceBase(base));
         int port = ExternalTools.freePortPair();
         ServerAddresses addresses = new ServerAddresses(List.of(new InetSocketAddress(OUTSIDE, port),
                 new InetSocketAddress(ip("127.0.0.2"), port + 1)));
@@ -176,6 +162,13 @@ class EmulatedNatBoxTest {
         while (!condition.test(box.stats().get(5, TimeUnit.SECONDS))) {
             assertTrue(System.nanoTime() < deadline, "the box never reached the expected counters");
             Thread.onSpinWait();
+        }
+    }
+
+    /** A port free on the public address now, for a sequence to start at (the next ones are likely free too). */
+    private static int freeBase() throws Exception {
+        try (DatagramSocket probe = socket(PUBLIC)) {
+            return Math.min(probe.getLocalPort(), 65000);
         }
     }
 
