@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +21,13 @@ import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.config.AgentConfig;
 import net.sippunch.agent.proxy.SipProxy;
 import net.sippunch.traversal.discovery.BindingResponder;
+import net.sippunch.traversal.discovery.DiscoveryConfig;
+import net.sippunch.traversal.discovery.DiscoveryOutcome;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.nat.emulated.NatPreset;
 import net.sippunch.traversal.netty.EmulatedNatBox;
 import net.sippunch.traversal.netty.EmulatedNatRoutes;
+import net.sippunch.traversal.netty.NettyDiscovery;
 import net.sippunch.traversal.netty.NettyDiscoveryServer;
 import net.sippunch.traversal.netty.NettyTransport;
 
@@ -125,6 +129,11 @@ final class LoopbackDemo {
             describe(progress, a);
             describe(progress, b);
             progress.flush();
+            // each box seen once from its site before the agents start: this warms every code path a datagram
+            // takes (tunnel, box, server), so that the agents' first discovery, run while their SIP stacks still
+            // start, is not slowed past the discovery client's hold and skips no filtering test
+            CompletableFuture.allOf(look(a, group, addresses.listen(), progress),
+                    look(b, group, addresses.listen(), progress)).get(5, TimeUnit.SECONDS);
             UserAgent alice = UserAgent.start(agent(a, proxyUri, servers));
             UserAgent bob;
             try {
@@ -175,6 +184,20 @@ final class LoopbackDemo {
         EmulatedNatRoutes.Route route = box.route(site.host());
         opened.add(route::close);
         return box;
+    }
+
+    /** A discovery from a spare port of the site's host address, its outcome on the progress lines. */
+    private static CompletableFuture<Void> look(SiteSpec site, EventLoopGroup group, List<InetSocketAddress> servers,
+                                                PrintWriter progress) {
+        return NettyDiscovery.run(group.next(), new InetSocketAddress(site.host(), 0),
+                DiscoveryConfig.defaults(servers), new SplittableRandom()).thenAccept(outcome -> {
+                    synchronized (progress) {
+                        progress.printf("demo: site %s seen from %s: %s%n", site.name(), site.host().getHostAddress(),
+                                outcome instanceof DiscoveryOutcome.Profiled p ? p.profile().type()
+                                        : ((DiscoveryOutcome.Failed) outcome).reason());
+                        progress.flush();
+                    }
+                });
     }
 
     private static void describe(PrintWriter progress, SiteSpec site) {

@@ -104,7 +104,7 @@ class DemoCommandTest {
     @Test
     void textDemoOfAnotherPairPrintsEachSidesNatOutcomeTraversalAndPackets() {
         // the reverse of the default pair, named as the NAT lab and as the reports name them
-        Run run = demo("--duration", "1", "--nat-a", "port-restricted", "--nat-b", "SYMMETRIC_SEQUENTIAL");
+        Run run = demo("--duration", "2", "--nat-a", "port-restricted", "--nat-b", "SYMMETRIC_SEQUENTIAL");
 
         assertEquals(0, run.exit(), run.err() + run.out());
         String out = run.out().strip();
