@@ -9,12 +9,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Set;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * {@code sip-agent demo} as the command line runs it: exit 0, both call reports printed (JSON and text),
- * media both ways on the path the probes settled, and no thread of the demo left behind.
+ * each side behind its emulated NAT and discovering its type, media both ways on the path the probes settled
+ * through both NATs, and no thread of the demo left behind.
  */
 class DemoCommandTest {
 
@@ -63,6 +65,33 @@ class DemoCommandTest {
         assertEquals(json.get("caller").get("callId"), json.get("callee").get("callId"));
         assertEquals("sip:bob@" + LoopbackDemo.DOMAIN, json.get("callee").get("to").asText());
 
+        // the default pair: alice behind a symmetric sequential NAT, bob behind a port-restricted cone, each
+        // side's discovery finds its own type, and each side's media goes to the other NAT's public address
+        JsonNode caller = json.get("caller").get("traversal");
+        JsonNode callee = json.get("callee").get("traversal");
+        assertEquals("SYMMETRIC_SEQUENTIAL", caller.get("localProfile").get("type").asText(), run.out());
+        assertEquals("PORT_RESTRICTED_CONE", caller.get("remoteProfile").get("type").asText(), run.out());
+        assertEquals("PORT_RESTRICTED_CONE", callee.get("localProfile").get("type").asText(), run.out());
+        assertEquals("SYMMETRIC_SEQUENTIAL", callee.get("remoteProfile").get("type").asText(), run.out());
+        JsonNode natA = json.get("nats").get("a");
+        JsonNode natB = json.get("nats").get("b");
+        assertEquals("SYMMETRIC_SEQUENTIAL", natA.get("emulated").asText(), run.out());
+        assertEquals("SYMMETRIC_SEQUENTIAL", natA.get("discovered").asText(), run.out());
+        assertEquals("PORT_RESTRICTED_CONE", natB.get("emulated").asText(), run.out());
+        assertEquals("PORT_RESTRICTED_CONE", natB.get("discovered").asText(), run.out());
+        assertEquals("127.0.0.11", natA.get("publicAddress").asText());
+        assertEquals("127.0.0.12", natB.get("publicAddress").asText());
+        assertTrue(json.get("caller").get("remoteMedia").asText().startsWith("127.0.0.12:"), run.out());
+        assertTrue(json.get("callee").get("remoteMedia").asText().startsWith("127.0.0.11:"), run.out());
+        assertTrue(json.get("directThroughBothNats").asBoolean(), run.out());
+        // every RTP datagram crossed the sender's box and the receiver's box
+        for (String[] pair : new String[][] {{"a", "caller"}, {"b", "callee"}}) {
+            JsonNode box = json.get("nats").get(pair[0]).get("box");
+            JsonNode media = json.get(pair[1]).get("media");
+            assertTrue(box.get("outbound").asLong() >= media.get("rtpSent").asLong(), run.out());
+            assertTrue(box.get("inbound").asLong() >= media.get("rtpReceived").asLong(), run.out());
+        }
+
         // every thread the demo started ends (bounded join, no sleep)
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (!before.contains(t) && PROCESS_WIDE.stream().noneMatch(t.getName()::startsWith)) {
@@ -73,19 +102,51 @@ class DemoCommandTest {
     }
 
     @Test
-    void textDemoPrintsEachSidesOutcomeTraversalAndPackets() {
-        Run run = demo("--duration", "1");
+    void textDemoOfAnotherPairPrintsEachSidesNatOutcomeTraversalAndPackets() {
+        // the reverse of the default pair, named as the NAT lab and as the reports name them
+        Run run = demo("--duration", "2", "--nat-a", "port-restricted", "--nat-b", "SYMMETRIC_SEQUENTIAL");
 
         assertEquals(0, run.exit(), run.err() + run.out());
         String out = run.out().strip();
+        assertTrue(out.contains("site a: alice on 127.0.10.1 behind an emulated PORT_RESTRICTED_CONE NAT at 127.0.0.11"),
+                out);
+        assertTrue(out.matches("(?s).*site a: [^\n]*; discovered PORT_RESTRICTED_CONE\n.*"), out);
+        assertTrue(out.matches("(?s).*site b: bob on 127.0.20.1 behind an emulated SYMMETRIC_SEQUENTIAL NAT at "
+                + "127.0.0.12 [^\n]*; discovered SYMMETRIC_SEQUENTIAL\n.*"), out);
         assertTrue(out.contains("caller sip:alice@" + LoopbackDemo.DOMAIN + " -> sip:bob@" + LoopbackDemo.DOMAIN
                 + ": completed"), out);
         assertTrue(out.contains("callee sip:alice@"), out);
-        assertTrue(out.contains("traversal: mode traversal, NAT here OPEN"), out);
+        assertTrue(out.contains("traversal: mode traversal, NAT here PORT_RESTRICTED_CONE, NAT of the peer "
+                + "SYMMETRIC_SEQUENTIAL"), out);
+        assertTrue(out.contains("traversal: mode traversal, NAT here SYMMETRIC_SEQUENTIAL, NAT of the peer "
+                + "PORT_RESTRICTED_CONE"), out);
         assertTrue(out.contains("path settled ") && !out.contains("path settled never"), out);
         assertTrue(out.matches("(?s).*packets: RTP sent [1-9]\\d*, received [1-9]\\d*.*"), out);
+        assertTrue(out.contains("path: direct through both NATs: alice sends to 127.0.0.12:"), out);
+        assertTrue(out.contains(", bob to 127.0.0.11:"), out);
         assertTrue(out.endsWith("media flowed both ways on both sides"), out);
         assertTrue(run.err().contains("registrar and proxy sip:127.0.0.1:"), run.err());
+    }
+
+    @Test
+    void anUnknownNatTypeIsAUsageErrorNamingTheTypes() {
+        Run run = demo("--nat-b", "carrier-grade");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("unknown NAT type 'carrier-grade' for --nat-b; one of: open, full-cone, "
+                + "restricted-cone, port-restricted-cone, symmetric-sequential, symmetric-second-priority, "
+                + "symmetric-random"), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void helpListsEveryNatType() {
+        Run run = demo("--help");
+        assertEquals(0, run.exit());
+        String help = run.out().replaceAll("\\s+", " ");
+        for (NatPreset preset : NatPreset.values()) {
+            assertTrue(help.contains(DemoCommand.optionName(preset)), preset + " in " + help);
+        }
+        assertTrue(help.contains("--nat-a=TYPE") && help.contains("--nat-b=TYPE"), help);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.nat.emulated.TunnelFrame;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -34,6 +36,8 @@ import org.apache.logging.log4j.Logger;
  * <p>The owner may bind more sockets later ({@link #bind}) and hand the sockets to the next session of
  * the same media port ({@link #replaceSession}): discovery, then punching, run on the one port. Datagrams
  * the session does not consume (RTP, RTCP, late answers) go to the owner's {@link Unhandled} handler.
+ * A socket bound on an address that sits behind an emulated NAT box ({@link EmulatedNatRoutes}) sends and
+ * receives through that box; the session cannot tell.
  *
  * @param <S> the session type
  */
@@ -214,12 +218,18 @@ public final class DatagramSessionDriver<S extends DatagramSession> implements A
             result.complete(out);
             return result;
         }
+        InetSocketAddress address = addresses.get(bound.size());
+        Optional<InetSocketAddress> box = EmulatedNatRoutes.insideFor(address.getAddress());
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(NettyTransport.datagramChannelClass(loop))
-                .handler(new Inbound());
-        NettyTransport.configureReads(b);
-        InetSocketAddress address = addresses.get(bound.size());
+                .handler(box.isEmpty() ? new Inbound() : new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new NatTunnel(box.get()), new Inbound());
+                    }
+                });
+        NettyTransport.configureReads(b, box.isEmpty() ? 0 : TunnelFrame.MAX_HEADER);
         b.bind(address)
                 .addListener((ChannelFuture f) -> {
                     if (f.isSuccess()) {

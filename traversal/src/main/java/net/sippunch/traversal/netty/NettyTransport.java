@@ -96,7 +96,12 @@ public final class NettyTransport {
 
     /** One datagram per read, of {@link #READ_SIZE} bytes (Netty's default buffer is {@link #MAX_DATAGRAM}). */
     static void configureReads(Bootstrap b) {
-        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_SIZE));
+        configureReads(b, 0);
+    }
+
+    /** Like {@link #configureReads(Bootstrap)}, with room for a prefix of {@code header} bytes before each. */
+    static void configureReads(Bootstrap b, int header) {
+        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_SIZE + header));
     }
 
     /** Whether a datagram read with {@link #READ_SIZE} bytes was longer than {@link #MAX_DATAGRAM}. */

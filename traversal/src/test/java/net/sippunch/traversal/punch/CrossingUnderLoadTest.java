@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Arrays;
-import net.sippunch.traversal.sim.NatPreset;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import net.sippunch.traversal.sim.NatPreset;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 
 /**
  * The punch benchmark on the simulator: many seeded trials per cell, for the method as written and for our

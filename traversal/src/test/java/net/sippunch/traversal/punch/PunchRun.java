@@ -2,7 +2,7 @@ package net.sippunch.traversal.punch;
 
 import java.time.Duration;
 import net.sippunch.traversal.call.CallTraversal;
-import net.sippunch.traversal.sim.NatPreset;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import net.sippunch.traversal.sim.Scenario;
 import net.sippunch.traversal.sim.SimulatedMediaPort;
 

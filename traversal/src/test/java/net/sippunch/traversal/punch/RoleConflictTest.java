@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
-import net.sippunch.traversal.sim.NatPreset;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import net.sippunch.traversal.sim.Scenario;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -18,7 +18,7 @@ import net.sippunch.traversal.nat.MappingBehavior;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.nat.NatType;
 import net.sippunch.traversal.nat.PortAllocation;
-import net.sippunch.traversal.sim.NatPreset;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import net.sippunch.traversal.sim.Scenario;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package net.sippunch.traversal.punch;
 
 import java.util.Locale;
-import net.sippunch.traversal.sim.NatPreset;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 
 /**
  * Cold against warm discovery on the simulator: chosen cells of {@link PunchBenchmark}, each run with a full

@@ -10,6 +10,8 @@ import java.util.SplittableRandom;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.nat.NatType;
+import net.sippunch.traversal.nat.emulated.Nat;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import org.junit.jupiter.api.Test;
 
 /** Same seed, same run; and neighbours behind a sequential NAT widen the delta discovery sees. */

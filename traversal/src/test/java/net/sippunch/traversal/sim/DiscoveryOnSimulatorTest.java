@@ -12,6 +12,7 @@ import net.sippunch.traversal.nat.MappingBehavior;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.nat.NatType;
 import net.sippunch.traversal.nat.PortAllocation;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import net.sippunch.traversal.punch.PortPredictor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

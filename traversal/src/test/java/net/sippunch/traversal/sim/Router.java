@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import net.sippunch.traversal.nat.emulated.Nat;
+import net.sippunch.traversal.nat.emulated.NatBehavior;
 
 /**
  * A NAT box: a {@link Nat} between its LAN (hosts and further routers) and its parent side. Datagrams

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import net.sippunch.traversal.call.TraversalEvent;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import net.sippunch.traversal.punch.PunchEvent;
 import net.sippunch.traversal.punch.Strategy;
 import org.junit.jupiter.api.Test;

@@ -16,6 +16,7 @@ import java.util.random.RandomGenerator;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.discovery.ServerAddresses;
+import net.sippunch.traversal.nat.emulated.NatBehavior;
 
 /**
  * A deterministic virtual UDP network that drives unchanged sans-IO {@link DatagramSession}s.

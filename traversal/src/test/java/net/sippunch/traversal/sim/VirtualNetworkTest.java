@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.nat.emulated.NatPreset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

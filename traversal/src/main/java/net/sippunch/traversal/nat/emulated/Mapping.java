@@ -1,4 +1,4 @@
-package net.sippunch.traversal.sim;
+package net.sippunch.traversal.nat.emulated;
 
 /** RFC 4787 section 4.1: what decides whether an outbound datagram reuses an existing mapping. */
 public enum Mapping {

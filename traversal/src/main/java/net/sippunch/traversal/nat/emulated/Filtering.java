@@ -1,4 +1,4 @@
-package net.sippunch.traversal.sim;
+package net.sippunch.traversal.nat.emulated;
 
 /** RFC 4787 section 5: which inbound datagrams a live mapping lets through. */
 public enum Filtering {

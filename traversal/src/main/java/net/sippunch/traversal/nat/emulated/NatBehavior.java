@@ -1,4 +1,4 @@
-package net.sippunch.traversal.sim;
+package net.sippunch.traversal.nat.emulated;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -68,6 +68,20 @@ public record NatBehavior(Mapping mapping, Filtering filtering, Allocation alloc
     public NatBehavior withPortRange(int min, int max) {
         return new NatBehavior(mapping, filtering, allocation, mappingTimeoutNanos, inboundRefresh, hairpinning,
                 min, max);
+    }
+
+    /**
+     * The same NAT with its port sequence starting at {@code base} (sequential and second-priority allocation;
+     * any other allocation is returned unchanged): boxes on one machine then need not compete for one port.
+     */
+    public NatBehavior withSequenceBase(int base) {
+        if (allocation instanceof Allocation.Sequential s) {
+            return withAllocation(new Allocation.Sequential(base, s.delta()));
+        }
+        if (allocation instanceof Allocation.SecondPriority s) {
+            return withAllocation(new Allocation.SecondPriority(base, s.delta()));
+        }
+        return this;
     }
 
     public NatBehavior withAllocation(Allocation newAllocation) {

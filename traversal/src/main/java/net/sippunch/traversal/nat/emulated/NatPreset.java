@@ -1,10 +1,10 @@
-package net.sippunch.traversal.sim;
+package net.sippunch.traversal.nat.emulated;
 
 import java.util.Optional;
 import net.sippunch.traversal.nat.NatType;
 
 /**
- * The method's NAT names as simulator NATs. Symmetric presets map and filter per destination address
+ * The method's NAT names as emulated NATs. Symmetric presets map and filter per destination address
  * and port; their sequences start at {@link #SEQUENCE_BASE}. {@link #OPEN} is no NAT at all: the host
  * has a public address.
  */

@@ -1,4 +1,4 @@
-package net.sippunch.traversal.sim;
+package net.sippunch.traversal.nat.emulated;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -197,6 +197,11 @@ public final class Nat {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /** Whether a live mapping holds {@code externalPort} at {@code nowNanos}. */
+    public boolean holds(long nowNanos, int externalPort) {
+        return !free(nowNanos, externalPort);
     }
 
     /**

@@ -1,4 +1,4 @@
-package net.sippunch.traversal.sim;
+package net.sippunch.traversal.nat.emulated;
 
 /**
  * How a NAT picks the external port of a new mapping. A port still held by a live mapping is never
