@@ -74,6 +74,7 @@ public final class TurnClient implements DatagramSession {
 
     private long requests;
     private long retransmissions;
+    private long staleNonces;
     private long malformed;
     private long unauthenticated;
     private long unmatched;
@@ -105,7 +106,7 @@ public final class TurnClient implements DatagramSession {
     }
 
     public TurnStats stats() {
-        return new TurnStats(requests, retransmissions, malformed, unauthenticated, unmatched, unpermitted,
+        return new TurnStats(requests, retransmissions, staleNonces, malformed, unauthenticated, unmatched, unpermitted,
                 refusedSends, ignored, dataSent, dataReceived);
     }
 
@@ -456,6 +457,7 @@ public final class TurnClient implements DatagramSession {
             return;
         }
         if (code == 438 && newNonce.isPresent() && tx.staleNonces() < MAX_STALE_NONCES) {
+            staleNonces++;
             useNonce(newRealm.orElse(realm), newNonce.get());
             issue(nowNanos, tx.kind(), tx.permission(), tx.channel(), tx.staleNonces() + 1);
             return;

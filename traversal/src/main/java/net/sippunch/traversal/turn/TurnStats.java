@@ -5,6 +5,7 @@ package net.sippunch.traversal.turn;
  *
  * @param requests          requests sent (first transmissions)
  * @param retransmissions   requests sent again for want of an answer
+ * @param staleNonces       438 (stale nonce) answers, each followed by the request with the new nonce
  * @param malformed         datagrams from the server that were neither STUN nor ChannelData, or broke the rules
  *                          of the message they claimed to be
  * @param unauthenticated   responses whose MESSAGE-INTEGRITY was missing or wrong, dropped
@@ -15,6 +16,6 @@ package net.sippunch.traversal.turn;
  * @param dataSent          datagrams relayed to peers
  * @param dataReceived      datagrams relayed from peers
  */
-public record TurnStats(long requests, long retransmissions, long malformed, long unauthenticated, long unmatched,
+public record TurnStats(long requests, long retransmissions, long staleNonces, long malformed, long unauthenticated, long unmatched,
                         long unpermitted, long refusedSends, long ignored, long dataSent, long dataReceived) {
 }

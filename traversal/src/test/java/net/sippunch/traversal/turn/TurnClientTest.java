@@ -92,6 +92,7 @@ class TurnClientTest {
         StunMessage permissionAgain = server.authenticatedRequest(one(), StunMethod.CREATE_PERMISSION);
         deliver(server.success(permissionAgain));
         assertEquals(List.of(new TurnEvent.PermissionCreated(PEER.getAddress())), events());
+        assertEquals(2, client.stats().staleNonces());
     }
 
     @Test
