@@ -14,7 +14,6 @@ import java.util.OptionalLong;
 import java.util.random.RandomGenerator;
 import net.sippunch.traversal.DatagramSession;
 import net.sippunch.traversal.Transmit;
-import net.sippunch.traversal.stun.MessageIntegrityKey;
 import net.sippunch.traversal.stun.StunAttribute;
 import net.sippunch.traversal.stun.StunClass;
 import net.sippunch.traversal.stun.StunCodec;
@@ -64,10 +63,8 @@ public final class TurnClient implements DatagramSession {
     private final Map<Integer, Channel> channels = new LinkedHashMap<>();
     private final Map<InetSocketAddress, Channel> channelsByPeer = new LinkedHashMap<>();
 
+    private final LongTermCredentials credentials;
     private State state = State.ALLOCATING;
-    private String realm;
-    private String nonce;
-    private MessageIntegrityKey key;
     private Allocation allocation;
     private boolean refreshPending;
     private int nextChannel = ChannelData.MIN_CHANNEL;
@@ -92,6 +89,7 @@ public final class TurnClient implements DatagramSession {
     public TurnClient(TurnConfig config, RandomGenerator random, long nowNanos) {
         this.config = Objects.requireNonNull(config, "config");
         this.random = Objects.requireNonNull(random, "random");
+        this.credentials = new LongTermCredentials(config.credentials());
         issue(nowNanos, TurnTransaction.Kind.ALLOCATE, null, null, 0);
     }
 
@@ -240,7 +238,7 @@ public final class TurnClient implements DatagramSession {
             LOG.debug("TURN: dropped a {} to no pending request", m.type());
             return false;
         }
-        if (m.method() != methodOf(tx.kind())) {
+        if (m.method() != tx.kind().method()) {
             malformed++;
             LOG.debug("TURN: dropped an answer of method {} to a {} request", m.method(), tx.kind());
             return false;
@@ -364,9 +362,8 @@ public final class TurnClient implements DatagramSession {
      * its request did.
      */
     private boolean authentic(TurnTransaction tx, StunMessage m, byte[] payload) {
-        boolean signed = m.attribute(StunAttribute.MessageIntegrity.class).isPresent();
-        if (signed) {
-            return key != null && StunCodec.verifyIntegrity(payload, key);
+        if (m.attribute(StunAttribute.MessageIntegrity.class).isPresent()) {
+            return credentials.verifies(payload);
         }
         return m.type() == StunClass.ERROR_RESPONSE || !tx.authenticated();
     }
@@ -452,19 +449,19 @@ public final class TurnClient implements DatagramSession {
                 onFailure(tx, code, "401 " + reason + " without REALM and NONCE", Optional.empty());
                 return;
             }
-            useNonce(newRealm.get(), newNonce.get());
+            credentials.use(newRealm.get(), newNonce.get());
             issue(nowNanos, tx.kind(), tx.permission(), tx.channel(), tx.staleNonces());
             return;
         }
         if (code == 438 && newNonce.isPresent() && tx.staleNonces() < MAX_STALE_NONCES) {
             staleNonces++;
-            useNonce(newRealm.orElse(realm), newNonce.get());
+            credentials.use(newRealm.orElse(credentials.realm()), newNonce.get());
             issue(nowNanos, tx.kind(), tx.permission(), tx.channel(), tx.staleNonces() + 1);
             return;
         }
         String text = code + " " + reason;
         if (code == 401) {
-            text += ": the server refused the credentials of " + config.credentials().username();
+            text += ": the server refused the credentials of " + credentials.username();
         } else if (code == 300) {
             text += ": the server sends us elsewhere";
         } else if (code == 437) {
@@ -474,14 +471,6 @@ public final class TurnClient implements DatagramSession {
         }
         onFailure(tx, code, text,
                 m.attribute(StunAttribute.AlternateServer.class).map(StunAttribute.AlternateServer::address));
-    }
-
-    private void useNonce(String newRealm, String newNonce) {
-        if (!newRealm.equals(realm) || key == null) {
-            realm = newRealm;
-            key = config.credentials().key(newRealm);
-        }
-        nonce = newNonce;
     }
 
     /** A request failed: by an error answer, or by no answer at all ({@link TurnEvent#NO_RESPONSE}). */
@@ -532,49 +521,25 @@ public final class TurnClient implements DatagramSession {
     /** Sends a new request of {@code kind}, authenticated once the server has named its realm and nonce. */
     private void issue(long nowNanos, TurnTransaction.Kind kind, Permission permission, Channel channel,
                        int staleNonces) {
-        List<StunAttribute> attributes = new ArrayList<>(8);
-        switch (kind) {
-            case ALLOCATE -> {
-                attributes.add(new StunAttribute.RequestedTransport(StunAttribute.TRANSPORT_UDP));
-                attributes.add(new StunAttribute.Lifetime(config.requestedLifetime().toSeconds()));
-            }
-            case REFRESH -> {
-                refreshPending = true;
-                attributes.add(new StunAttribute.Lifetime(config.requestedLifetime().toSeconds()));
-            }
-            case RELEASE -> attributes.add(new StunAttribute.Lifetime(0));
-            case CREATE_PERMISSION -> attributes.add(new StunAttribute.XorPeerAddress(
-                    new InetSocketAddress(permission.peer(), 0)));
-            case CHANNEL_BIND -> {
-                attributes.add(new StunAttribute.ChannelNumber(channel.number()));
-                attributes.add(new StunAttribute.XorPeerAddress(channel.peer()));
-            }
+        if (kind == TurnTransaction.Kind.REFRESH) {
+            refreshPending = true;
         }
+        List<StunAttribute> attributes = new ArrayList<>(8);
+        attributes.addAll(TurnTransaction.body(kind, config, permission, channel));
         if (!config.software().isEmpty()) {
             attributes.add(new StunAttribute.Software(config.software()));
         }
-        boolean authenticated = key != null;
+        boolean authenticated = credentials.ready();
         if (authenticated) {
-            attributes.add(new StunAttribute.Username(config.credentials().username()));
-            attributes.add(new StunAttribute.Realm(realm));
-            attributes.add(new StunAttribute.Nonce(nonce));
+            attributes.addAll(credentials.attributes());
         }
         TransactionId id = TransactionId.random(random);
-        StunMessage request = new StunMessage(StunClass.REQUEST, methodOf(kind), id, attributes);
+        StunMessage request = new StunMessage(StunClass.REQUEST, kind.method(), id, attributes);
         Transmit transmit = new Transmit(config.localPort(), config.server(),
-                StunCodec.encode(request, key, true));
+                StunCodec.encode(request, credentials.key(), true));
         pending.put(id, new TurnTransaction(kind, id, transmit, authenticated, permission, channel, staleNonces,
                 nowNanos, config.initialRto().toNanos(), config.requestCount(), config.lastWaitFactor()));
         transmits.add(transmit);
         requests++;
-    }
-
-    private static int methodOf(TurnTransaction.Kind kind) {
-        return switch (kind) {
-            case ALLOCATE -> StunMethod.ALLOCATE;
-            case REFRESH, RELEASE -> StunMethod.REFRESH;
-            case CREATE_PERMISSION -> StunMethod.CREATE_PERMISSION;
-            case CHANNEL_BIND -> StunMethod.CHANNEL_BIND;
-        };
     }
 }

@@ -1,6 +1,10 @@
 package net.sippunch.traversal.turn;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.stun.StunAttribute;
+import net.sippunch.traversal.stun.StunMethod;
 import net.sippunch.traversal.stun.TransactionId;
 
 /**
@@ -9,7 +13,25 @@ import net.sippunch.traversal.stun.TransactionId;
  */
 final class TurnTransaction {
 
-    enum Kind { ALLOCATE, REFRESH, RELEASE, CREATE_PERMISSION, CHANNEL_BIND }
+    enum Kind {
+        ALLOCATE(StunMethod.ALLOCATE),
+        REFRESH(StunMethod.REFRESH),
+        /** A Refresh with lifetime 0. */
+        RELEASE(StunMethod.REFRESH),
+        CREATE_PERMISSION(StunMethod.CREATE_PERMISSION),
+        CHANNEL_BIND(StunMethod.CHANNEL_BIND);
+
+        private final int method;
+
+        Kind(int method) {
+            this.method = method;
+        }
+
+        /** The STUN method of its requests and their responses. */
+        int method() {
+            return method;
+        }
+    }
 
     private final Kind kind;
     private final TransactionId id;
@@ -49,6 +71,21 @@ final class TurnTransaction {
             r *= 2;
         }
         this.giveUpAt = at + lastWaitFactor * initialRto;
+    }
+
+    /** The attributes of a request of {@code kind} before credentials and integrity. */
+    static List<StunAttribute> body(Kind kind, TurnConfig config, Permission permission, Channel channel) {
+        return switch (kind) {
+            case ALLOCATE -> List.of(new StunAttribute.RequestedTransport(StunAttribute.TRANSPORT_UDP),
+                    new StunAttribute.Lifetime(config.requestedLifetime().toSeconds()));
+            case REFRESH -> List.of(new StunAttribute.Lifetime(config.requestedLifetime().toSeconds()));
+            case RELEASE -> List.of(new StunAttribute.Lifetime(0));
+            // a permission is for an IP address: the port is ignored (RFC 8656 section 9)
+            case CREATE_PERMISSION -> List.of(new StunAttribute.XorPeerAddress(
+                    new InetSocketAddress(permission.peer(), 0)));
+            case CHANNEL_BIND -> List.of(new StunAttribute.ChannelNumber(channel.number()),
+                    new StunAttribute.XorPeerAddress(channel.peer()));
+        };
     }
 
     Kind kind() {
