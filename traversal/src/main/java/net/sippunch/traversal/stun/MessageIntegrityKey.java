@@ -39,6 +39,23 @@ public record MessageIntegrityKey(byte[] key, Algorithm algorithm) {
         return new MessageIntegrityKey(password.getBytes(StandardCharsets.UTF_8), algorithm);
     }
 
+    /**
+     * The long-term credential key (RFC 8489 section 9.2.2, password algorithm MD5, the default and the only
+     * one coturn offers): {@code MD5(username ":" realm ":" password)}. The strings are taken as given: a
+     * caller with non-ASCII credentials passes them already prepared (OpaqueString, UsernameCasePreserved).
+     *
+     * @param algorithm which integrity attribute the key is for; RFC 8489 keys both with the same MD5 digest
+     */
+    public static MessageIntegrityKey longTerm(String username, String realm, String password, Algorithm algorithm) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("MD5")
+                    .digest((username + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8));
+            return new MessageIntegrityKey(digest, algorithm);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks MD5", e);
+        }
+    }
+
     @Override
     public byte[] key() {
         return key.clone();

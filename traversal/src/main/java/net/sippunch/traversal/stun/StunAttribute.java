@@ -19,6 +19,24 @@ public sealed interface StunAttribute {
     int MESSAGE_INTEGRITY = 0x0008;
     int ERROR_CODE = 0x0009;
     int UNKNOWN_ATTRIBUTES = 0x000A;
+    /** RFC 8656 CHANNEL-NUMBER. */
+    int CHANNEL_NUMBER = 0x000C;
+    /** RFC 8656 LIFETIME. */
+    int LIFETIME = 0x000D;
+    /** RFC 8656 XOR-PEER-ADDRESS. */
+    int XOR_PEER_ADDRESS = 0x0012;
+    /** RFC 8656 DATA. */
+    int DATA = 0x0013;
+    /** RFC 8489 REALM. */
+    int REALM = 0x0014;
+    /** RFC 8489 NONCE. */
+    int NONCE = 0x0015;
+    /** RFC 8656 XOR-RELAYED-ADDRESS. */
+    int XOR_RELAYED_ADDRESS = 0x0016;
+    /** RFC 8656 REQUESTED-TRANSPORT. */
+    int REQUESTED_TRANSPORT = 0x0019;
+    /** RFC 8656 DONT-FRAGMENT. */
+    int DONT_FRAGMENT = 0x001A;
     int MESSAGE_INTEGRITY_SHA256 = 0x001C;
     int XOR_MAPPED_ADDRESS = 0x0020;
     int PRIORITY = 0x0024;
@@ -26,6 +44,8 @@ public sealed interface StunAttribute {
     int PADDING = 0x0026;
     int RESPONSE_PORT = 0x0027;
     int SOFTWARE = 0x8022;
+    /** RFC 8489 ALTERNATE-SERVER (with 300 Try Alternate). */
+    int ALTERNATE_SERVER = 0x8023;
     int FINGERPRINT = 0x8028;
     int ICE_CONTROLLED = 0x8029;
     int ICE_CONTROLLING = 0x802A;
@@ -34,13 +54,21 @@ public sealed interface StunAttribute {
 
     /** RFC 8489 limit for USERNAME, in bytes. */
     int MAX_USERNAME_BYTES = 513;
-    /** RFC 8489 limit for reason phrases and SOFTWARE, in characters. */
+    /** RFC 8489 limit for reason phrases, SOFTWARE, REALM and NONCE, in characters. */
     int MAX_TEXT_CHARS = 127;
+    /** The REQUESTED-TRANSPORT protocol number of UDP (RFC 8656 section 18.7). */
+    int TRANSPORT_UDP = 17;
 
     /** The attributes whose value is a transport address. */
     sealed interface AddressAttribute extends StunAttribute
-            permits MappedAddress, XorMappedAddress, SourceAddress, ChangedAddress, ResponseOrigin, OtherAddress {
+            permits MappedAddress, XorMappedAddress, SourceAddress, ChangedAddress, ResponseOrigin, OtherAddress,
+            XorPeerAddress, XorRelayedAddress, AlternateServer {
         InetSocketAddress address();
+
+        /** True when the address is XORed with the magic cookie and transaction ID on the wire. */
+        default boolean xored() {
+            return false;
+        }
     }
 
     /** True when an agent that does not understand the attribute must reject the message. */
@@ -65,6 +93,54 @@ public sealed interface StunAttribute {
 
         public int type() {
             return XOR_MAPPED_ADDRESS;
+        }
+
+        @Override
+        public boolean xored() {
+            return true;
+        }
+    }
+
+    /** RFC 8656 XOR-PEER-ADDRESS: a peer of the relay, in CreatePermission, ChannelBind, Send and Data. */
+    record XorPeerAddress(InetSocketAddress address) implements AddressAttribute {
+        public XorPeerAddress {
+            Objects.requireNonNull(address, "address");
+        }
+
+        public int type() {
+            return XOR_PEER_ADDRESS;
+        }
+
+        @Override
+        public boolean xored() {
+            return true;
+        }
+    }
+
+    /** RFC 8656 XOR-RELAYED-ADDRESS: the relayed transport address an Allocate success gives. */
+    record XorRelayedAddress(InetSocketAddress address) implements AddressAttribute {
+        public XorRelayedAddress {
+            Objects.requireNonNull(address, "address");
+        }
+
+        public int type() {
+            return XOR_RELAYED_ADDRESS;
+        }
+
+        @Override
+        public boolean xored() {
+            return true;
+        }
+    }
+
+    /** RFC 8489 ALTERNATE-SERVER: where a 300 Try Alternate sends the client (not XORed). */
+    record AlternateServer(InetSocketAddress address) implements AddressAttribute {
+        public AlternateServer {
+            Objects.requireNonNull(address, "address");
+        }
+
+        public int type() {
+            return ALTERNATE_SERVER;
         }
     }
 
@@ -135,6 +211,105 @@ public sealed interface StunAttribute {
 
         public int type() {
             return USERNAME;
+        }
+    }
+
+    /** RFC 8489 REALM (long-term credentials). */
+    record Realm(String value) implements StunAttribute {
+        public Realm {
+            Objects.requireNonNull(value, "value");
+        }
+
+        public int type() {
+            return REALM;
+        }
+    }
+
+    /** RFC 8489 NONCE (long-term credentials). */
+    record Nonce(String value) implements StunAttribute {
+        public Nonce {
+            Objects.requireNonNull(value, "value");
+        }
+
+        public int type() {
+            return NONCE;
+        }
+    }
+
+    /** RFC 8656 CHANNEL-NUMBER: the channel (0x4000..0x4FFF when valid) and two reserved bytes. */
+    record ChannelNumber(int channel) implements StunAttribute {
+        public ChannelNumber {
+            if (channel < 0 || channel > 0xFFFF) {
+                throw new IllegalArgumentException("channel number out of range: " + channel);
+            }
+        }
+
+        public int type() {
+            return CHANNEL_NUMBER;
+        }
+    }
+
+    /** RFC 8656 LIFETIME, in seconds (an unsigned 32-bit number). */
+    record Lifetime(long seconds) implements StunAttribute {
+        public Lifetime {
+            if (seconds < 0 || seconds > 0xFFFFFFFFL) {
+                throw new IllegalArgumentException("lifetime out of range: " + seconds);
+            }
+        }
+
+        public int type() {
+            return LIFETIME;
+        }
+    }
+
+    /** RFC 8656 REQUESTED-TRANSPORT: an IP protocol number ({@link #TRANSPORT_UDP}) and three reserved bytes. */
+    record RequestedTransport(int protocol) implements StunAttribute {
+        public RequestedTransport {
+            if (protocol < 0 || protocol > 0xFF) {
+                throw new IllegalArgumentException("protocol out of range: " + protocol);
+            }
+        }
+
+        public int type() {
+            return REQUESTED_TRANSPORT;
+        }
+    }
+
+    /** RFC 8656 DONT-FRAGMENT: no value. */
+    record DontFragment() implements StunAttribute {
+        public int type() {
+            return DONT_FRAGMENT;
+        }
+    }
+
+    /** RFC 8656 DATA: the application bytes of a Send or Data indication. */
+    record Data(byte[] value) implements StunAttribute {
+        public Data {
+            value = value.clone();
+        }
+
+        @Override
+        public byte[] value() {
+            return value.clone();
+        }
+
+        public int type() {
+            return DATA;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Data other && Arrays.equals(value, other.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return "Data[" + value.length + " bytes]";
         }
     }
 

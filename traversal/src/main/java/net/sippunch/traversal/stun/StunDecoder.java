@@ -134,6 +134,30 @@ final class StunDecoder {
                 return new StunAttribute.ResponseOrigin(address(type, start, len, false));
             case StunAttribute.OTHER_ADDRESS:
                 return new StunAttribute.OtherAddress(address(type, start, len, false));
+            case StunAttribute.XOR_PEER_ADDRESS:
+                return new StunAttribute.XorPeerAddress(address(type, start, len, true));
+            case StunAttribute.XOR_RELAYED_ADDRESS:
+                return new StunAttribute.XorRelayedAddress(address(type, start, len, true));
+            case StunAttribute.ALTERNATE_SERVER:
+                return new StunAttribute.AlternateServer(address(type, start, len, false));
+            case StunAttribute.REALM:
+                return new StunAttribute.Realm(text(type, start, len, "REALM"));
+            case StunAttribute.NONCE:
+                return new StunAttribute.Nonce(text(type, start, len, "NONCE"));
+            case StunAttribute.CHANNEL_NUMBER:
+                expectLength(type, len, 4);
+                return new StunAttribute.ChannelNumber(u16(data, start));
+            case StunAttribute.LIFETIME:
+                expectLength(type, len, 4);
+                return new StunAttribute.Lifetime(StunCodec.readInt(data, start) & 0xFFFFFFFFL);
+            case StunAttribute.REQUESTED_TRANSPORT:
+                expectLength(type, len, 4);
+                return new StunAttribute.RequestedTransport(data[start] & 0xFF);
+            case StunAttribute.DONT_FRAGMENT:
+                expectLength(type, len, 0);
+                return new StunAttribute.DontFragment();
+            case StunAttribute.DATA:
+                return new StunAttribute.Data(Arrays.copyOfRange(data, start, start + len));
             case StunAttribute.CHANGE_REQUEST: {
                 expectLength(type, len, 4);
                 int flags = StunCodec.readInt(data, start);
@@ -229,6 +253,14 @@ final class StunDecoder {
         } catch (UnknownHostException e) {
             throw new MalformedStun("address of illegal length"); // unreachable: lengths checked above
         }
+    }
+
+    /** REALM and NONCE: UTF-8 text of fewer than 128 characters (at most 763 bytes). */
+    private String text(int type, int start, int len, String name) throws MalformedStun {
+        if (len > 4 * StunAttribute.MAX_TEXT_CHARS) {
+            throw new MalformedStun(name + " longer than 763 bytes: " + len);
+        }
+        return utf8(type, start, len);
     }
 
     private String utf8(int type, int start, int len) throws MalformedStun {

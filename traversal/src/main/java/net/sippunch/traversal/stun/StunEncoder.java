@@ -65,7 +65,7 @@ final class StunEncoder {
 
     private void attribute(StunAttribute a) {
         if (a instanceof StunAttribute.AddressAttribute x) {
-            address(a.type(), x.address(), a instanceof StunAttribute.XorMappedAddress);
+            address(a.type(), x.address(), x.xored());
         } else if (a instanceof StunAttribute.ChangeRequest x) {
             header(a.type(), 4);
             u32((x.changeIp() ? 0x4 : 0) | (x.changePort() ? 0x2 : 0));
@@ -77,6 +77,26 @@ final class StunEncoder {
             text(a.type(), x.value());
         } else if (a instanceof StunAttribute.Software x) {
             text(a.type(), x.value());
+        } else if (a instanceof StunAttribute.Realm x) {
+            text(a.type(), x.value());
+        } else if (a instanceof StunAttribute.Nonce x) {
+            text(a.type(), x.value());
+        } else if (a instanceof StunAttribute.ChannelNumber x) {
+            header(a.type(), 4);
+            u16(x.channel());
+            u16(0);
+        } else if (a instanceof StunAttribute.Lifetime x) {
+            header(a.type(), 4);
+            u32((int) x.seconds());
+        } else if (a instanceof StunAttribute.RequestedTransport x) {
+            header(a.type(), 4);
+            u8(x.protocol());
+            u8(0);
+            u16(0);
+        } else if (a instanceof StunAttribute.DontFragment) {
+            header(a.type(), 0);
+        } else if (a instanceof StunAttribute.Data x) {
+            raw(a.type(), x.value());
         } else if (a instanceof StunAttribute.ErrorCode x) {
             byte[] reason = x.reason().getBytes(StandardCharsets.UTF_8);
             header(a.type(), 4 + reason.length);

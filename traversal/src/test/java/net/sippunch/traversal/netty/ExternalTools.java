@@ -13,17 +13,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Finds the programs interop tests run: skipped with a reason outside CI, a failure in CI (CI=true). */
-final class ExternalTools {
+public final class ExternalTools {
 
     private ExternalTools() {
     }
 
-    static boolean inCi() {
+    public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     /** Skips (outside CI) or fails (in CI) when {@code program} is not on the PATH. */
-    static void require(String program, String debianPackage) {
+    public static void require(String program, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (new File(dir, program).canExecute()) {
                 return;

@@ -72,6 +72,14 @@ class StunDecoderPropertiesTest {
                 Arbitraries.integers().between(0, 65535).map(StunAttribute.ResponsePort::new),
                 Arbitraries.integers().map(StunAttribute.Priority::new),
                 Arbitraries.longs().map(StunAttribute.IceControlling::new),
+                addresses.map(StunAttribute.XorPeerAddress::new),
+                addresses.map(StunAttribute.XorRelayedAddress::new),
+                text.map(StunAttribute.Realm::new),
+                text.map(StunAttribute.Nonce::new),
+                Arbitraries.integers().between(0, 0xFFFF).map(StunAttribute.ChannelNumber::new),
+                Arbitraries.longs().between(0, 0xFFFFFFFFL).map(StunAttribute.Lifetime::new),
+                Arbitraries.integers().between(0, 0xFF).map(StunAttribute.RequestedTransport::new),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(StunAttribute.Data::new),
                 Combinators.combine(Arbitraries.integers().between(0xC000, 0xFFFF),
                                 Arbitraries.bytes().array(byte[].class).ofMaxSize(30))
                         .as(StunAttribute.UnknownAttribute::new));
