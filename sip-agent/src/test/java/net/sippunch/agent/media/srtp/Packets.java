@@ -1,7 +1,7 @@
 package net.sippunch.agent.media.srtp;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.SplittableRandom;
 
 /** RTP and RTCP packets for the tests, and keys from a seeded generator. */
 final class Packets {
@@ -56,14 +56,15 @@ final class Packets {
         return p;
     }
 
-    /** A key for {@code suite} drawn from a seeded generator, so failures replay. */
+    /** A key for {@code suite} from a seeded SHA1PRNG, so failures replay. */
     static MasterKey key(CryptoSuite suite, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        byte[] key = new byte[suite.keyLength()];
-        byte[] salt = new byte[suite.saltLength()];
-        r.nextBytes(key);
-        r.nextBytes(salt);
-        return new MasterKey(suite, key, salt);
+        try {
+            SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+            r.setSeed(seed); // before any output: the generator is then deterministic
+            return MasterKey.generate(suite, r);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA1PRNG", e);
+        }
     }
 
     static MasterKey freshKey(CryptoSuite suite) {
