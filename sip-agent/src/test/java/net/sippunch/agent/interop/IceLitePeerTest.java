@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
 import net.sippunch.agent.call.CallReport;
@@ -76,7 +75,7 @@ class IceLitePeerTest {
             assertTrue(lite.contains("a=ice-lite") && lite.contains("a=candidate:"), lite);
 
             raw.send(raw.invite("lite", lite));
-            Response ok = finalResponse(raw, "lite");
+            Response ok = raw.finalResponse("lite");
             assertEquals(Response.OK, ok.getStatusCode());
             String toTag = ((ToHeader) ok.getHeader(ToHeader.NAME)).getTag();
             raw.send(raw.ack("lite", toTag));
@@ -104,16 +103,6 @@ class IceLitePeerTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-    }
-
-    /** The final response to the INVITE of call {@code callId}. */
-    private static Response finalResponse(RawSipPeer raw, String callId) throws Exception {
-        Response r = raw.receiveResponse("INVITE");
-        while (r.getStatusCode() < 200 || !((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId()
-                .startsWith(callId + "@")) {
-            r = raw.receiveResponse("INVITE");
-        }
-        return r;
     }
 
     /** The c= address and m=audio port of an SDP. */

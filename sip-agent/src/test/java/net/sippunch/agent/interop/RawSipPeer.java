@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
 import javax.sip.message.Response;
 
 /**
@@ -79,6 +80,16 @@ final class RawSipPeer implements AutoCloseable {
     Response receiveResponse(String method, List<String> seen) throws Exception {
         return RawSip.nextResponse(socket, r -> method.equals(((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getMethod())
                 && r.getStatusCode() != Response.TRYING, seen::add);
+    }
+
+    /** The final response to the INVITE of call {@code callId} (provisional ones and other calls' passed over). */
+    Response finalResponse(String callId) throws Exception {
+        Response r = receiveResponse("INVITE");
+        while (r.getStatusCode() < 200 || !((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId()
+                .startsWith(callId + "@")) {
+            r = receiveResponse("INVITE");
+        }
+        return r;
     }
 
     /** The next {@code n} final responses (to any method), retransmissions of one already seen skipped. */

@@ -20,7 +20,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import javax.sdp.SdpFactory;
 import javax.sdp.SessionDescription;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
 import net.sippunch.agent.call.UserAgent;
@@ -67,14 +66,14 @@ class TraversalConsentTest {
              DatagramSocket victim = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"),
                      VICTIM))) {
             raw.send(raw.invite("forged", offer()));
-            assertEquals(Response.OK, answer(raw, "forged").getStatusCode());
+            assertEquals(Response.OK, raw.finalResponse("forged").getStatusCode());
             int unacknowledged = count(victim, 5_000);
             // 8 probes per target at 50 ms, then 0.1, 0.2, 0.4, 0.8, 1.6 s: about 14 per target in 5 s (one or
             // two targets: the reported tuple, a prediction); the full pace is 20 per second per target
             assertTrue(unacknowledged > 0 && unacknowledged <= 40, "paced probes only: " + unacknowledged);
 
             raw.send(raw.invite("real", offer()));
-            Response ok = answer(raw, "real"); // the forged call's 200 OK retransmissions come too
+            Response ok = raw.finalResponse("real"); // the forged call's 200 OK retransmissions come too
             assertEquals(Response.OK, ok.getStatusCode());
             raw.send(raw.ack("real", ((ToHeader) ok.getHeader(ToHeader.NAME)).getTag()));
             int confirmed = count(victim, 5_000) - 2 * 4; // minus what the first INVITE may still send
@@ -119,7 +118,7 @@ class TraversalConsentTest {
                 }
             }
             raw.send(raw.invite("forged-ice", sdp.toString()));
-            assertEquals(Response.OK, answer(raw, "forged-ice").getStatusCode());
+            assertEquals(Response.OK, raw.finalResponse("forged-ice").getStatusCode());
             int probes = count(selector, 5_000);
             assertTrue(probes > 0 && probes <= 2 * 100, "probes toward 128 forged candidates in 5 s: " + probes);
         } finally {
@@ -146,16 +145,6 @@ class TraversalConsentTest {
             selector.selectedKeys().clear();
         }
         return n;
-    }
-
-    /** The final response to the INVITE of call {@code callId} (traversal mode rings first). */
-    private static Response answer(RawSipPeer raw, String callId) throws Exception {
-        Response r = raw.receiveResponse("INVITE");
-        while (r.getStatusCode() < 200 || !((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId()
-                .startsWith(callId + "@")) {
-            r = raw.receiveResponse("INVITE");
-        }
-        return r;
     }
 
     /** Datagrams that reach {@code socket} within {@code millis}. */

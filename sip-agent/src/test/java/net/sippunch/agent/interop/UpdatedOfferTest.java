@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
 import net.sippunch.agent.call.CallReport;
@@ -71,7 +70,7 @@ class UpdatedOfferTest {
             responder.start();
 
             raw.send(raw.invite("updated", liteOffer(1)));
-            Response ok = finalResponse(raw, "updated");
+            Response ok = raw.finalResponse("updated");
             assertEquals(Response.OK, ok.getStatusCode());
             String toTag = ((ToHeader) ok.getHeader(ToHeader.NAME)).getTag();
             String answer = new String(ok.getRawContent());
@@ -138,16 +137,6 @@ class UpdatedOfferTest {
                 return;
             }
         }
-    }
-
-    /** The final response to the INVITE of call {@code callId}. */
-    private static Response finalResponse(RawSipPeer raw, String callId) throws Exception {
-        Response r = raw.receiveResponse("INVITE");
-        while (r.getStatusCode() < 200 || !((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId()
-                .startsWith(callId + "@")) {
-            r = raw.receiveResponse("INVITE");
-        }
-        return r;
     }
 
     /** The next request {@code method} the agent sends to the raw peer (responses and other requests skipped). */
