@@ -1,0 +1,141 @@
+package net.sippunch.agent.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import net.sippunch.agent.call.Call;
+import net.sippunch.agent.call.CallReport;
+import net.sippunch.agent.call.UserAgent;
+import net.sippunch.agent.media.WavFile;
+import net.sippunch.traversal.discovery.BindingResponder;
+import net.sippunch.traversal.discovery.ServerAddresses;
+import net.sippunch.traversal.netty.NettyDiscoveryServer;
+import net.sippunch.traversal.netty.NettyTransport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Agents with {@code media.encryption: sdes} call each other on loopback, in plain and in traversal mode: each
+ * side's tone reaches the other's recording through SRTP and the reports name the suite; against an agent
+ * without encryption a best-effort offer falls back to plain RTP saying why, a required one gets 488.
+ */
+class SdesCallTest {
+
+    private static final String SDES = "  encryption: sdes\n";
+    private static final String REQUIRED = "  encryption: sdes\n  encryptionRequired: true\n";
+    private static final String SUITE = "srtp AES_CM_128_HMAC_SHA1_80 (sdes)";
+
+    @Test
+    void plainModeCallCarriesEachSidesToneThroughSrtp(@TempDir Path dir) throws Exception {
+        try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, 29010, 29100, 29199, 440, 0, null,
+                     null, REQUIRED));
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, 29020, 29200, 29299, 1000, 0, dir, null,
+                     SDES))) {
+            CallReport[] reports = call(alice, bob, 29020, dir);
+            CallReport caller = reports[0];
+            CallReport callee = reports[1];
+            assertEquals("completed", caller.outcome(), caller.reason());
+            assertEquals("plain", caller.traversal().mode());
+            assertTrue(caller.mediaBothWays(), caller.toJson());
+            assertTrue(callee.mediaBothWays(), callee.toJson());
+            assertEquals(SUITE, caller.encryption(), caller.toJson());
+            assertEquals(SUITE, callee.encryption(), callee.toJson());
+            assertTrue(caller.toJson().contains("\"encryption\" : \"" + SUITE + "\""), caller.toJson());
+            assertEquals(0, caller.media().rtpDropped() + callee.media().rtpDropped(), caller.toJson());
+            assertTrue(caller.media().srtpDropped().isEmpty() && callee.media().srtpDropped().isEmpty(),
+                    caller.toJson() + callee.toJson());
+            ToneCheck.assertTone(WavFile.read(dir.resolve("alice-heard.wav")), 1000, 440);
+            ToneCheck.assertTone(WavFile.read(AgentLoopbackTest.onlyWav(dir, "in-")), 440, 1000);
+        }
+    }
+
+    @Test
+    void traversalModeCallCarriesEachSidesToneThroughSrtp(@TempDir Path dir) throws Exception {
+        ServerAddresses addresses = new ServerAddresses(List.of(
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 29400),
+                new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 29401)));
+        EventLoopGroup group = NettyTransport.newGroup(1, "test-discovery");
+        String discovery = "discovery:\n  servers: [\"127.0.0.1:29400\", \"127.0.0.2:29401\"]\n  timeoutMillis: 1500\n";
+        try (NettyDiscoveryServer server = NettyDiscoveryServer.start(addresses,
+                     new BindingResponder(addresses, "test"), group);
+             UserAgent alice = UserAgent.start(TestAgents.config("alice", null, 29030, 29300, 29399, 440, 0, null,
+                     discovery, SDES));
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, 29040, 29500, 29599, 1000, 0, dir,
+                     discovery, REQUIRED))) {
+            CallReport[] reports = call(alice, bob, 29040, dir);
+            CallReport caller = reports[0];
+            CallReport callee = reports[1];
+            assertEquals("completed", caller.outcome(), caller.reason());
+            assertEquals("traversal", caller.traversal().mode(), caller.toJson());
+            assertEquals("traversal", callee.traversal().mode(), callee.toJson());
+            assertTrue(caller.mediaBothWays(), caller.toJson());
+            assertTrue(callee.mediaBothWays(), callee.toJson());
+            assertEquals(SUITE, caller.encryption(), caller.toJson());
+            assertEquals(SUITE, callee.encryption(), callee.toJson());
+            ToneCheck.assertTone(WavFile.read(dir.resolve("alice-heard.wav")), 1000, 440);
+            ToneCheck.assertTone(WavFile.read(AgentLoopbackTest.onlyWav(dir, "in-")), 440, 1000);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aBestEffortOfferToAPeerWithoutCryptoFallsBackToPlainRtpSayingWhy(@TempDir Path dir) throws Exception {
+        try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, 29050, 29600, 29699, 440, 0, null,
+                     null, SDES));
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, 29060, 29700, 29799, 1000, 0, dir,
+                     null))) {
+            CallReport[] reports = call(alice, bob, 29060, dir);
+            assertEquals("completed", reports[0].outcome(), reports[0].reason());
+            assertTrue(reports[0].mediaBothWays(), reports[0].toJson());
+            assertTrue(reports[1].mediaBothWays(), reports[1].toJson());
+            assertEquals("none (peer answered without a=crypto)", reports[0].encryption());
+            assertEquals("none (not configured)", reports[1].encryption());
+            ToneCheck.assertTone(WavFile.read(dir.resolve("alice-heard.wav")), 1000, 440);
+        }
+    }
+
+    @Test
+    void encryptionRequiredAgainstAPeerWithoutCryptoIs488EitherWay(@TempDir Path dir) throws Exception {
+        try (UserAgent plain = UserAgent.start(TestAgents.config("alice", null, 29070, 29800, 29899, 440, 0, null,
+                     null));
+             UserAgent strict = UserAgent.start(TestAgents.config("bob", null, 29080, 29900, 29999, 1000, 0, dir,
+                     null, REQUIRED))) {
+            LinkedBlockingQueue<CallReport> atStrict = new LinkedBlockingQueue<>();
+            strict.onCallEnded(atStrict::add);
+            CallReport caller = plain.dial("sip:bob@127.0.0.1:29080", new Call.Options(Duration.ofSeconds(1), null,
+                    null)).done().get(30, TimeUnit.SECONDS);
+            assertEquals("rejected", caller.outcome(), caller.reason());
+            assertEquals(488, caller.sipStatus());
+            CallReport callee = atStrict.poll(10, TimeUnit.SECONDS);
+            assertEquals("offer not acceptable: encryption required: the offer has no a=crypto", callee.reason());
+
+            LinkedBlockingQueue<CallReport> atPlain = new LinkedBlockingQueue<>();
+            plain.onCallEnded(atPlain::add);
+            CallReport offered = strict.dial("sip:alice@127.0.0.1:29070", new Call.Options(Duration.ofSeconds(1),
+                    null, null)).done().get(30, TimeUnit.SECONDS);
+            assertEquals(488, offered.sipStatus(), offered.reason());
+            CallReport refused = atPlain.poll(10, TimeUnit.SECONDS);
+            assertTrue(refused.reason().contains("RTP/SAVP"), refused.reason());
+        }
+    }
+
+    /** Alice calls Bob for 2 s: the caller's and the callee's report; Alice records to alice-heard.wav. */
+    private static CallReport[] call(UserAgent alice, UserAgent bob, int bobPort, Path dir) throws Exception {
+        LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
+        bob.onCallEnded(bobsCalls::add);
+        Call call = alice.dial("sip:bob@127.0.0.1:" + bobPort, new Call.Options(Duration.ofSeconds(2), null,
+                dir.resolve("alice-heard.wav")));
+        CallReport caller = call.done().get(30, TimeUnit.SECONDS);
+        CallReport callee = bobsCalls.poll(10, TimeUnit.SECONDS);
+        return new CallReport[] {caller, callee};
+    }
+}
