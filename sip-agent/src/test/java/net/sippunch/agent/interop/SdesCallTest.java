@@ -9,11 +9,22 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.sip.header.ToHeader;
+import javax.sip.header.WarningHeader;
+import javax.sip.message.Response;
 import net.sippunch.agent.call.Call;
+import net.sippunch.agent.call.CallEnvironment;
 import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
+import net.sippunch.agent.media.Codec;
+import net.sippunch.agent.media.MediaNegotiation;
+import net.sippunch.agent.media.MediaPath;
+import net.sippunch.agent.media.PlainRtpNegotiation;
+import net.sippunch.agent.media.SdpProblem;
+import net.sippunch.agent.media.TraversalSummary;
 import net.sippunch.agent.media.WavFile;
 import net.sippunch.traversal.discovery.BindingResponder;
 import net.sippunch.traversal.discovery.ServerAddresses;
@@ -25,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Agents with {@code media.encryption: sdes} call each other on loopback, in plain and in traversal mode: each
  * side's tone reaches the other's recording through SRTP and the reports name the suite; against an agent
- * without encryption a best-effort offer falls back to plain RTP saying why, a required one gets 488.
+ * without encryption a best-effort offer falls back to plain RTP saying why, a required one gets 488; an RTP/SAVP
+ * offer without a usable key gets 488 with a Warning, and a required offer answered without one ends with a BYE.
  */
 class SdesCallTest {
 
@@ -125,6 +137,75 @@ class SdesCallTest {
             assertEquals(488, offered.sipStatus(), offered.reason());
             CallReport refused = atPlain.poll(10, TimeUnit.SECONDS);
             assertTrue(refused.reason().contains("RTP/SAVP"), refused.reason());
+        }
+    }
+
+    @Test
+    void anRtpSavpOfferWithoutAUsableCryptoLineGets488SayingWhyInAWarning() throws Exception {
+        try (UserAgent bob = UserAgent.start(TestAgents.config("bob", null, 29021, 29200, 29299, 1000, 0, null, null,
+                     SDES));
+             RawSipPeer raw = new RawSipPeer(29031, 29021)) {
+            raw.send(raw.invite("savp-no-crypto", RawSipPeer.SDP.replace("RTP/AVP", "RTP/SAVP")));
+            Response response = raw.receiveResponse("INVITE");
+            assertEquals(Response.NOT_ACCEPTABLE_HERE, response.getStatusCode());
+            WarningHeader warning = (WarningHeader) response.getHeader(WarningHeader.NAME);
+            assertEquals("offer not acceptable: RTP/SAVP offer refused: the offer has no a=crypto",
+                    warning.getText(), response.toString());
+            raw.send(raw.ack("savp-no-crypto", ((ToHeader) response.getHeader(ToHeader.NAME)).getTag()));
+        }
+    }
+
+    @Test
+    void aRequiredOfferAnsweredWithoutCryptoEndsTheCallWithAByeSayingWhy() throws Exception {
+        // bob answers RTP/SAVP as if it were RTP/AVP, without a=crypto: what a peer that ignores the profile does
+        CallEnvironment.Negotiations ignoring = (port, caller) -> new SavpIgnoring(
+                new PlainRtpNegotiation("127.0.0.1", port.localAddress().getPort(), List.of(Codec.PCMU), 1));
+        try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, 29011, 29100, 29199, 440, 0, null,
+                     null, REQUIRED));
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, 29021, 29200, 29299, 1000, 0, null,
+                     null), ignoring)) {
+            LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
+            bob.onCallEnded(bobsCalls::add);
+            CallReport caller = alice.dial("sip:bob@127.0.0.1:29021", new Call.Options(Duration.ofSeconds(2), null,
+                    null)).done().get(30, TimeUnit.SECONDS);
+            CallReport callee = bobsCalls.poll(10, TimeUnit.SECONDS);
+            assertTrue(caller.reason().startsWith("unusable SDP answer: encryption required: the answer has no "
+                    + "a=crypto"), caller.reason());
+            assertEquals(0, caller.media() == null ? 0 : caller.media().rtpSent(), "no RTP left in the clear");
+            assertTrue(callee.reason().startsWith("BYE from the peer"), callee.toJson());
+        }
+    }
+
+    /** A plain negotiation that takes an RTP/SAVP offer as RTP/AVP and answers it without crypto. */
+    private record SavpIgnoring(MediaNegotiation plain) implements MediaNegotiation {
+        @Override
+        public String offer() throws SdpProblem {
+            return plain.offer();
+        }
+
+        @Override
+        public String answer(String offer) throws SdpProblem {
+            return plain.answer(offer.replace("RTP/SAVP", "RTP/AVP"));
+        }
+
+        @Override
+        public void acceptAnswer(String answer) throws SdpProblem {
+            plain.acceptAnswer(answer);
+        }
+
+        @Override
+        public CompletableFuture<MediaPath> start() {
+            return plain.start();
+        }
+
+        @Override
+        public void stop() {
+            plain.stop();
+        }
+
+        @Override
+        public TraversalSummary summary() {
+            return plain.summary();
         }
     }
 
