@@ -1,6 +1,8 @@
 package net.sippunch.agent.media;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What an RTP session sent and received. Times are wall-clock epoch milliseconds (null: never).
@@ -21,7 +23,7 @@ public record MediaCounters(long rtpSent, long octetsSent, long rtpReceived, lon
                             String remote, Map<String, Long> srtpDropped) {
 
     public MediaCounters {
-        srtpDropped = srtpDropped == null ? Map.of() : Map.copyOf(srtpDropped);
+        srtpDropped = srtpDropped == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(srtpDropped));
     }
 
     /** True when RTP went out and came in. */

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import java.util.TreeMap;
 import net.sippunch.agent.media.srtp.DropReason;
 import net.sippunch.agent.media.srtp.SrtpCounters;
 import net.sippunch.agent.media.srtp.SrtpKeys;
@@ -226,7 +226,7 @@ public final class RtpSession {
         }
         RtpPacket p = new RtpPacket(path.codec().payloadType(), rtpSent == 0, sequence, timestamp, ssrc,
                 path.codec().encode(pcm));
-        byte[] packet = protector == null ? p.encode() : protected_(protector.protectRtp(p.encode()));
+        byte[] packet = protector == null ? p.encode() : protectedOrNull(protector.protectRtp(p.encode()));
         sequence = (sequence + 1) & 0xFFFF;
         timestamp = (timestamp + SAMPLES_PER_FRAME) & 0xFFFFFFFFL;
         if (packet == null) {
@@ -268,7 +268,7 @@ public final class RtpSession {
         long ntpFraction = ((millis % 1000) << 32) / 1000;
         RtcpPacket packet = new RtcpPacket.SenderReport(ssrc, (ntpSeconds << 32) | ntpFraction, timestamp, rtpSent,
                 octetsSent, blocks);
-        byte[] bytes = protector == null ? packet.encode() : protected_(protector.protectRtcp(packet.encode()));
+        byte[] bytes = protector == null ? packet.encode() : protectedOrNull(protector.protectRtcp(packet.encode()));
         if (bytes == null) {
             return;
         }
@@ -277,7 +277,7 @@ public final class RtpSession {
     }
 
     /** The protected packet, or null when the sender refused it (its key is spent): counted with the drops. */
-    private static byte[] protected_(SrtpResult result) {
+    private static byte[] protectedOrNull(SrtpResult result) {
         if (result instanceof SrtpResult.Packet p) {
             return p.bytes();
         }

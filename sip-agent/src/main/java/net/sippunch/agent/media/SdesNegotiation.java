@@ -159,15 +159,9 @@ public final class SdesNegotiation implements MediaNegotiation {
         if (mine == null) {
             return inner.keepSession(offer);
         }
-        boolean same = false;
-        for (String value : cryptoValues(offer)) {
-            try {
-                SdesCrypto c = SdesCrypto.parse(value);
-                same |= c.tag() == theirs.tag() && c.key().equals(theirs.key());
-            } catch (SdpProblem e) {
-                // another line may be the one in use
-            }
-        }
+        SdesCrypto peer = theirs;
+        boolean same = cryptoValues(offer).stream().map(SdesNegotiation::readable).flatMap(Optional::stream)
+                .anyMatch(c -> c.tag() == peer.tag() && c.key().equals(peer.key()));
         String transport = transport(offer);
         if (!same || transport == null) {
             return Optional.empty();
@@ -216,6 +210,15 @@ public final class SdesNegotiation implements MediaNegotiation {
     @Override
     public TraversalSummary summary() {
         return inner.summary();
+    }
+
+    /** The attribute, or empty when this agent cannot read it (another line may be the one in use). */
+    private static Optional<SdesCrypto> readable(String value) {
+        try {
+            return Optional.of(SdesCrypto.parse(value));
+        } catch (SdpProblem e) {
+            return Optional.empty();
+        }
     }
 
     private static String plainTransport(String transport) {
