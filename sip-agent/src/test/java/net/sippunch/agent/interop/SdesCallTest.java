@@ -1,12 +1,19 @@
 package net.sippunch.agent.interop;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,10 +29,15 @@ import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.media.Codec;
 import net.sippunch.agent.media.MediaNegotiation;
 import net.sippunch.agent.media.MediaPath;
+import net.sippunch.agent.media.PacketKind;
 import net.sippunch.agent.media.PlainRtpNegotiation;
+import net.sippunch.agent.media.RtpPacket;
 import net.sippunch.agent.media.SdpProblem;
 import net.sippunch.agent.media.TraversalSummary;
 import net.sippunch.agent.media.WavFile;
+import net.sippunch.agent.media.srtp.CryptoSuite;
+import net.sippunch.agent.media.srtp.SdesCrypto;
+import net.sippunch.agent.media.srtp.SrtpReceiver;
 import net.sippunch.traversal.discovery.BindingResponder;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.netty.NettyDiscoveryServer;
@@ -137,6 +149,48 @@ class SdesCallTest {
             assertEquals(488, offered.sipStatus(), offered.reason());
             CallReport refused = atPlain.poll(10, TimeUnit.SECONDS);
             assertTrue(refused.reason().contains("RTP/SAVP"), refused.reason());
+        }
+    }
+
+    @Test
+    void whatTheAgentSendsOnTheWireIsNotItsTonesPcmuButOpensToItUnderTheAnswersKey() throws Exception {
+        SdesCrypto offered = SdesCrypto.generate(1, CryptoSuite.AES_CM_128_HMAC_SHA1_80, new SecureRandom());
+        String offer = RawSipPeer.SDP.replace("42990 RTP/AVP", "29034 RTP/AVP") + offered.line() + "\r\n";
+        try (UserAgent bob = UserAgent.start(TestAgents.config("bob", null, 29021, 29200, 29299, 1000, 0, null, null,
+                     SDES));
+             RawSipPeer raw = new RawSipPeer(29032, 29021);
+             DatagramSocket media = new DatagramSocket(29034, InetAddress.getByName("127.0.0.1"))) {
+            media.setSoTimeout(5000);
+            raw.send(raw.invite("on-the-wire", offer));
+            Response ok = raw.receiveResponse("INVITE");
+            assertEquals(Response.OK, ok.getStatusCode());
+            String answer = new String(ok.getRawContent(), StandardCharsets.UTF_8);
+            assertTrue(answer.contains("m=audio ") && answer.contains(" RTP/AVP 0"), answer);
+            SdesCrypto answered = SdesCrypto.parse(answer.lines().filter(l -> l.startsWith("a=crypto:")).findFirst()
+                    .orElseThrow());
+            assertEquals(1, answered.tag());
+            raw.send(raw.ack("on-the-wire", ((ToHeader) ok.getHeader(ToHeader.NAME)).getTag()));
+
+            byte[] firstFrame = Codec.PCMU.encode(Arrays.copyOf(WavFile.tone(1000, 1.0, 0.3), 160));
+            SrtpReceiver opener = SrtpReceiver.of(answered.key());
+            int rtp = 0;
+            while (rtp < 10) {
+                DatagramPacket d = new DatagramPacket(new byte[2048], 2048);
+                media.receive(d);
+                byte[] bytes = Arrays.copyOf(d.getData(), d.getLength());
+                if (PacketKind.of(bytes) != PacketKind.RTP) {
+                    continue;
+                }
+                rtp++;
+                assertEquals(12 + 160 + 10, bytes.length, "PCMU and an 80-bit tag");
+                RtpPacket plain = RtpPacket.decode(opener.unprotectRtp(bytes).bytes()).orElseThrow();
+                byte[] wire = Arrays.copyOfRange(bytes, 12, 172);
+                assertFalse(Arrays.equals(plain.payload(), wire), "packet " + rtp + " is encrypted");
+                if (plain.marker()) {
+                    assertArrayEquals(firstFrame, plain.payload(), "the first frame is the tone's PCMU");
+                    assertFalse(Arrays.equals(firstFrame, wire));
+                }
+            }
         }
     }
 
