@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import net.sippunch.agent.media.srtp.CryptoSuite;
 import net.sippunch.agent.media.srtp.SdesCrypto;
 import net.sippunch.agent.media.srtp.SrtpKeys;
@@ -134,6 +136,62 @@ class SdesNegotiationTest {
                 SdesCrypto.generate(1, CryptoSuite.AEAD_AES_128_GCM, random).line() + "\r\n")));
         assertTrue(suite.getMessage().startsWith("a=crypto answer tag 1 names AEAD_AES_128_GCM"), suite.getMessage());
         assertFalse(alice.srtp().isPresent());
+    }
+
+    @Test
+    void aKeptSessionNeedsThePeersKeyUnderTheTagInUseAndAnswersWithOurs() throws Exception {
+        SdesNegotiation alice = sdes(30000, false);
+        SdesNegotiation bob = new SdesNegotiation(new Keeping(plain(30002)), false, random);
+        String offer = alice.offer();
+        alice.acceptAnswer(bob.answer(offer));
+        SdesCrypto bobs = new SdesCrypto(1, bob.srtp().orElseThrow().send());
+
+        // the same offer again (a session refresh): kept, our key repeated under its tag
+        String kept = bob.keepSession(offer).orElseThrow();
+        assertEquals(List.of(bobs.value()), SdesNegotiation.cryptoValues(kept), kept);
+        // a new key from the peer would need new receivers: not kept (488, the session stays as it is)
+        String rekeyed = offer.replace(SdesNegotiation.cryptoValues(offer).get(0),
+                SdesCrypto.generate(1, CryptoSuite.AES_CM_128_HMAC_SHA1_80, random).value());
+        assertTrue(bob.keepSession(rekeyed).isEmpty());
+        assertTrue(bob.keepSession(plainOffer("RTP/AVP", "")).isEmpty(), "SRTP does not turn into plain RTP");
+    }
+
+    /** A plain negotiation that keeps the session for any offer, as an ICE negotiation does for a refresh. */
+    private record Keeping(MediaNegotiation plain) implements MediaNegotiation {
+        @Override
+        public String offer() throws SdpProblem {
+            return plain.offer();
+        }
+
+        @Override
+        public String answer(String offer) throws SdpProblem {
+            return plain.answer(offer);
+        }
+
+        @Override
+        public void acceptAnswer(String answer) throws SdpProblem {
+            plain.acceptAnswer(answer);
+        }
+
+        @Override
+        public Optional<String> keepSession(String offer) {
+            return Optional.of(plainOffer("RTP/AVP", ""));
+        }
+
+        @Override
+        public CompletableFuture<MediaPath> start() {
+            return plain.start();
+        }
+
+        @Override
+        public void stop() {
+            plain.stop();
+        }
+
+        @Override
+        public TraversalSummary summary() {
+            return plain.summary();
+        }
     }
 
     @Test
