@@ -339,7 +339,8 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         // a punched path has consent checks; other paths end on the peer's silence
         long timeout = p.trust() == MediaPath.Trust.PUNCHED ? 0
                 : TimeUnit.SECONDS.toNanos(env.config().timeouts().media());
-        rtp = new RtpSession(port, p, audio, recordFile(), env.random(), callId, timeout, this::hangupLater);
+        rtp = new RtpSession(port, p, audio, recordFile(), env.random(), callId, timeout, this::hangupLater,
+                media.srtp().orElse(null));
         rtp.start();
         RtpSession stream = rtp;
         media.watch(new MediaNegotiation.PathWatch() {
@@ -353,7 +354,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                 hangupLater(reason);
             }
         });
-        LOG.info("media: {} to {} ({})", p.codec(), p.remote(), p.trust());
+        LOG.info("media: {} to {} ({}), encryption {}", p.codec(), p.remote(), p.trust(), media.encryption());
         schedule(this::checkFirstMedia, env.config().timeouts().firstMedia());
         sendUpdatedOffer();
     }
@@ -417,9 +418,11 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                          RtpSession stream) {
         MediaCounters counters = stream != null ? stream.stop() : null;
         TraversalSummary summary = null;
+        String encryption = null;
         if (media != null) {
             media.stop();
             summary = media.summary();
+            encryption = media.encryption();
         }
         if (port != null) {
             port.closeAsync();
@@ -432,7 +435,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                         counters != null ? counters.firstRtpSentMillis() : null,
                         counters != null ? counters.firstRtpReceivedMillis() : null,
                         counters != null ? counters.firstTwoWayRtpMillis() : null, partial.ended(), partial.dialled()),
-                localMedia(), path, counters, summary);
+                localMedia(), path, counters, encryption, summary);
         LOG.info("ended: {} ({})", outcome, reason);
         env.onEnded().accept(this);
         done.complete(report);

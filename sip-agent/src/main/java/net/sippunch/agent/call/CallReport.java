@@ -20,13 +20,16 @@ import net.sippunch.agent.media.TraversalSummary;
  *                  peer: 3xx-6xx), cancelled, or failed (timeouts, bad SDP, transport errors)
  * @param sipStatus the final status of the INVITE (200 when answered), or null when there was none
  * @param reason    the status line or the event that ended the call
+ * @param encryption what protected the media: {@code srtp <suite> (sdes)}, or {@code none (<why>)}: not
+ *                  configured, the peer offered or answered no {@code a=crypto}; null when the call never got
+ *                  to its media negotiation
  * @param traversal the NAT traversal part: profiles, strategy, probes (null fields in plain mode)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"schemaVersion"})
 public record CallReport(String callId, String role, String from, String to, String outcome, Integer sipStatus,
-                         String reason, Timings timings, String codec, String localMedia, String remoteMedia,
-                         MediaCounters media, TraversalSummary traversal) {
+                         String reason, Timings timings, String codec, String encryption, String localMedia,
+                         String remoteMedia, MediaCounters media, TraversalSummary traversal) {
 
     /**
      * The version of the report's JSON layout, its first field: raised when a field is renamed, removed or
@@ -89,10 +92,10 @@ public record CallReport(String callId, String role, String from, String to, Str
     /** Assembles a report; the port and path may be null when the call never got that far. */
     static CallReport of(String callId, String role, String from, String to, String outcome, Integer status,
                          String reason, Timings timings, InetSocketAddress localMedia, MediaPath path,
-                         MediaCounters counters,
+                         MediaCounters counters, String encryption,
                          TraversalSummary summary) {
         return new CallReport(callId, role, from, to, outcome, status, reason, timings,
-                path != null ? path.codec().name() : null,
+                path != null ? path.codec().name() : null, encryption,
                 localMedia != null ? localMedia.getAddress().getHostAddress() + ":" + localMedia.getPort() : null,
                 path != null ? path.remote().getAddress().getHostAddress() + ":" + path.remote().getPort() : null,
                 counters, summary);

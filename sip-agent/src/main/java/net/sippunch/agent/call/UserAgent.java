@@ -45,6 +45,7 @@ import net.sippunch.agent.media.MediaPortRange;
 import net.sippunch.agent.media.NatLearning;
 import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.PunchNegotiation;
+import net.sippunch.agent.media.SdesNegotiation;
 import net.sippunch.agent.media.WavFile;
 import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.agent.sip.DigestAuthorization;
@@ -181,6 +182,12 @@ public final class UserAgent implements AutoCloseable {
             PunchNegotiation.Settings settings = new PunchNegotiation.Settings(servers, cap, config.punch().engine(),
                     codecs, Optional.ofNullable(upnp), Optional.of(learning));
             chosen = (port, caller) -> new PunchNegotiation(settings, port, caller, random);
+        }
+        if (m.sdes()) {
+            // SDES-keyed SRTP around either mode: the a=crypto lines and keys are the wrapper's, the rest is the mode's
+            CallEnvironment.Negotiations unencrypted = chosen;
+            boolean required = m.encryptionRequired();
+            chosen = (port, caller) -> new SdesNegotiation(unencrypted.create(port, caller), required, random);
         }
         UserAgent agent = new UserAgent(config, endpoint, timer, mediaGroup, chosen, audio, random);
         agent.upnp = upnp;

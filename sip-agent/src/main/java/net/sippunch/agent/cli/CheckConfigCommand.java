@@ -57,7 +57,8 @@ final class CheckConfigCommand implements Callable<Integer> {
         line(s, "sip", c.sip().listenAddress() + ":" + c.sip().listenPort() + " (" + c.sip().transport() + ")"
                 + (c.sip().acceptDirectCalls() ? ", direct calls accepted" : ""));
         line(s, "media", m.localAddress() + " ports " + m.portMin() + ".." + m.portMax() + ", codecs "
-                + String.join(",", m.codecs()) + ", at most " + c.maxCalls() + " calls at once");
+                + String.join(",", m.codecs()) + ", at most " + c.maxCalls() + " calls at once"
+                + (m.sdes() ? ", SRTP by SDES " + (m.encryptionRequired() ? "required" : "best effort") : ""));
         line(s, "mode", c.discovery().servers().isEmpty() ? "plain (no discovery.servers)"
                 : "NAT traversal, discovery " + String.join(", ", c.discovery().servers())
                 + (c.upnp().enabled() ? ", UPnP" + (c.upnp().natPmp() ? "/NAT-PMP" : "") + " on" : ""));

@@ -17,7 +17,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
 
     public AgentConfig {
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null);
-        media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null);
+        media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null, null, null);
         discovery = discovery != null ? discovery : new Discovery(null, null, null);
         upnp = upnp != null ? upnp : new Upnp(null, null, null, null);
         policy = policy != null ? policy : new Policy(null, null, null, null);
@@ -69,10 +69,16 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         }
     }
 
-    /** The media port range, codecs and what to play and record. */
+    /**
+     * The media port range, codecs, what to play and record, and how media is encrypted.
+     *
+     * @param encryption         {@code none} or {@code sdes} (SRTP keyed by {@code a=crypto}, RFC 4568)
+     * @param encryptionRequired with {@code sdes}: true offers {@code RTP/SAVP} and refuses a call without SRTP;
+     *                           false offers {@code RTP/AVP} with {@code a=crypto} and falls back to plain RTP
+     */
     public record Media(String localAddress, String publicAddress, Integer portMin, Integer portMax,
                         List<String> codecs, Integer ptime, String play, Tone tone, String recordDir,
-                        Integer threads) {
+                        Integer threads, String encryption, Boolean encryptionRequired) {
         public Media {
             localAddress = localAddress != null ? localAddress : "0.0.0.0";
             portMin = portMin != null ? portMin : 40000;
@@ -81,6 +87,13 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
             ptime = ptime != null ? ptime : 20;
             tone = tone != null ? tone : new Tone(null, null);
             threads = threads != null ? threads : 2;
+            encryption = encryption != null ? encryption : "none";
+            encryptionRequired = encryptionRequired != null ? encryptionRequired : Boolean.FALSE;
+        }
+
+        /** True when calls offer and accept SDES-keyed SRTP. */
+        public boolean sdes() {
+            return "sdes".equals(encryption);
         }
     }
 

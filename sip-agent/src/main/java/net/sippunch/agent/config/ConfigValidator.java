@@ -102,6 +102,14 @@ final class ConfigValidator {
         if (m.tone().amplitude() <= 0 || m.tone().amplitude() > 1) {
             p.add("media.tone.amplitude: must be in (0, 1], is " + m.tone().amplitude());
         }
+        if (m.encryption().equals("dtls-srtp")) {
+            p.add("media.encryption: dtls-srtp is not supported yet (known: none, sdes)");
+        } else if (!m.encryption().equals("none") && !m.encryption().equals("sdes")) {
+            p.add("media.encryption: unknown value " + m.encryption() + " (known: none, sdes)");
+        }
+        if (m.encryptionRequired() && !m.sdes()) {
+            p.add("media.encryptionRequired: true needs media.encryption: sdes, is " + m.encryption());
+        }
         for (int i = 0; i < c.discovery().servers().size(); i++) {
             String server = c.discovery().servers().get(i);
             // a STUN server has no SIP default port: the port must be written out

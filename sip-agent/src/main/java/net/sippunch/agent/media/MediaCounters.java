@@ -1,5 +1,9 @@
 package net.sippunch.agent.media;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * What an RTP session sent and received. Times are wall-clock epoch milliseconds (null: never).
  *
@@ -9,12 +13,18 @@ package net.sippunch.agent.media;
  * @param rtpDropped   RTP from an address other than the negotiated peer's, and malformed datagrams
  * @param latches      how often the destination moved to the source of received RTP (symmetric RTP)
  * @param firstTwoWayRtpMillis the first RTP received at or after our own first RTP was sent
+ * @param srtpDropped  SRTP and SRTCP packets dropped by reason ({@code AUTH_FAILED}, {@code REPLAYED}...), received
+ *                     from the peer's address or refused on sending; empty without SRTP or without drops
  */
 public record MediaCounters(long rtpSent, long octetsSent, long rtpReceived, long rtpLost, long jitter,
                             long maxGapMillis,
                             long rtcpSent, long rtcpReceived, long rtpDropped, long latches,
                             Long firstRtpSentMillis, Long firstRtpReceivedMillis, Long firstTwoWayRtpMillis,
-                            String remote) {
+                            String remote, Map<String, Long> srtpDropped) {
+
+    public MediaCounters {
+        srtpDropped = srtpDropped == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(srtpDropped));
+    }
 
     /** True when RTP went out and came in. */
     public boolean bothWays() {

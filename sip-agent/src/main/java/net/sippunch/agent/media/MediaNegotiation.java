@@ -3,6 +3,7 @@ package net.sippunch.agent.media;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import net.sippunch.agent.media.srtp.SrtpKeys;
 
 /**
  * The seam between a call's signalling and its media path: SDP offer/answer, then the work that makes
@@ -81,6 +82,18 @@ public interface MediaNegotiation {
 
     /** Stops probing and keepalives; the port itself belongs to the call. Never blocks. */
     void stop();
+
+    /** The keys of the call's SRTP once offer and answer agreed on them; empty for plain RTP. */
+    default Optional<SrtpKeys> srtp() {
+        return Optional.empty();
+    }
+
+    /**
+     * What the call's report says of encryption: {@code srtp <suite> (sdes)}, or {@code none (<why>)}.
+     */
+    default String encryption() {
+        return "none (not configured)";
+    }
 
     /** What the negotiation adds to the call's report: null fields where it has nothing to say. */
     TraversalSummary summary();

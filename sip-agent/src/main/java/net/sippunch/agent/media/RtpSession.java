@@ -7,7 +7,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import net.sippunch.agent.media.srtp.DropReason;
+import net.sippunch.agent.media.srtp.SrtpCounters;
+import net.sippunch.agent.media.srtp.SrtpKeys;
+import net.sippunch.agent.media.srtp.SrtpReceiver;
+import net.sippunch.agent.media.srtp.SrtpResult;
+import net.sippunch.agent.media.srtp.SrtpSender;
 import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.netty.NettyMediaPort;
@@ -36,6 +44,11 @@ import org.apache.logging.log4j.ThreadContext;
  * it); a plain path learns the peer's NATed source once, within {@link #LEARNING_NANOS} of the start and only
  * from the SDP's address, then locks. Everything else is dropped and counted, never played or recorded.
  * Datagrams reach it only after the call's traversal (if any) declined them.
+ *
+ * <p>With SRTP keys every RTP and RTCP packet it sends is protected with our key, and what it receives from
+ * the peer's address is unprotected with the peer's before anything else looks at it: a packet that fails
+ * (altered, replayed, another key) is dropped and counted by reason, and neither plays nor moves media. STUN
+ * (probes, consent, the window's keep-alives) is not RTP and is left as it is.
  */
 public final class RtpSession {
 
@@ -62,6 +75,9 @@ public final class RtpSession {
     private final ReceptionStats stats = new ReceptionStats(Codec.CLOCK_RATE);
     private final CompletableFuture<Stopped> stopped = new CompletableFuture<>();
     private final AtomicBoolean written = new AtomicBoolean();
+    /** Null without SRTP. */
+    private final SrtpSender protector;
+    private final SrtpReceiver unprotector;
 
     private ScheduledFuture<?> timer;
     private boolean halted;
@@ -103,6 +119,18 @@ public final class RtpSession {
      */
     public RtpSession(NettyMediaPort port, MediaPath path, short[] audio, Path recordTo, RandomGenerator random,
                       String callId, long mediaTimeoutNanos, Consumer<String> onMediaTimeout) {
+        this(port, path, audio, recordTo, random, callId, mediaTimeoutNanos, onMediaTimeout, null);
+    }
+
+    /**
+     * A stream that starts with {@link #start()}, under SRTP when {@code srtp} is not null.
+     *
+     * @param srtp our key (sending) and the peer's (receiving); null for plain RTP
+     */
+    public RtpSession(NettyMediaPort port, MediaPath path, short[] audio, Path recordTo, RandomGenerator random,
+                      String callId, long mediaTimeoutNanos, Consumer<String> onMediaTimeout, SrtpKeys srtp) {
+        this.protector = srtp == null ? null : SrtpSender.of(srtp.send());
+        this.unprotector = srtp == null ? null : SrtpReceiver.of(srtp.receive());
         if (audio.length == 0) {
             throw new IllegalArgumentException("no audio to send");
         }
@@ -198,9 +226,13 @@ public final class RtpSession {
         }
         RtpPacket p = new RtpPacket(path.codec().payloadType(), rtpSent == 0, sequence, timestamp, ssrc,
                 path.codec().encode(pcm));
-        port.send(new Transmit(path.localPort(), remote, p.encode()));
+        byte[] packet = protector == null ? p.encode() : protectedOrNull(protector.protectRtp(p.encode()));
         sequence = (sequence + 1) & 0xFFFF;
         timestamp = (timestamp + SAMPLES_PER_FRAME) & 0xFFFFFFFFL;
+        if (packet == null) {
+            return;
+        }
+        port.send(new Transmit(path.localPort(), remote, packet));
         rtpSent++;
         octetsSent += p.payload().length;
         if (firstSent == null) {
@@ -236,8 +268,33 @@ public final class RtpSession {
         long ntpFraction = ((millis % 1000) << 32) / 1000;
         RtcpPacket packet = new RtcpPacket.SenderReport(ssrc, (ntpSeconds << 32) | ntpFraction, timestamp, rtpSent,
                 octetsSent, blocks);
-        port.send(new Transmit(path.localPort(), rtcpAddress(), packet.encode()));
+        byte[] bytes = protector == null ? packet.encode() : protectedOrNull(protector.protectRtcp(packet.encode()));
+        if (bytes == null) {
+            return;
+        }
+        port.send(new Transmit(path.localPort(), rtcpAddress(), bytes));
         rtcpSent++;
+    }
+
+    /** The protected packet, or null when the sender refused it (its key is spent): counted with the drops. */
+    private static byte[] protectedOrNull(SrtpResult result) {
+        if (result instanceof SrtpResult.Packet p) {
+            return p.bytes();
+        }
+        LOG.debug("not sent: SRTP refused the packet ({})", ((SrtpResult.Dropped) result).reason());
+        return null;
+    }
+
+    /**
+     * The plain packet inside what the peer sent: {@code datagram} itself without SRTP; null when SRTP dropped
+     * it (counted by the receiver, by reason).
+     */
+    private byte[] unprotected(byte[] datagram, boolean rtcp) {
+        if (unprotector == null) {
+            return datagram;
+        }
+        SrtpResult r = rtcp ? unprotector.unprotectRtcp(datagram) : unprotector.unprotectRtp(datagram);
+        return r instanceof SrtpResult.Packet p ? p.bytes() : null;
     }
 
     private InetSocketAddress rtcpAddress() {
@@ -266,8 +323,16 @@ public final class RtpSession {
     }
 
     private void receiveRtcp(InetSocketAddress source, byte[] datagram, long nowNanos) {
-        Optional<RtcpPacket> p = RtcpPacket.decode(datagram);
-        if (p.isEmpty() || !(source.equals(remote) || source.equals(rtcpAddress()))) {
+        if (!(source.equals(remote) || source.equals(rtcpAddress()))) {
+            dropped++;
+            return;
+        }
+        byte[] plain = unprotected(datagram, true);
+        if (plain == null) {
+            return;
+        }
+        Optional<RtcpPacket> p = RtcpPacket.decode(plain);
+        if (p.isEmpty()) {
             dropped++;
             return;
         }
@@ -284,7 +349,11 @@ public final class RtpSession {
             LOG.debug("RTP from {} dropped: media goes to {} ({})", source, remote, path.trust());
             return;
         }
-        Optional<RtpPacket> decoded = RtpPacket.decode(datagram);
+        byte[] plain = unprotected(datagram, false);
+        if (plain == null) {
+            return; // not authentic: neither played nor allowed to move media
+        }
+        Optional<RtpPacket> decoded = RtpPacket.decode(plain);
         if (decoded.isEmpty()) {
             dropped++;
             return;
@@ -403,6 +472,19 @@ public final class RtpSession {
         InetSocketAddress to = remote;
         return new MediaCounters(rtpSent, octetsSent, stats.packetsReceived(), Math.max(0, stats.cumulativeLost()),
                 stats.jitter(), stats.maxGapMillis(), rtcpSent, rtcpReceived, dropped, latches, firstSent,
-                firstReceived, firstTwoWay, to.getAddress().getHostAddress() + ":" + to.getPort());
+                firstReceived, firstTwoWay, to.getAddress().getHostAddress() + ":" + to.getPort(), srtpDrops());
+    }
+
+    /** SRTP drops by reason, both directions (read on the loop, or after it stopped). */
+    private Map<String, Long> srtpDrops() {
+        Map<String, Long> drops = new TreeMap<>();
+        if (protector != null) {
+            for (SrtpCounters c : List.of(protector.counters(), unprotector.counters())) {
+                for (Map.Entry<DropReason, Long> e : c.dropped().entrySet()) {
+                    drops.merge(e.getKey().name(), e.getValue(), Long::sum);
+                }
+            }
+        }
+        return drops;
     }
 }

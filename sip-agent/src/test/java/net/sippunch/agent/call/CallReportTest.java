@@ -54,7 +54,7 @@ class CallReportTest {
     @Test
     void bothSpansAreWrittenInTheTimingsAndTheRoleIsNotRepeatedThere() throws Exception {
         CallReport caller = new CallReport("c1", "caller", "sip:a@x", "sip:b@x", "completed", 200, "BYE sent",
-                timings(T0 + 850, T0 + 870, T0 + 870, true), "PCMU", null, null, null, null);
+                timings(T0 + 850, T0 + 870, T0 + 870, true), "PCMU", "none (not configured)", null, null, null, null);
         JsonNode t = new ObjectMapper().readTree(caller.toJson()).path("timings");
         assertEquals(800, t.path("postDialDelayMillis").asLong());
         assertEquals(70, t.path("firstTwoWayMediaMillis").asLong());
@@ -62,7 +62,7 @@ class CallReportTest {
         assertFalse(t.has("dialled"), t.toString());
 
         CallReport callee = new CallReport("c1", "callee", "sip:a@x", "sip:b@x", "completed", 200, "BYE from the peer",
-                timings(null, null, null, false), "PCMU", null, null, null, null);
+                timings(null, null, null, false), "PCMU", "none (not configured)", null, null, null, null);
         JsonNode u = new ObjectMapper().readTree(callee.toJson()).path("timings");
         assertTrue(u.has("postDialDelayMillis") && u.path("postDialDelayMillis").isNull(), u.toString());
         assertTrue(u.has("firstTwoWayMediaMillis") && u.path("firstTwoWayMediaMillis").isNull(), u.toString());
@@ -71,10 +71,20 @@ class CallReportTest {
     @Test
     void theSchemaVersionIsTheFirstFieldAndIsOne() throws Exception {
         CallReport report = new CallReport("c1", "caller", "sip:a@x", "sip:b@x", "completed", 200, "BYE sent",
-                timings(T0 + 850, T0 + 870, T0 + 870, true), "PCMU", null, null, null, null);
+                timings(T0 + 850, T0 + 870, T0 + 870, true), "PCMU", "none (not configured)", null, null, null, null);
         JsonNode json = new ObjectMapper().readTree(report.toJson());
         assertEquals(1, json.path("schemaVersion").asInt(), report.toJson());
         assertTrue(json.path("schemaVersion").isInt(), report.toJson());
         assertEquals("schemaVersion", json.fieldNames().next());
+    }
+
+    @Test
+    void theEncryptionIsWrittenNextToTheCodec() throws Exception {
+        CallReport report = new CallReport("c1", "caller", "sip:a@x", "sip:b@x", "completed", 200, "BYE sent",
+                timings(T0 + 850, T0 + 870, T0 + 870, true), "PCMU", "srtp AES_CM_128_HMAC_SHA1_80 (sdes)", null,
+                null, null, null);
+        JsonNode json = new ObjectMapper().readTree(report.toJson());
+        assertEquals("srtp AES_CM_128_HMAC_SHA1_80 (sdes)", json.path("encryption").asText(), report.toJson());
+        assertEquals(1, json.path("schemaVersion").asInt(), "a new field does not raise the version");
     }
 }

@@ -186,6 +186,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void encryptionIsOffByDefaultAndOnlySdesIsTaken() throws Exception {
+        AgentConfig none = ConfigLoader.parse("account: {user: alice, domain: example.org}\n", "test");
+        assertEquals("none", none.media().encryption());
+        assertEquals(false, none.media().encryptionRequired());
+        AgentConfig sdes = ConfigLoader.parse("account: {user: alice, domain: example.org}\n"
+                + "media: {encryption: sdes, encryptionRequired: true}\n", "test");
+        assertTrue(sdes.media().sdes());
+        assertTrue(sdes.media().encryptionRequired());
+        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "account: {user: alice, domain: example.org}\n"
+                        + "media: {encryption: dtls-srtp}\n", "test"));
+        assertEquals(List.of("media.encryption: dtls-srtp is not supported yet (known: none, sdes)"),
+                bad.problems(), bad.getMessage());
+        ConfigException both = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "account: {user: alice, domain: example.org}\n"
+                        + "media: {encryption: zrtp, encryptionRequired: yes please}\n", "test"));
+        assertEquals(2, both.problems().size(), both.getMessage());
+        assertTrue(both.problems().stream().anyMatch(p -> p.startsWith("media.encryption: unknown value zrtp")),
+                both.getMessage());
+        assertTrue(both.problems().stream().anyMatch(p -> p.startsWith("media.encryptionRequired:")),
+                both.getMessage());
+    }
+
+    @Test
     void discoveryServersNeedTheirPortWrittenOut() throws Exception {
         AgentConfig ok = ConfigLoader.parse("account: {user: alice, domain: example.org}\n"
                 + "discovery: {servers: [\"198.18.0.21:3478\", \"[::1]:3479\"]}\n", "test");

@@ -68,6 +68,16 @@ final class Baresip implements AutoCloseable {
                 ";medianat=" + mediaNat + ";stunserver=\"stun:" + stunServer + "\"", rtcpMux);
     }
 
+    /**
+     * Starts baresip as {@link #start} does with SRTP keyed by SDES: {@code mediaEnc} is its account's
+     * {@code mediaenc}, {@code srtp} (best effort, RTP/AVP with a=crypto) or {@code srtp-mand} (RTP/SAVP).
+     */
+    static Baresip startWithSrtp(Path dir, String user, String domain, String password, int proxyPort, int sipPort,
+                                 int ctrlPort, int rtpMin, int rtpMax, Path wav, String mediaEnc) throws IOException {
+        return start(dir, user, domain, password, proxyPort, sipPort, ctrlPort, rtpMin, rtpMax, wav,
+                ";mediaenc=" + mediaEnc, false);
+    }
+
     private static Baresip start(Path dir, String user, String domain, String password, int proxyPort, int sipPort,
                                  int ctrlPort, int rtpMin, int rtpMax, Path wav, String accountParams,
                                  boolean rtcpMux) throws IOException {
@@ -90,6 +100,7 @@ final class Baresip implements AutoCloseable {
                 "module sndfile.so",
                 "module stun.so",
                 "module ice.so",
+                accountParams.contains(";mediaenc=") ? "module srtp.so" : "",
                 "rtcp_mux " + (rtcpMux ? "yes" : "no"),
                 "module alsa.so",
                 "module_app account.so",

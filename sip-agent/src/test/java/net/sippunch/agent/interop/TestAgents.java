@@ -19,6 +19,12 @@ final class TestAgents {
      */
     static AgentConfig config(String user, String password, int sipPort, int mediaMin, int mediaMax, double toneHz,
                               int proxyPort, Path recordDir, String extra) throws ConfigException {
+        return config(user, password, sipPort, mediaMin, mediaMax, toneHz, proxyPort, recordDir, extra, "");
+    }
+
+    /** @param media more keys of the {@code media:} section, each line indented by two spaces */
+    static AgentConfig config(String user, String password, int sipPort, int mediaMin, int mediaMax, double toneHz,
+                              int proxyPort, Path recordDir, String extra, String media) throws ConfigException {
         String yaml = "account:\n"
                 + "  user: " + user + "\n"
                 + "  domain: " + (proxyPort == 0 ? "127.0.0.1" : DOMAIN) + "\n"
@@ -34,6 +40,7 @@ final class TestAgents {
                 + "  portMax: " + mediaMax + "\n"
                 + "  tone: {frequency: " + toneHz + ", amplitude: 0.3}\n"
                 + (recordDir == null ? "" : "  recordDir: " + recordDir + "\n")
+                + media
                 + (extra != null && extra.contains("timeouts:") ? "" : "timeouts: {invite: 10, shutdown: 3}\n")
                 + (extra == null ? "" : extra);
         return ConfigLoader.parse(yaml, user + " test config");
