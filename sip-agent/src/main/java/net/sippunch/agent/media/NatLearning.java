@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.discovery.DiscoveryOutcome;
@@ -42,6 +44,8 @@ public final class NatLearning implements AutoCloseable {
     private ScheduledFuture<?> next;
     /** Guarded by {@code this}. */
     private boolean closed;
+    /** Completes when the run under way ends; done when none runs. Guarded by {@code this}. */
+    private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
     /** Guarded by {@code this}. */
     private FilteringBehavior lastFiltering;
     /** Counts the relearnings: a run started before one is not kept. Guarded by {@code this}. */
@@ -123,34 +127,62 @@ public final class NatLearning implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits, at most {@code cap}, for a learning run under way to end. A call's discovery starts after it: behind
+     * a sequential NAT the spare port's later flows (its requests to the servers' alternate addresses) would
+     * otherwise take ports between the call's samples and its first packet, and the port predicted for the
+     * call would be taken (seen in the kernel lab when a call came in while the agent was still starting).
+     */
+    public void awaitRunUnderWay(Duration cap) {
+        CompletableFuture<Void> run;
+        synchronized (this) {
+            run = running;
+        }
+        try {
+            run.get(cap.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("the learning run under way did not end within {} ms", cap.toMillis());
+        }
+    }
+
     private void learn() {
         int started;
+        CompletableFuture<Void> run = new CompletableFuture<>();
         synchronized (this) {
             started = generation;
+            running = run;
         }
         NettyDiscovery.run(group.next(), new InetSocketAddress(localAddress, 0), config, random)
                 .whenComplete((outcome, failure) -> {
-                    if (failure != null) {
-                        LOG.warn("NAT not learned: {}; calls run the whole discovery until the next try in {} s",
-                                failure.getMessage(), refresh.toSeconds());
-                    } else if (outcome instanceof DiscoveryOutcome.Profiled profiled) {
-                        keep(profiled.knowledge(), "a spare port (" + profiled.profile().type().label() + ")",
-                                started);
-                    } else {
-                        LOG.warn("NAT not learned: {}; calls run the whole discovery until the next try in {} s",
-                                ((DiscoveryOutcome.Failed) outcome).reason(), refresh.toSeconds());
-                    }
-                    CompletableFuture<Void> done;
-                    synchronized (this) {
-                        if (started != generation) {
-                            return; // a relearning started meanwhile: its own run completes and reschedules
-                        }
-                        done = learnt;
-                        learnt = new CompletableFuture<>();
-                    }
-                    done.complete(null);
-                    schedule(refresh.toMillis());
+                    ended(outcome, failure, started);
+                    run.complete(null); // after the knowledge is kept: a call waiting for the run may use it
                 });
+    }
+
+    /** What a learning run found is kept (unless the network changed meanwhile); the next run is scheduled. */
+    private void ended(DiscoveryOutcome outcome, Throwable failure, int started) {
+        if (failure != null) {
+            LOG.warn("NAT not learned: {}; calls run the whole discovery until the next try in {} s",
+                    failure.getMessage(), refresh.toSeconds());
+        } else if (outcome instanceof DiscoveryOutcome.Profiled profiled) {
+            keep(profiled.knowledge(), "a spare port (" + profiled.profile().type().label() + ")",
+                    started);
+        } else {
+            LOG.warn("NAT not learned: {}; calls run the whole discovery until the next try in {} s",
+                    ((DiscoveryOutcome.Failed) outcome).reason(), refresh.toSeconds());
+        }
+        CompletableFuture<Void> done;
+        synchronized (this) {
+            if (started != generation) {
+                return; // a relearning started meanwhile: its own run completes and reschedules
+            }
+            done = learnt;
+            learnt = new CompletableFuture<>();
+        }
+        done.complete(null);
+        schedule(refresh.toMillis());
     }
 
     private void keep(NatKnowledge knowledge, String where, int started) {

@@ -307,6 +307,8 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (upnp != null) {
             upnp.await(); // the method's first step: map the media port on the LAN's IGD, before discovery
         }
+        // a learning run of the agent's spare port (at start-up, every refresh) first: see awaitRunUnderWay
+        settings.learning().ifPresent(l -> l.awaitRunUnderWay(settings.discoveryCap().plusSeconds(1)));
         InetSocketAddress privateTuple;
         try {
             privateTuple = port.privateTuple(settings.discoveryServers().get(0));
