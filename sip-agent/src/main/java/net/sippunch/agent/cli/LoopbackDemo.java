@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,7 +191,7 @@ final class LoopbackDemo {
     private static CompletableFuture<Void> look(SiteSpec site, EventLoopGroup group, List<InetSocketAddress> servers,
                                                 PrintWriter progress) {
         return NettyDiscovery.run(group.next(), new InetSocketAddress(site.host(), 0),
-                DiscoveryConfig.defaults(servers), new SplittableRandom()).thenAccept(outcome -> {
+                DiscoveryConfig.defaults(servers), new SecureRandom()).thenAccept(outcome -> {
                     synchronized (progress) {
                         progress.printf("demo: site %s seen from %s: %s%n", site.name(), site.host().getHostAddress(),
                                 outcome instanceof DiscoveryOutcome.Profiled p ? p.profile().type()

@@ -99,20 +99,35 @@ class SrtpSessionTest {
                     byte[] p = sealer.protectRtp(rtp(seq)).bytes();
                     send(peer, port, p);
                     kept = seq == 5 ? p : kept;
-                    Thread.sleep(5);
+                    Thread.sleep(5); // paced as a sender would, not a burst into the socket buffer
                 }
                 byte[] altered = sealer.protectRtp(rtp(21)).bytes();
                 altered[40] ^= 1;
                 send(peer, port, altered);
                 send(peer, port, kept);
                 send(peer, port, stranger.protectRtp(rtp(22)).bytes());
-                Thread.sleep(300);
+                awaitHandled(port, session, 20 + 3);
             } finally {
                 c = session.stop();
             }
             assertEquals(20, c.rtpReceived(), c.toString());
             assertEquals(Map.of("AUTH_FAILED", 2L, "REPLAYED", 1L), c.srtpDropped(), c.toString());
             assertEquals(20 * 160, WavFile.read(recording).length, "only the authentic frames were played");
+        }
+    }
+
+    /**
+     * Waits (at most 5 s) until the session has handled {@code packets} of the peer's packets, played or dropped:
+     * its counters are read on the port's loop, where it updates them.
+     */
+    private static void awaitHandled(NettyMediaPort port, RtpSession session, long packets) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            MediaCounters now = port.loop().submit(session::counters).get(5, TimeUnit.SECONDS);
+            if (now.rtpReceived() + now.srtpDropped().values().stream().mapToLong(Long::longValue).sum() >= packets) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(10); // the next look: the loop has no event for "handled n packets"
         }
     }
 
