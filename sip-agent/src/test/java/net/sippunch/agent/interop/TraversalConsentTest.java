@@ -47,8 +47,6 @@ class TraversalConsentTest {
     private static final int BOB = 42820;
     private static final int RAW = 42830;
     private static final int VICTIM = 42840;
-    /** The first of the 128 ports a forged ICE offer names as its candidates. */
-    private static final int ICE_VICTIMS = 43000;
     private static final String DISCOVERY =
             "discovery:\n  servers: [\"127.0.0.1:42850\", \"127.0.0.2:42851\"]\n  timeoutMillis: 1500\n";
 
@@ -102,19 +100,27 @@ class TraversalConsentTest {
                      DISCOVERY));
              RawSipPeer raw = new RawSipPeer(RAW, BOB);
              Selector selector = Selector.open()) {
-            StringBuilder sdp = new StringBuilder("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-                    + "t=0 0\r\nm=audio " + ICE_VICTIMS + " RTP/AVP 0\r\na=rtcp:" + (ICE_VICTIMS + 64) + "\r\n"
-                    + "a=ice-ufrag:forged\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n");
+            // the victims take ports the kernel hands out: 128 fixed ports collide now and then with a port
+            // another socket of the test run holds
+            int[][] ports = new int[2][64];
             for (int component = 1; component <= 2; component++) {
                 for (int i = 0; i < 64; i++) {
-                    int port = ICE_VICTIMS + (component - 1) * 64 + i;
                     DatagramChannel victim = DatagramChannel.open();
-                    victim.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+                    victim.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
                     victim.configureBlocking(false);
                     victim.register(selector, SelectionKey.OP_READ);
                     victims.add(victim);
+                    ports[component - 1][i] = ((InetSocketAddress) victim.getLocalAddress()).getPort();
+                }
+            }
+            StringBuilder sdp = new StringBuilder("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+                    + "t=0 0\r\nm=audio " + ports[0][0] + " RTP/AVP 0\r\na=rtcp:" + ports[1][0] + "\r\n"
+                    + "a=ice-ufrag:forged\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n");
+            for (int component = 1; component <= 2; component++) {
+                for (int i = 0; i < 64; i++) {
                     sdp.append("a=candidate:").append(i).append(' ').append(component).append(" UDP ")
-                            .append(2130706431 - i).append(" 127.0.0.1 ").append(port).append(" typ host\r\n");
+                            .append(2130706431 - i).append(" 127.0.0.1 ").append(ports[component - 1][i])
+                            .append(" typ host\r\n");
                 }
             }
             raw.send(raw.invite("forged-ice", sdp.toString()));
