@@ -1,6 +1,5 @@
 package net.sippunch.agent.lab;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -16,15 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,19 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Faults around real agent calls on kernel NATs ({@code lab/natlab.sh}) through a real Kamailio, the set-up of
  * {@link KernelTraversalMatrixTest} ({@link MatrixLab}: warm agents, alice calling from site a, bob answering in
- * site b, both in NAT traversal mode). Two labs run at once, with namespace prefixes of this run's own:
- * <ul>
- *   <li>a long call ({@value #LONG_CALL_SECONDS_DEFAULT} s; the system property {@code faults.longCallSeconds}
- *       shortens it by hand) between two symmetric-sequential NATs whose conntrack UDP timeouts, unreplied and
- *       stream, are {@value #CONNTRACK_TIMEOUT} s: started before the other tests, checked by the last;</li>
- *   <li>one after another in the other lab: 20 % random loss each way on both NATs, Kamailio killed and
- *       started afresh during a call, and either of the agents' two discovery servers down.</li>
- * </ul>
- * The agent sends RTP without pause (a 20 ms frame every 20 ms, no silence suppression) and consent checks
- * every ~5 s on the media path, so the long call's media mapping is refreshed by the media itself: the long
- * call shows that the mappings stay put under continuous media. Its SIP flow to Kamailio carries no media: the
- * agent's keepalives (every 10 s in the lab) and Kamailio's NAT pings hold that mapping, and the final BYE,
- * which must cross it, shows they did.
+ * site b, both in NAT traversal mode), one after another: 20 % random loss each way on both NATs, Kamailio killed
+ * and started afresh during a call, and either of the agents' two discovery servers down. The long call through
+ * short conntrack timeouts is {@link KernelLongCallTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,15 +54,8 @@ class KernelFaultTest {
             List.of("port-restricted", "symmetric-sequential"),
             List.of("symmetric-sequential", "symmetric-sequential"));
 
-    private static final int LONG_CALL_SECONDS_DEFAULT = 300;
-    private static final int LONG_CALL_SECONDS = Integer.getInteger("faults.longCallSeconds",
-            LONG_CALL_SECONDS_DEFAULT);
-    private static final int CONNTRACK_TIMEOUT = 30;
-    private static final Duration CONNTRACK_PERIOD = Duration.ofSeconds(1);
     /** The longest media may stop, on either side. */
     private static final long MAX_GAP_MILLIS = 1000;
-    /** RTP packets a side may miss at the end of a lossless call: its peer sends on until the BYE arrives. */
-    private static final long END_SLACK_PACKETS = 50;
 
     /**
      * The fault lab's agents: two discovery servers on two hosts (each RFC 5780, two addresses), so that one
@@ -106,24 +80,10 @@ class KernelFaultTest {
     private static final String SITE_B_CLIENT = "10.0.2.2";
     private static final String SITE_A = "198.18.1.1";
     private static final String SITE_B = "198.18.2.1";
-    private static final List<String> DISCOVERY_IPS = List.of("198.18.0.21", "198.18.0.31", "198.18.0.22",
-            "198.18.0.32");
     /** One egress chain of the loss table: the packets it saw, and those it dropped. */
     private static final Pattern LOSS_COUNTERS = Pattern.compile("chain (wan|lan) \\{[^}]*?counter packets (\\d+) "
             + "bytes \\d+ numgen random mod 1000 <=? \\d+ counter packets (\\d+) bytes");
 
-    /** What the long call's thread hands over. */
-    private record LongCall(MatrixCell cell, List<String> timeouts, List<ConntrackWatch.Snapshot> snapshots,
-                            List<String> watchProblems) {
-    }
-
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "long-call");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicReference<MatrixLab> longLab = new AtomicReference<>();
-    private CompletableFuture<LongCall> longCall;
     private MatrixLab faults;
     private long classStart;
 
@@ -131,11 +91,9 @@ class KernelFaultTest {
     void startLabs(@TempDir Path dir) throws IOException, InterruptedException {
         LabHost.requireLab(List.of("kamailio (kamailio)", "conntrack (conntrack)"));
         classStart = System.nanoTime();
-        String run = Long.toString(ProcessHandle.current().pid() % 100000);
-        Path longDir = Files.createDirectories(dir.resolve("long-call"));
-        longCall = CompletableFuture.supplyAsync(() -> holdLongCall("fh" + run, longDir), background);
-        faults = new MatrixLab("fl" + run, List.of("--nat-a", "port-restricted", "--nat-b", "port-restricted"),
-                Files.createDirectories(dir.resolve("faults")), CALL_SECONDS, FAULT_AGENTS);
+        faults = new MatrixLab("fl" + ProcessHandle.current().pid() % 100000, List.of("--nat-a", "port-restricted",
+                "--nat-b", "port-restricted"), Files.createDirectories(dir.resolve("faults")), CALL_SECONDS,
+                FAULT_AGENTS);
         faults.startDiscoveryServer("disc2");
         // warm-up, not recorded: a cold server's, proxy's or agent's first answers can be late
         faults.trial("port-restricted", "port-restricted");
@@ -143,19 +101,11 @@ class KernelFaultTest {
 
     @AfterAll
     void closeLabs() throws IOException, InterruptedException {
-        try {
-            if (faults != null) {
-                faults.close();
-            }
-        } finally {
-            MatrixLab hold = longLab.get();
-            if (longCall != null && !longCall.isDone() && hold != null) {
-                hold.close(); // the call's thread then fails at once
-            }
-            background.shutdownNow();
-            System.out.printf("faults: the test class took %d s%n",
-                    Duration.ofNanos(System.nanoTime() - classStart).toSeconds());
+        if (faults != null) {
+            faults.close();
         }
+        System.out.printf("faults: the test class took %d s%n",
+                Duration.ofNanos(System.nanoTime() - classStart).toSeconds());
     }
 
     /**
@@ -283,22 +233,22 @@ class KernelFaultTest {
                         + "and %s (bob); call %s; longest media gap %s ms (caller) / %s ms (callee)%n",
                 (killed.toEpochMilli() - atCaller.path("timings").path("answered").asLong()) / 1000.0,
                 seconds(killed, again.get(aliceAgain)), seconds(killed, again.get(bobAgain)), cell.summary(),
-                gap(cell.atCaller()), gap(cell.atCallee()));
+                CallChecks.gap(cell.atCaller()), CallChecks.gap(cell.atCallee()));
 
         assertTrue(again.containsKey(aliceAgain) && again.containsKey(bobAgain), "not both registered again within "
                 + REREGISTER_WAIT.toSeconds() + " s of the restart: " + again.keySet() + "\n--- new Kamailio:\n" + log);
         long ended = atCaller.path("timings").path("ended").asLong();
         assertTrue(again.values().stream().allMatch(t -> t.toEpochMilli() < ended),
                 "the re-registrations came after the call ended: the call must span them");
-        assertCompleted(cell);
+        CallChecks.assertCompleted(cell);
         assertTrue(cell.direct(), "the call lost its direct path: " + cell.summary());
-        assertGapBelowLimit(cell);
+        CallChecks.assertGapBelow(cell, MAX_GAP_MILLIS);
         assertTrue(log.contains("request BYE " + BOB.replace(LabAgent.DOMAIN, SITE_B)),
                 "the BYE did not pass the new Kamailio:\n" + log);
 
         MatrixCell next = faults.call(nat, nat, CALL_SECONDS);
         System.out.println("faults: a call through the new Kamailio: " + next.summary());
-        assertCompleted(next);
+        CallChecks.assertCompleted(next);
         assertTrue(next.direct(), next.summary());
     }
 
@@ -343,7 +293,7 @@ class KernelFaultTest {
                             + "%s ms%n", down, cell.summary(), cell.types(), unanswered(cell.atCaller()),
                     unanswered(cell.atCallee()), cell.atCaller().path("traversal").path("discovery").path("millis"),
                     cell.atCallee().path("traversal").path("discovery").path("millis"));
-            if (!cell.direct() || !completed(cell)) {
+            if (!cell.direct() || !CallChecks.completed(cell)) {
                 wrong.add(down + " down: no direct call: " + cell.summary());
             }
             for (JsonNode report : List.of(cell.atCaller(), cell.atCallee())) {
@@ -368,198 +318,6 @@ class KernelFaultTest {
         List<String> out = new ArrayList<>();
         report.path("traversal").path("discovery").path("unanswered").forEach(n -> out.add(n.asText()));
         return out;
-    }
-
-    /**
-     * The long call, in the lab of its own, on the background thread: two symmetric-sequential NATs with
-     * conntrack UDP timeouts of {@value #CONNTRACK_TIMEOUT} s, both routers' tables sampled every second.
-     */
-    private LongCall holdLongCall(String prefix, Path dir) {
-        String nat = "symmetric-sequential";
-        String timeout = Integer.toString(CONNTRACK_TIMEOUT);
-        try (MatrixLab lab = new MatrixLab(prefix, List.of("--nat-a", nat, "--nat-b", nat,
-                "--udp-timeout-a", timeout, "--udp-stream-timeout-a", timeout,
-                "--udp-timeout-b", timeout, "--udp-stream-timeout-b", timeout), dir, LONG_CALL_SECONDS)) {
-            longLab.set(lab);
-            List<String> timeouts = new ArrayList<>();
-            for (String node : List.of("a-nat", "b-nat")) {
-                timeouts.addAll(lab.host().exec(node, List.of("sysctl", "-n", "net.netfilter.nf_conntrack_udp_timeout",
-                        "net.netfilter.nf_conntrack_udp_timeout_stream")).lines().map(String::trim).toList());
-            }
-            lab.callee().register(REGISTER_WAIT);
-            MatrixCell cell;
-            ConntrackWatch watch = ConntrackWatch.start(lab.host(), List.of("a-nat", "b-nat"), CONNTRACK_PERIOD);
-            try {
-                cell = lab.call(nat, nat, LONG_CALL_SECONDS);
-            } finally {
-                watch.close();
-            }
-            return new LongCall(cell, timeouts, watch.snapshots(), watch.problems());
-        } catch (IOException e) {
-            throw new CompletionException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-        }
-    }
-
-    /**
-     * The long call: completed on both sides (the BYE crossed both NATs' SIP mappings after the whole call),
-     * direct, media never stopped for {@value #MAX_GAP_MILLIS} ms or more on either side, nothing missing at
-     * the end; the timeouts really were {@value #CONNTRACK_TIMEOUT} s (the sysctls read back, and the media
-     * flow's own entry never had more left); flows that went idle (discovery) expired meanwhile, while the
-     * media flow and the SIP flow kept their NAT ports for the whole call.
-     */
-    @Test
-    @Order(4)
-    void longCallKeepsItsMappingsThroughThirtySecondConntrackTimeouts() throws Exception {
-        LongCall r;
-        try {
-            r = longCall.get(LONG_CALL_SECONDS + 240L, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AssertionError a) {
-                throw a;
-            }
-            throw e;
-        } catch (TimeoutException e) {
-            fail("the long call did not end within " + (LONG_CALL_SECONDS + 240) + " s");
-            return;
-        }
-        MatrixCell cell = r.cell();
-        JsonNode caller = cell.atCaller();
-        JsonNode callee = cell.atCallee();
-        long answered = caller.path("timings").path("answered").asLong();
-        long ended = caller.path("timings").path("ended").asLong();
-        System.out.printf("faults: long call of %d s, conntrack timeouts %s: %s; longest media gap %s ms (caller) / "
-                        + "%s ms (callee); RTP caller->callee sent %s received %s, callee->caller sent %s received %s; "
-                        + "%d conntrack listings%n", LONG_CALL_SECONDS, r.timeouts(), cell.summary(), gap(caller),
-                gap(callee), caller.path("media").path("rtpSent"), callee.path("media").path("rtpReceived"),
-                callee.path("media").path("rtpSent"), caller.path("media").path("rtpReceived"), r.snapshots().size());
-
-        String timeout = Integer.toString(CONNTRACK_TIMEOUT);
-        assertEquals(List.of(timeout, timeout, timeout, timeout), r.timeouts(),
-                "udp and udp_stream conntrack timeouts of a-nat and b-nat");
-        assertCompleted(cell);
-        assertTrue(cell.direct(), cell.summary());
-        assertTrue((ended - answered) / 1000 >= LONG_CALL_SECONDS, "the call lasted " + (ended - answered) + " ms");
-        assertGapBelowLimit(cell);
-        assertNothingMissingAtTheEnd(caller, callee);
-        assertNothingMissingAtTheEnd(callee, caller);
-
-        assertTrue(r.watchProblems().isEmpty(), "conntrack listings failed: " + r.watchProblems());
-        List<String> wrong = new ArrayList<>();
-        wrong.addAll(mappingsHeld(r.snapshots(), "a-nat", SITE_A_CLIENT, caller, SITE_B, callee, answered, ended));
-        wrong.addAll(mappingsHeld(r.snapshots(), "b-nat", SITE_B_CLIENT, callee, SITE_A, caller, answered, ended));
-        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
-    }
-
-    /**
-     * What router {@code node} must have shown: in every listing from 5 s after the answer to 2 s before the
-     * end, the media flow (the report's local port to its remote tuple) on the NAT port the peer sends to, with
-     * at most the configured timeout left; the SIP flow to Kamailio on one NAT port all along; and the
-     * discovery flows of the media port gone before the end, each seen for at most the timeout.
-     */
-    private static List<String> mappingsHeld(List<ConntrackWatch.Snapshot> all, String node, String client,
-                                             JsonNode own, String peerSite, JsonNode peer, long answered,
-                                             long ended) {
-        List<String> wrong = new ArrayList<>();
-        int mediaPort = port(own.path("localMedia").asText());
-        int remotePort = port(own.path("media").path("remote").asText());
-        int peerSendsTo = port(peer.path("media").path("remote").asText());
-        List<ConntrackWatch.Snapshot> snapshots = all.stream().filter(s -> s.node().equals(node)).toList();
-        List<ConntrackWatch.Snapshot> during = snapshots.stream()
-                .filter(s -> s.atMillis() >= answered + 5000 && s.atMillis() <= ended - 2000).toList();
-        long window = (ended - 2000 - answered - 5000) / 1000;
-        if (during.size() < window / 2) {
-            wrong.add(node + ": only " + during.size() + " listings in " + window + " s");
-        }
-        Integer sipPort = null;
-        int maxLeft = 0;
-        for (ConntrackWatch.Snapshot s : during) {
-            Optional<ConntrackWatch.Entry> media = s.entries().stream().filter(e -> e.src().equals(client)
-                    && e.sport() == mediaPort && e.dst().equals(peerSite) && e.dport() == remotePort).findFirst();
-            if (media.isEmpty() || media.get().natPort() != peerSendsTo) {
-                wrong.add(node + " at +" + (s.atMillis() - answered) / 1000 + " s: media flow " + client + ":"
-                        + mediaPort + " -> " + peerSite + ":" + remotePort + " not on NAT port " + peerSendsTo + ": "
-                        + media);
-                continue;
-            }
-            maxLeft = Math.max(maxLeft, media.get().timeoutSeconds());
-            Optional<ConntrackWatch.Entry> sip = s.entries().stream().filter(e -> e.src().equals(client)
-                    && e.sport() == 5060 && e.dst().equals(LabKamailio.ADDRESS) && e.dport() == LabKamailio.PORT)
-                    .findFirst();
-            if (sip.isEmpty() || (sipPort != null && sip.get().natPort() != sipPort)) {
-                wrong.add(node + " at +" + (s.atMillis() - answered) / 1000 + " s: SIP flow not on NAT port " + sipPort
-                        + ": " + sip);
-            } else {
-                sipPort = sip.get().natPort();
-            }
-        }
-        if (maxLeft > CONNTRACK_TIMEOUT) {
-            wrong.add(node + ": the media flow had " + maxLeft + " s left, more than the timeout");
-        }
-        // discovery flows of the media port: idle after discovery, so they expire while the call goes on
-        Map<String, long[]> discovery = new TreeMap<>();
-        for (ConntrackWatch.Snapshot s : snapshots) {
-            for (ConntrackWatch.Entry e : s.entries()) {
-                if (e.src().equals(client) && e.sport() == mediaPort && DISCOVERY_IPS.contains(e.dst())) {
-                    discovery.computeIfAbsent(e.dst() + ":" + e.dport(), k -> new long[] {s.atMillis(), 0})[1] =
-                            s.atMillis();
-                }
-            }
-        }
-        long lastListing = snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1).atMillis();
-        if (discovery.isEmpty()) {
-            wrong.add(node + ": no discovery flow of media port " + mediaPort + " was ever listed");
-        }
-        discovery.forEach((server, seen) -> {
-            long lived = seen[1] - seen[0];
-            if (lived > (CONNTRACK_TIMEOUT + 3) * 1000L || seen[1] >= lastListing) {
-                wrong.add(node + ": discovery flow to " + server + " listed for " + lived + " ms"
-                        + (seen[1] >= lastListing ? ", still there at the end" : ""));
-            }
-        });
-        System.out.printf("faults: %s: media flow %s:%d on NAT port %d in %d listings (at most %d s left); SIP flow on "
-                        + "NAT port %s; discovery flows seen for %s ms%n", node, client, mediaPort, peerSendsTo,
-                during.size(), maxLeft, sipPort,
-                discovery.values().stream().map(v -> Long.toString(v[1] - v[0])).toList());
-        return wrong;
-    }
-
-    private static int port(String hostPort) {
-        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
-    }
-
-    /** The receiver got what the sender sent, but for the packets in flight when the call ended. */
-    private static void assertNothingMissingAtTheEnd(JsonNode sender, JsonNode receiver) {
-        long sent = sender.path("media").path("rtpSent").asLong();
-        long received = receiver.path("media").path("rtpReceived").asLong();
-        assertTrue(received >= sent - END_SLACK_PACKETS, receiver.path("role").asText() + " received " + received
-                + " of " + sent + " RTP packets: media stopped before the end");
-    }
-
-    private static boolean completed(MatrixCell cell) {
-        return cell.atCaller().path("outcome").asText().equals("completed")
-                && cell.atCallee().path("outcome").asText().equals("completed")
-                && cell.atCaller().path("mediaBothWays").asBoolean()
-                && cell.atCallee().path("mediaBothWays").asBoolean();
-    }
-
-    private static void assertCompleted(MatrixCell cell) {
-        assertTrue(completed(cell), "not completed with media both ways on both sides: " + cell.summary() + "\ncaller: "
-                + cell.atCaller() + "\ncallee: " + cell.atCallee());
-    }
-
-    private static void assertGapBelowLimit(MatrixCell cell) {
-        for (JsonNode report : List.of(cell.atCaller(), cell.atCallee())) {
-            JsonNode gap = report.path("media").path("maxGapMillis");
-            assertTrue(gap.isNumber() && gap.asLong() < MAX_GAP_MILLIS, report.path("role").asText()
-                    + ": media stopped for " + gap + " ms");
-        }
-    }
-
-    private static String gap(JsonNode report) {
-        return report.path("media").path("maxGapMillis").asText("-");
     }
 
     private static String seconds(Instant from, Instant to) {
