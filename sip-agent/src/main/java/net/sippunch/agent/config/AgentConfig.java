@@ -97,10 +97,13 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         }
     }
 
-    /** The number of even ports of the media range: one per call. */
+    /** The number of even ports of the media range whose odd neighbour is in it too: one per call. */
     public int mediaPortCount() {
         int first = media.portMin() + (media.portMin() & 1);
-        return Math.max(0, (media.portMax() - first) / 2 + 1);
+        if (media.portMax() <= first) {
+            return media.portMax() == first ? 1 : 0;
+        }
+        return (media.portMax() - 1 - first) / 2 + 1;
     }
 
     /** Calls in progress at once: {@code policy.maxCalls}, else one per port of the media range. */

@@ -16,6 +16,8 @@ import net.sippunch.traversal.netty.NettyMediaPort;
  * The range the agent's media ports come from: one local UDP port per media stream carries discovery,
  * probes, RTP and RTCP. Even ports, tried round-robin from where the previous allocation stopped; each port
  * goes to the next event loop of the agent's media group, which then runs everything of that call's media.
+ * The odd port above each is left for an RTCP component (a standard peer that does not multiplex RTCP), so
+ * the highest even port is one whose neighbour is still in the range, as a firewall rule for the range expects.
  */
 public final class MediaPortRange {
 
@@ -32,7 +34,7 @@ public final class MediaPortRange {
         this.group = group;
         this.address = address;
         this.min = min + (min & 1);
-        this.max = max;
+        this.max = lastEvenWithNeighbour(this.min, max);
         this.next = new AtomicInteger(this.min);
     }
 
@@ -46,6 +48,15 @@ public final class MediaPortRange {
         this(group, address, min, max);
         int evenPorts = Math.max(1, (max - this.min) / 2 + 1);
         next.set(this.min + 2 * random.nextInt(evenPorts));
+    }
+
+    /**
+     * The highest even port whose odd neighbour is at most {@code max}; {@code first} itself when the range has
+     * room for no pair (a single port: its RTCP component, if any, binds elsewhere).
+     */
+    static int lastEvenWithNeighbour(int first, int max) {
+        int top = max - 1;
+        return top < first ? first : top - (top & 1);
     }
 
     /** Binds the next free even port of the range. */

@@ -130,11 +130,12 @@ class ConfigLoaderTest {
     @Test
     void maxCallsDefaultsToTheMediaRangeAndMustFitInIt() throws Exception {
         String base = "account: {user: bob, domain: example.org}\nmedia: {portMin: 40001, portMax: 40010}\n";
-        assertEquals(5, ConfigLoader.parse(base, "test").maxCalls(), "even ports 40002..40010");
+        assertEquals(4, ConfigLoader.parse(base, "test").maxCalls(), "even ports 40002..40008 (each with its odd "
+                + "neighbour)");
         assertEquals(3, ConfigLoader.parse(base + "policy: {maxCalls: 3}\n", "test").maxCalls());
         ConfigException e = assertThrows(ConfigException.class,
-                () -> ConfigLoader.parse(base + "policy: {maxCalls: 6}\n", "test"));
-        assertEquals(List.of("policy.maxCalls: must be 1..5 (one media port per call in 40001..40010), is 6"),
+                () -> ConfigLoader.parse(base + "policy: {maxCalls: 5}\n", "test"));
+        assertEquals(List.of("policy.maxCalls: must be 1..4 (one media port per call in 40001..40010), is 5"),
                 e.problems(), e.getMessage());
     }
 
