@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 RunCommand.class,
                 CallCommand.class,
+                LoadCommand.class,
                 CheckConfigCommand.class,
                 StunLoadCommand.class,
                 PunchTestCommand.class,
