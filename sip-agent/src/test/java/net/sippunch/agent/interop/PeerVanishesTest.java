@@ -19,6 +19,8 @@ import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.netty.NettyDiscoveryServer;
 import net.sippunch.traversal.netty.NettyTransport;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,7 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the other agent ends the call within 35 s with the reason that fits its mode, on the defaults: consent
  * lost (RFC 7675, 30 s without an authenticated answer) on a punched path, the media timeout (30 s without
  * RTP) in plain mode. Until then it keeps sending media only while the peer still answers.
+ * <p>
+ * The two calls mostly wait out those 30 s: the class runs beside the others, each mode's call at once
+ * ({@link ExecutionMode#CONCURRENT}, on ports of their own).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class PeerVanishesTest {
 
     private static final long BOUND_MILLIS = 35_000;
@@ -36,7 +42,7 @@ class PeerVanishesTest {
     @ValueSource(strings = {"traversal", "plain"})
     void theOtherSideEndsTheCallWithTheReasonWithin35Seconds(String mode, @TempDir Path dir) throws Exception {
         boolean traversal = mode.equals("traversal");
-        int base = traversal ? 27500 : 27600;
+        int base = traversal ? 13500 : 13600; // blocks no other test uses: the two calls run beside other classes
         ServerAddresses addresses = new ServerAddresses(List.of(
                 new InetSocketAddress(InetAddress.getByName("127.0.0.1"), base + 90),
                 new InetSocketAddress(InetAddress.getByName("127.0.0.2"), base + 91)));
