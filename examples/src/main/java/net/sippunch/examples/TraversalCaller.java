@@ -118,7 +118,7 @@ public final class TraversalCaller implements SipListener, AutoCloseable {
         }
     }
 
-    private Result place(String target, NettyMediaPort port, List<InetSocketAddress> servers, Duration talk)
+    private Result place(String callee, NettyMediaPort port, List<InetSocketAddress> servers, Duration talk)
             throws Exception {
         // 1. discovery from the media port, before the offer
         CallTraversal.Settings settings = new CallTraversal.Settings(DiscoveryConfig.defaults(servers),
@@ -127,14 +127,15 @@ public final class TraversalCaller implements SipListener, AutoCloseable {
                 new SecureRandom(), event -> System.out.println("traversal: " + event));
         PunchEndpoint mine = traversal.discovered().get(10, TimeUnit.SECONDS);
 
-        // 2. the INVITE: our usual SDP toward the reported address, plus the extension
-        String ip = mine.reported().getAddress().getHostAddress();
+        // 2. the INVITE: our usual SDP toward the address the library recommends, plus the extension
+        InetSocketAddress target = OfferAnswer.signalledTarget(mine.profile(), mine.upnp());
+        String ip = target.getAddress().getHostAddress();
         SessionDescription offer = SdpFactory.getInstance().createSessionDescription(
                 "v=0\r\no=- 1 1 IN IP4 " + ip + "\r\ns=-\r\nc=IN IP4 " + ip + "\r\nt=0 0\r\n"
-                + "m=audio " + mine.reported().getPort() + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=rtcp-mux\r\n");
+                + "m=audio " + target.getPort() + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=rtcp-mux\r\n");
         PunchAttributes attributes = OfferAnswer.attributes(mine.profile(), mine.upnp());
         OfferAnswer.writeOffer(offer, attributes, mine.credentials());
-        Request invite = invite(target, offer.toString());
+        Request invite = invite(callee, offer.toString());
         ClientTransaction inviteTransaction = provider.getNewClientTransaction(invite);
         inviteTransaction.sendRequest();
 
