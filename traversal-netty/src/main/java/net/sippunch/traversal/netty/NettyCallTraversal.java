@@ -144,8 +144,8 @@ public final class NettyCallTraversal implements AutoCloseable {
             discovered.complete(d.local());
         } else if (event instanceof TraversalEvent.DiscoveryFailed f) {
             TraversalFailure failure = new TraversalFailure(f.reason(), Optional.empty());
+            settled.completeExceptionally(failure); // first: who saw discovery fail finds no path either
             discovered.completeExceptionally(failure);
-            settled.completeExceptionally(failure);
         } else if (event instanceof TraversalEvent.Punch p && p.event() instanceof PunchEvent.Settled s) {
             outcome.complete(s);
             settled.complete(s.path());
