@@ -63,6 +63,17 @@ public record PeerExtension(IceCredentials credentials, PunchAttributes attribut
     }
 
     /**
+     * The peer as the punch engine takes it at the moment its description arrived: its freshest sample at
+     * {@code nowNanos} (the signalling's delay is unknown, see {@link PunchEndpoint#receivedAt}); empty when the
+     * peer named no mapped tuple.
+     *
+     * @param nowNanos now, on the punch session's clock ({@code System.nanoTime()} for a Netty media port)
+     */
+    public Optional<PunchEndpoint> punchEndpointReceivedAt(long nowNanos) {
+        return punchEndpoint(0).map(e -> e.receivedAt(nowNanos));
+    }
+
+    /**
      * Every distinct transport address the peer named, for a prober's first round: the UPnP
      * tuple, the mapped tuples newest first, the private tuple, then the {@code c=}/{@code m=}
      * address unless it is the unspecified address. Prediction beyond these is the punch

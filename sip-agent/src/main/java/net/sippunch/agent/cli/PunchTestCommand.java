@@ -22,7 +22,6 @@ import javax.sdp.SdpException;
 import javax.sdp.SdpFactory;
 import javax.sdp.SessionDescription;
 import net.sippunch.agent.report.PunchJson;
-import net.sippunch.sdp.MappedSample;
 import net.sippunch.sdp.OfferAnswer;
 import net.sippunch.sdp.PeerExtension;
 import net.sippunch.sdp.PunchAttributes;
@@ -190,10 +189,7 @@ final class PunchTestCommand implements Callable<Integer> {
             out.println("ANSWER " + encode(description(profile, mine, credentials, peer.attributes().version())));
         }
         // the peer's samples on the loop's clock: its freshest sample taken now (the signalling delay is unknown)
-        List<MappedSample> samples = peer.attributes().mapped();
-        long origin = System.nanoTime() - (samples.isEmpty() ? 0 : samples.get(samples.size() - 1).offsetMillis())
-                * 1_000_000L;
-        Optional<PunchEndpoint> peerSide = peer.punchEndpoint(origin);
+        Optional<PunchEndpoint> peerSide = peer.punchEndpointReceivedAt(System.nanoTime());
         if (peerSide.isEmpty()) {
             return usage("the peer named no mapped tuple");
         }

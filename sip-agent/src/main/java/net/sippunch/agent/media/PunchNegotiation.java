@@ -570,8 +570,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
         // the peer's samples: its last one is taken to be as old as the signalling took, which is unknown,
         // so zero: the prediction then aims low, where the sweeps start anyway
-        long lastOffset = peer.attributes().mapped().get(peer.attributes().mapped().size() - 1).offsetMillis();
-        PunchEndpoint remote = peer.punchEndpoint(System.nanoTime() - lastOffset * 1_000_000L).orElseThrow();
+        PunchEndpoint remote = peer.punchEndpointReceivedAt(System.nanoTime()).orElseThrow();
         CallTraversal side = traversal;
         port.execute(() -> side.peer(System.nanoTime(), remote));
         milestones.outcome().thenAccept(outcome -> path.complete(pathOf(outcome)));

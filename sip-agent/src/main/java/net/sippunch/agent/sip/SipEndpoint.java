@@ -57,6 +57,9 @@ import org.apache.logging.log4j.ThreadContext;
  * to the handler registered for their method (501 Not Implemented when there is none), responses and
  * timeouts to the {@link TransactionOwner} stored on the client transaction or the dialog. SIP
  * messages are logged on {@code sippunch.sip.wire}.
+ *
+ * <p>The public constructor creates and owns its stack; {@link #attach} runs on a provider of an application's
+ * own stack instead, which stays the application's.
  */
 public final class SipEndpoint implements SipListener, AutoCloseable {
 
@@ -78,6 +81,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     private final String contactHost;
     private final String userAgent;
     private final SipHostPort outboundProxy;
+    /** Whether {@link #close()} stops the stack: not an application's own ({@link #attach}). */
+    private final boolean ownsStack;
 
     /**
      * Starts a stack listening on {@code listenAddress:port} (UDP).
@@ -90,6 +95,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
                        String userAgent) throws SipException {
         this.outboundProxy = outboundProxy;
         this.userAgent = userAgent;
+        this.ownsStack = true;
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "sippunch-" + port + "-" + STACKS.incrementAndGet());
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
@@ -119,6 +125,51 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
             throw new SipException("cannot listen on " + listenAddress + ":" + port + " (udp): " + systemReason(e), e);
         }
         this.contactHost = contactAddress != null ? contactAddress : chooseContactHost(listenAddress, outboundProxy);
+    }
+
+    private SipEndpoint(SipStackImpl stack, ListeningPoint listeningPoint, SipProvider provider,
+                        SipHostPort outboundProxy, String contactHost, String userAgent) {
+        this.stack = stack;
+        this.listeningPoint = listeningPoint;
+        this.provider = provider;
+        this.outboundProxy = outboundProxy;
+        this.contactHost = contactHost;
+        this.userAgent = userAgent;
+        this.ownsStack = false;
+    }
+
+    /**
+     * An endpoint on a provider of the application's own JAIN-SIP RI stack (started, with a UDP listening
+     * point), instead of a stack of its own: it becomes the provider's listener (JAIN-SIP allows one), so the
+     * application hands the methods it handles itself to {@link #handle}. {@link #close()} removes the listener
+     * and leaves the stack, its listening points and its threads to the application.
+     *
+     * @param provider       the application's provider; it must have a UDP listening point and no listener
+     * @param outboundProxy  where out-of-dialog requests go, as the application's stack routes them (null: to
+     *                       their request URI); used for CRLF keepalives
+     * @param contactAddress the address put in Via and Contact (null: the listening point's, or the local address
+     *                       toward the proxy when it listens on the wildcard)
+     * @throws SipException when the provider is not the RI's, has no UDP listening point, or has a listener
+     */
+    public static SipEndpoint attach(SipProvider provider, SipHostPort outboundProxy, String contactAddress,
+                                     String userAgent) throws SipException {
+        if (!(provider.getSipStack() instanceof SipStackImpl stack)) {
+            throw new SipException("not a JAIN-SIP RI provider: " + provider.getSipStack().getClass().getName());
+        }
+        ListeningPoint udp = provider.getListeningPoint(ListeningPoint.UDP);
+        if (udp == null) {
+            throw new SipException("the provider has no UDP listening point");
+        }
+        String contactHost = contactAddress != null ? contactAddress
+                : chooseContactHost(udp.getIPAddress(), outboundProxy);
+        SipEndpoint endpoint = new SipEndpoint(stack, udp, provider, outboundProxy, contactHost, userAgent);
+        try {
+            provider.addSipListener(endpoint);
+        } catch (java.util.TooManyListenersException e) {
+            throw new SipException("the provider already has a listener: remove it, or hand its methods to handle()",
+                    e);
+        }
+        return endpoint;
     }
 
     /**
@@ -461,13 +512,16 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     }
 
     /**
-     * Stops the stack: its sockets and threads. (Stopping alone is enough and takes the RI's one-second pause
+     * Stops the stack: its sockets and threads (an {@linkplain #attach attached} endpoint only stops listening: the
+     * stack is the application's). (Stopping alone is enough and takes the RI's one-second pause
      * once; deleting the provider first stopped the stack twice.)
      */
     @Override
     public void close() {
         provider.removeSipListener(this);
-        stop(stack, provider);
+        if (ownsStack) {
+            stop(stack, provider);
+        }
     }
 
     /**

@@ -35,7 +35,7 @@ class DistributionIT {
     private static final String VERSION = property("sippunch.version");
     private static final Path ARCHIVE = Path.of(property("sippunch.dist.archive"));
     private static final Path TOP = Path.of(property("sippunch.top"));
-    private static final List<String> MODULES = List.of("traversal", "sdp-extension", "sip-agent");
+    private static final List<String> MODULES = List.of("traversal", "traversal-netty", "sdp-extension", "sip-agent");
 
     /** A command's exit status and its two outputs. */
     private record Run(int exit, String out, String err) {

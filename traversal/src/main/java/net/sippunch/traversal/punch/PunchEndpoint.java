@@ -1,11 +1,13 @@
 package net.sippunch.traversal.punch;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.ice.Candidate;
+import net.sippunch.traversal.nat.MappedTuple;
 import net.sippunch.traversal.nat.NatProfile;
 
 /**
@@ -32,6 +34,23 @@ public record PunchEndpoint(IceCredentials credentials, NatProfile profile, Opti
     /** A side described by the extension alone, without ICE candidates. */
     public PunchEndpoint(IceCredentials credentials, NatProfile profile, Optional<InetSocketAddress> upnp) {
         this(credentials, profile, upnp, List.of());
+    }
+
+    /**
+     * This side with its sample times moved onto a receiver's clock: the freshest sample taken at
+     * {@code nowNanos}, the others as far before it as the side signalled. A peer's description arrives through
+     * the signalling, whose delay is unknown; its samples are placed as if it took none (the prediction then
+     * aims low, where the sweeps start anyway). Idempotent for the same {@code nowNanos}.
+     */
+    public PunchEndpoint receivedAt(long nowNanos) {
+        long shift = nowNanos - profile.lastMapping().orElseThrow().atNanos();
+        List<MappedTuple> samples = new ArrayList<>(profile.samples().size());
+        for (MappedTuple t : profile.samples()) {
+            samples.add(new MappedTuple(t.server(), t.mapped(), t.atNanos() + shift));
+        }
+        NatProfile moved = new NatProfile(profile.privateTuple(), samples, profile.mapping(), profile.filtering(),
+                profile.allocation(), profile.type());
+        return new PunchEndpoint(credentials, moved, upnp, candidates);
     }
 
     /** The side's public address as the discovery servers saw it last. */

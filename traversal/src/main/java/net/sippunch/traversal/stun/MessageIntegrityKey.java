@@ -11,6 +11,7 @@ import java.util.Objects;
  */
 public record MessageIntegrityKey(byte[] key, Algorithm algorithm) {
 
+    /** The HMAC of a key: MESSAGE-INTEGRITY (RFC 8489, SHA-1) or MESSAGE-INTEGRITY-SHA256. */
     public enum Algorithm {
         SHA1("HmacSHA1", 20, StunAttribute.MESSAGE_INTEGRITY),
         SHA256("HmacSHA256", 32, StunAttribute.MESSAGE_INTEGRITY_SHA256);

@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import net.sippunch.traversal.netty.ExternalTools;
+import net.sippunch.traversal.ExternalTools;
 import net.sippunch.traversal.stun.StunCodec;
 import net.sippunch.traversal.stun.StunDecodeResult;
 import net.sippunch.traversal.stun.StunMessage;

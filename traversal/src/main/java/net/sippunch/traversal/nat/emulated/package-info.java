@@ -6,7 +6,7 @@
  * {@link net.sippunch.traversal.nat.emulated.NatPreset} names the method's NAT types. Time is an argument and
  * randomness a seeded generator, so the same model serves the deterministic simulator of the tests and the
  * NAT boxes that {@code sip-agent demo} runs on loopback sockets
- * ({@link net.sippunch.traversal.netty.EmulatedNatBox}).
+ * ({@code net.sippunch.traversal.netty.EmulatedNatBox}, module traversal-netty).
  *
  * <p>Where the model knowingly differs from the kernel lab:
  * <ul>

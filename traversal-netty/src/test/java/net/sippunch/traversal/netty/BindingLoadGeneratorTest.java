@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.sippunch.traversal.ExternalTools;
 import net.sippunch.traversal.discovery.BindingResponder;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.stun.StunClass;

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import net.sippunch.traversal.ExternalTools;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.Transmit;
 import net.sippunch.traversal.call.CallTraversal;

@@ -1,4 +1,4 @@
-package net.sippunch.traversal.netty;
+package net.sippunch.traversal;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -37,11 +37,11 @@ public final class ExternalTools {
         Assumptions.abort(reason);
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /** Runs a program to completion (bounded) and returns its exit code and merged output. */
-    static Result run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+    public static Result run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         try (InputStream in = p.getInputStream()) {
@@ -54,7 +54,7 @@ public final class ExternalTools {
     }
 
     /** A UDP port free on both 127.0.0.1 and 127.0.0.2 right now, and so is the next one. */
-    static int freePortPair() throws IOException {
+    public static int freePortPair() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port;
             try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import net.sippunch.traversal.ExternalTools;
 import net.sippunch.traversal.discovery.BindingResponder;
 import net.sippunch.traversal.discovery.DiscoveryConfig;
 import net.sippunch.traversal.discovery.DiscoveryOutcome;
