@@ -53,7 +53,7 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 
 /**
- * One JAIN-SIP RI stack with one UDP listening point. It is the single {@link SipListener}: requests go
+ * One JAIN-SIP RI stack with one listening point (UDP, TCP or TLS: {@link SipTransport}). It is the single {@link SipListener}: requests go
  * to the handler registered for their method (501 Not Implemented when there is none), responses and
  * timeouts to the {@link TransactionOwner} stored on the client transaction or the dialog. SIP
  * messages are logged on {@code sippunch.sip.wire}.
@@ -78,6 +78,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     private final String contactHost;
     private final String userAgent;
     private final SipHostPort outboundProxy;
+    private final SipTransport transport;
 
     /**
      * Starts a stack listening on {@code listenAddress:port} (UDP).
@@ -88,8 +89,22 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
      */
     public SipEndpoint(String listenAddress, int port, SipHostPort outboundProxy, String contactAddress,
                        String userAgent) throws SipException {
+        this(listenAddress, port, outboundProxy, contactAddress, userAgent, SipTransport.UDP, null);
+    }
+
+    /**
+     * Starts a stack listening on {@code listenAddress:port} with {@code transport}. Over TLS the stack has a
+     * context of its own built from {@code tls}; without a certificate there its TLS listener refuses the
+     * handshakes of incoming connections, and requests reach it over the connections it opened itself (to its
+     * proxy, which reuses them).
+     *
+     * @param tls the TLS files (required for {@link SipTransport#TLS}, ignored otherwise)
+     */
+    public SipEndpoint(String listenAddress, int port, SipHostPort outboundProxy, String contactAddress,
+                       String userAgent, SipTransport transport, TlsSettings tls) throws SipException {
         this.outboundProxy = outboundProxy;
         this.userAgent = userAgent;
+        this.transport = transport;
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "sippunch-" + port + "-" + STACKS.incrementAndGet());
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
@@ -101,24 +116,50 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionKeepingParserFactory.class.getName());
         if (outboundProxy != null) {
-            p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/udp");
+            p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/" + transport.token());
         }
         try {
-            stack = new SipStackImpl(p);
+            stack = transport == SipTransport.TLS ? tlsStack(p, tls) : new SipStackImpl(p);
         } catch (javax.sip.PeerUnavailableException e) {
             throw new SipException("cannot create the SIP stack: " + e.getMessage(), e);
         }
         try {
-            listeningPoint = stack.createListeningPoint(listenAddress, port, ListeningPoint.UDP);
+            listeningPoint = stack.createListeningPoint(listenAddress, port, transport.token());
             provider = stack.createSipProvider(listeningPoint);
             provider.addSipListener(this);
             stack.start();
         } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException
                  | java.util.TooManyListenersException | javax.sip.ObjectInUseException e) {
             stack.stop(); // its threads would keep the JVM alive
-            throw new SipException("cannot listen on " + listenAddress + ":" + port + " (udp): " + systemReason(e), e);
+            throw new SipException("cannot listen on " + listenAddress + ":" + port + " (" + transport.token() + "): "
+                    + systemReason(e), e);
         }
         this.contactHost = contactAddress != null ? contactAddress : chooseContactHost(listenAddress, outboundProxy);
+    }
+
+    /**
+     * A stack whose TLS sockets come from a context of its own: TLS 1.3 and 1.2 with the JDK's default cipher
+     * suites (the RI's own list is from the last decade), no client certificate asked of incoming connections
+     * (the proxy's requests are authenticated by the proxy, not by its certificate).
+     */
+    private static SipStackImpl tlsStack(Properties p, TlsSettings tls) throws javax.sip.PeerUnavailableException,
+            SipException {
+        javax.net.ssl.SSLContext context;
+        try {
+            context = tls.context();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new SipException("sip.tls: " + e.getMessage(), e);
+        }
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TlsSettings.PROTOCOLS));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        SipStackImpl stack = new TlsNetworkLayer.Stack(p, new TlsNetworkLayer(context));
+        javax.net.ssl.SSLParameters defaults = context.getDefaultSSLParameters();
+        stack.setEnabledCipherSuites(defaults.getCipherSuites());
+        if (!tls.hasCertificate()) {
+            LOG.info("TLS without sip.tls.certificateFile: incoming TLS connections are refused; requests come"
+                    + " over the connections the agent opens");
+        }
+        return stack;
     }
 
     /**
@@ -182,6 +223,11 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         return listeningPoint.getPort();
     }
 
+    /** The transport of the listening point, Via and Contact. */
+    public SipTransport transport() {
+        return transport;
+    }
+
     public SipHostPort outboundProxy() {
         return outboundProxy;
     }
@@ -202,6 +248,9 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     public ContactHeader contact(String user) throws ParseException {
         SipURI uri = addresses.createSipURI(user, contactHost);
         uri.setPort(port());
+        if (transport != SipTransport.UDP) {
+            uri.setTransportParam(transport.token());
+        }
         Address a = addresses.createAddress(uri);
         return headers.createContactHeader(a);
     }
@@ -209,7 +258,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     /** A Via header for this endpoint with {@code rport} and a fresh branch. */
     public ViaHeader via() throws ParseException {
         try {
-            ViaHeader via = headers.createViaHeader(contactHost, port(), "udp", Utils.getInstance().generateBranchId());
+            ViaHeader via = headers.createViaHeader(contactHost, port(), transport.token(), Utils.getInstance().generateBranchId());
             via.setRPort();
             return via;
         } catch (javax.sip.InvalidArgumentException e) {
@@ -283,8 +332,32 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         ClientTransaction ct = provider.getNewClientTransaction(request);
         ct.setApplicationData(owner);
         wire("send", request);
-        ct.sendRequest();
+        try {
+            ct.sendRequest();
+        } catch (SipException e) {
+            throw unsent(request, e);
+        }
         return ct;
+    }
+
+    /**
+     * A request the stack could not send, with the reason the system gave (over TLS: why the server's
+     * certificate was refused) instead of the RI's "IO Exception occured while Sending Request".
+     */
+    private SipException unsent(Request request, SipException e) {
+        String why = sendReason(e);
+        LOG.warn("{} not sent over {}: {}", request.getMethod(), transport.token(), why);
+        return new SipException("cannot send over " + transport.token() + ": " + why, e);
+    }
+
+    /** A refused certificate's reason when there is one in the chain, else the innermost reason. */
+    private static String sendReason(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException && t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return systemReason(e);
     }
 
     /** Sends an in-dialog request (BYE, re-INVITE) through its dialog. */
@@ -292,7 +365,11 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         ClientTransaction ct = provider.getNewClientTransaction(request);
         ct.setApplicationData(owner);
         wire("send", request);
-        dialog.sendRequest(ct);
+        try {
+            dialog.sendRequest(ct);
+        } catch (SipException e) {
+            throw unsent(request, e);
+        }
         return ct;
     }
 
