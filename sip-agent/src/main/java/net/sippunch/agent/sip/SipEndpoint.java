@@ -67,6 +67,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     private static final int SIP_RECEIVE_BUFFER = 1 << 20;
 
     private static final SecureRandom CALL_IDS = new SecureRandom();
+    /** The longest a TLS handshake may take, in either direction. */
+    static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 8000;
 
     private final SipStackImpl stack;
     private final ListeningPoint listeningPoint;
@@ -152,6 +154,9 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         }
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TlsSettings.PROTOCOLS));
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        // a peer that accepts the connection and never finishes the handshake would hold the sending thread (or
+        // the listener's) for ever: the handshake's socket is closed after this many milliseconds
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(TLS_HANDSHAKE_TIMEOUT_MILLIS));
         SipStackImpl stack = new TlsNetworkLayer.Stack(p, new TlsNetworkLayer(context));
         javax.net.ssl.SSLParameters defaults = context.getDefaultSSLParameters();
         stack.setEnabledCipherSuites(defaults.getCipherSuites());
@@ -332,10 +337,11 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         ClientTransaction ct = provider.getNewClientTransaction(request);
         ct.setApplicationData(owner);
         wire("send", request);
+        long start = System.nanoTime();
         try {
             ct.sendRequest();
         } catch (SipException e) {
-            throw unsent(request, e);
+            throw unsent(request, e, System.nanoTime() - start);
         }
         return ct;
     }
@@ -344,8 +350,14 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
      * A request the stack could not send, with the reason the system gave (over TLS: why the server's
      * certificate was refused) instead of the RI's "IO Exception occured while Sending Request".
      */
-    private SipException unsent(Request request, SipException e) {
+    private SipException unsent(Request request, SipException e, long elapsedNanos) {
         String why = sendReason(e);
+        if (transport == SipTransport.TLS && "Socket is closed".equals(why)
+                && elapsedNanos >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(TLS_HANDSHAKE_TIMEOUT_MILLIS)) {
+            // the stack's watchdog closed a handshake that did not finish
+            why = "no TLS handshake within " + TLS_HANDSHAKE_TIMEOUT_MILLIS / 1000 + " s (the server accepted the"
+                    + " connection and did not answer)";
+        }
         LOG.warn("{} not sent over {}: {}", request.getMethod(), transport.token(), why);
         return new SipException("cannot send over " + transport.token() + ": " + why, e);
     }
@@ -365,10 +377,11 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         ClientTransaction ct = provider.getNewClientTransaction(request);
         ct.setApplicationData(owner);
         wire("send", request);
+        long start = System.nanoTime();
         try {
             dialog.sendRequest(ct);
         } catch (SipException e) {
-            throw unsent(request, e);
+            throw unsent(request, e, System.nanoTime() - start);
         }
         return ct;
     }

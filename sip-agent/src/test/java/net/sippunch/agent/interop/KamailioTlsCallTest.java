@@ -121,6 +121,31 @@ class KamailioTlsCallTest {
                 reason);
     }
 
+    /**
+     * A proxy named by a host name is checked by that name (the name the stack looked up reaches the certificate
+     * check, not the address it resolved to): a certificate naming only localhost is good for
+     * {@code sips:localhost}, and refused for {@code sips:127.0.0.1}.
+     */
+    @Test
+    void proxyNamedByHostNameIsCheckedByThatName(@TempDir Path dir) throws Exception {
+        TestCa ca = TestCa.create(dir.resolve("pki"), "sippunch-test");
+        TestCa.Issued proxyCert = ca.issue("kamailio", "DNS:localhost");
+        var listener = new Kamailio.TlsListener(PROXY_TLS, PROXY_TCP, proxyCert.certificate(), proxyCert.key(), null,
+                "TLSv1.2+");
+        String tls = "  transport: tls\n  tls: {caFile: " + ca.certificate() + "}\n";
+        try (Kamailio kamailio = Kamailio.start(dir, PROXY, KamailioCallTest.PASSWORDS, listener);
+             UserAgent byName = UserAgent.start(TestAgents.config("alice", "alice-pw", 25110, 25200, 25249, 440,
+                     "sips:localhost:" + PROXY_TLS, null, null, "", tls));
+             UserAgent byAddress = UserAgent.start(TestAgents.config("bob", "bob-pw", 25120, 25250, 25299, 1000,
+                     "sips:127.0.0.1:" + PROXY_TLS, null, null, "", tls))) {
+            assertEquals(300, byName.register().get(10, TimeUnit.SECONDS), kamailio.log());
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> byAddress.register().get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("it names localhost, not 127.0.0.1"),
+                    e.getCause().getMessage());
+        }
+    }
+
     /** Alice's REGISTER to a Kamailio showing {@code proxyCert}: it must fail; its reason. */
     private static String registrationFailure(Path dir, TestCa trusted, TestCa.Issued proxyCert) throws Exception {
         var listener = new Kamailio.TlsListener(PROXY_TLS, PROXY_TCP, proxyCert.certificate(), proxyCert.key(), null,
