@@ -21,8 +21,8 @@ import net.sippunch.agent.sip.PemFiles;
 /**
  * The checks of a config against the machine it starts on, each naming its key: the servers' host names
  * resolve, the listen addresses (SIP, media, metrics) are local, the directories the agent writes to exist or
- * can be created, the TLS files hold a certificate or key. It creates nothing (the agent creates the directories when it starts); a listen address is
- * tried with a socket on an ephemeral port, closed at once.
+ * can be created, the TLS files hold what their keys say. It creates nothing (the agent creates the directories
+ * when it starts); a listen address is tried with a socket on an ephemeral port, closed at once.
  */
 final class ConfigEnvironment {
 
@@ -73,8 +73,8 @@ final class ConfigEnvironment {
                 f -> PemFiles.certificates(f).get(0));
         PrivateKey key = pem(p, reported, "sip.tls.keyFile", tls.keyFile(), PemFiles::privateKey);
         if (own != null && key != null && !PemFiles.belongTogether(key, own)) {
-            p.add("sip.tls.keyFile: " + tls.keyFile() + " is not the key of the certificate in sip.tls.certificateFile ("
-                    + tls.certificateFile() + ")");
+            p.add("sip.tls.keyFile: " + tls.keyFile() + " is not the key of the certificate in"
+                    + " sip.tls.certificateFile (" + tls.certificateFile() + ")");
         }
     }
 

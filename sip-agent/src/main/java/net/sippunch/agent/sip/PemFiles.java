@@ -60,8 +60,9 @@ public final class PemFiles {
         if (keys.isEmpty()) {
             Matcher m = BLOCK.matcher(text);
             if (m.find() && m.group(1).endsWith("PRIVATE KEY")) {
-                throw new IOException(file + ": holds an '" + m.group(1) + "' block; give an unencrypted PKCS#8 key (convert"
-                        + " it with: openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName() + " -out key.pem)");
+                throw new IOException(file + ": holds an '" + m.group(1) + "' block; give an unencrypted PKCS#8"
+                        + " key (convert it with: openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName()
+                        + " -out key.pem)");
             }
             throw new IOException(file + ": no PEM private key (-----BEGIN PRIVATE KEY-----) in it");
         }

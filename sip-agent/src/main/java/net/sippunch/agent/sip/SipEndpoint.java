@@ -53,8 +53,8 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 
 /**
- * One JAIN-SIP RI stack with one listening point (UDP, TCP or TLS: {@link SipTransport}). It is the single {@link SipListener}: requests go
- * to the handler registered for their method (501 Not Implemented when there is none), responses and
+ * One JAIN-SIP RI stack with one listening point (UDP, TCP or TLS: {@link SipTransport}). It is the single
+ * {@link SipListener}: requests go to the handler registered for their method (501 Not Implemented when there is none), responses and
  * timeouts to the {@link TransactionOwner} stored on the client transaction or the dialog. SIP
  * messages are logged on {@code sippunch.sip.wire}.
  */
@@ -67,8 +67,6 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     private static final int SIP_RECEIVE_BUFFER = 1 << 20;
 
     private static final SecureRandom CALL_IDS = new SecureRandom();
-    /** The longest a TLS handshake may take, in either direction. */
-    static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 8000;
 
     private final SipStackImpl stack;
     private final ListeningPoint listeningPoint;
@@ -121,7 +119,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
             p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/" + transport.token());
         }
         try {
-            stack = transport == SipTransport.TLS ? tlsStack(p, tls) : new SipStackImpl(p);
+            stack = transport == SipTransport.TLS ? TlsNetworkLayer.stack(p, tls) : new SipStackImpl(p);
         } catch (javax.sip.PeerUnavailableException e) {
             throw new SipException("cannot create the SIP stack: " + e.getMessage(), e);
         }
@@ -140,38 +138,10 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     }
 
     /**
-     * A stack whose TLS sockets come from a context of its own: TLS 1.3 and 1.2 with the JDK's default cipher
-     * suites (the RI's own list is from the last decade), no client certificate asked of incoming connections
-     * (the proxy's requests are authenticated by the proxy, not by its certificate).
-     */
-    private static SipStackImpl tlsStack(Properties p, TlsSettings tls) throws javax.sip.PeerUnavailableException,
-            SipException {
-        javax.net.ssl.SSLContext context;
-        try {
-            context = tls.context();
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new SipException("sip.tls: " + e.getMessage(), e);
-        }
-        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TlsSettings.PROTOCOLS));
-        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
-        // a peer that accepts the connection and never finishes the handshake would hold the sending thread (or
-        // the listener's) for ever: the handshake's socket is closed after this many milliseconds
-        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(TLS_HANDSHAKE_TIMEOUT_MILLIS));
-        SipStackImpl stack = new TlsNetworkLayer.Stack(p, new TlsNetworkLayer(context));
-        javax.net.ssl.SSLParameters defaults = context.getDefaultSSLParameters();
-        stack.setEnabledCipherSuites(defaults.getCipherSuites());
-        if (!tls.hasCertificate()) {
-            LOG.info("TLS without sip.tls.certificateFile: incoming TLS connections are refused; requests come"
-                    + " over the connections the agent opens");
-        }
-        return stack;
-    }
-
-    /**
      * The innermost reason, as the system gave it ("Address already in use"): JAIN-SIP wraps the socket's
      * exception in messages that begin with its class name, which is no news to the operator.
      */
-    private static String systemReason(Throwable e) {
+    static String systemReason(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -263,7 +233,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     /** A Via header for this endpoint with {@code rport} and a fresh branch. */
     public ViaHeader via() throws ParseException {
         try {
-            ViaHeader via = headers.createViaHeader(contactHost, port(), transport.token(), Utils.getInstance().generateBranchId());
+            ViaHeader via = headers.createViaHeader(contactHost, port(), transport.token(),
+                    Utils.getInstance().generateBranchId());
             via.setRPort();
             return via;
         } catch (javax.sip.InvalidArgumentException e) {
@@ -351,25 +322,9 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
      * certificate was refused) instead of the RI's "IO Exception occured while Sending Request".
      */
     private SipException unsent(Request request, SipException e, long elapsedNanos) {
-        String why = sendReason(e);
-        if (transport == SipTransport.TLS && "Socket is closed".equals(why)
-                && elapsedNanos >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(TLS_HANDSHAKE_TIMEOUT_MILLIS)) {
-            // the stack's watchdog closed a handshake that did not finish
-            why = "no TLS handshake within " + TLS_HANDSHAKE_TIMEOUT_MILLIS / 1000 + " s (the server accepted the"
-                    + " connection and did not answer)";
-        }
+        String why = TlsNetworkLayer.sendFailure(transport, e, elapsedNanos);
         LOG.warn("{} not sent over {}: {}", request.getMethod(), transport.token(), why);
         return new SipException("cannot send over " + transport.token() + ": " + why, e);
-    }
-
-    /** A refused certificate's reason when there is one in the chain, else the innermost reason. */
-    private static String sendReason(Throwable e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateException && t.getMessage() != null) {
-                return t.getMessage();
-            }
-        }
-        return systemReason(e);
     }
 
     /** Sends an in-dialog request (BYE, re-INVITE) through its dialog. */
