@@ -38,7 +38,7 @@ public final class Kamailio implements AutoCloseable {
      *
      * @param clientCa null: no client certificate asked for; else one is required and checked against it
      */
-    record TlsListener(int tlsPort, int tcpPort, Path certificate, Path key, Path clientCa, String method) {
+    public record TlsListener(int tlsPort, int tcpPort, Path certificate, Path key, Path clientCa, String method) {
     }
 
     /** Starts Kamailio and waits (bounded) until it answers an OPTIONS. */
@@ -80,8 +80,8 @@ public final class Kamailio implements AutoCloseable {
     }
 
     /** As {@link #prepare(Path, String, String, Map)}, with TCP and TLS listeners when {@code tls} is given. */
-    static List<String> prepare(Path workDir, String binary, String listen, Map<String, String> passwords,
-                                TlsListener tls) throws IOException {
+    public static List<String> prepare(Path workDir, String binary, String listen, Map<String, String> passwords,
+                                       TlsListener tls) throws IOException {
         Files.copy(CONFIG, workDir.resolve("kamailio.cfg"));
         StringBuilder pw = new StringBuilder("event_route[htable:mod-init] {\n");
         passwords.forEach((user, password) ->
