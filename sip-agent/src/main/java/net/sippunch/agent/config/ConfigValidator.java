@@ -171,9 +171,12 @@ final class ConfigValidator {
         for (int i = 0; i < c.calls().size(); i++) {
             AgentConfig.PlannedCall call = c.calls().get(i);
             String key = "calls[" + i + "]";
-            if (call.target() == null || !call.target().regionMatches(true, 0, "sip:", 0, 4)
+            boolean secure = SipHostPort.secure(call.target());
+            if (call.target() == null || !(secure || call.target().regionMatches(true, 0, "sip:", 0, 4))
                     || SipHostPort.parse(call.target()).isEmpty()) {
-                p.add(key + ".target: not a sip: URI: " + call.target());
+                p.add(key + ".target: not a sip: or sips: URI: " + call.target());
+            } else if (secure && transport.isPresent() && transport.get() != SipTransport.TLS) {
+                p.add(key + ".target: a sips: URI needs sip.transport: tls, the transport is " + s.transport());
             }
             if (call.durationSeconds() < 1) {
                 p.add(key + ".durationSeconds: must be positive, is " + call.durationSeconds());

@@ -362,8 +362,10 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     /** Sends a CRLF keepalive ("\r\n\r\n", RFC 5626 section 3.5.1) to the outbound proxy. */
     public void sendCrlfKeepalive() throws IOException {
         if (outboundProxy != null) {
-            ((ListeningPointExt) listeningPoint).sendHeartbeat(
-                    InetAddress.getByName(outboundProxy.host()).getHostAddress(), outboundProxy.port());
+            // over TLS the proxy's name as configured: a connection opened for the keepalive checks the
+            // certificate against it (the address would fail a certificate that names only the host)
+            ((ListeningPointExt) listeningPoint).sendHeartbeat(transport == SipTransport.TLS ? outboundProxy.host()
+                    : InetAddress.getByName(outboundProxy.host()).getHostAddress(), outboundProxy.port());
         }
     }
 

@@ -23,10 +23,12 @@ class TlsConfigTest {
                 sip:
                   transport: tls
                   tls: {caFile: %s, certificateFile: %s, keyFile: %s}
+                calls: [{target: "sips:bob@example.org"}]
                 """.formatted(ca.certificate(), own.certificate(), own.key()), "test");
         assertEquals("tls", c.sip().transport());
         assertEquals(ca.certificate().toString(), c.sip().tls().caFile());
         assertEquals(own.key().toString(), c.sip().tls().keyFile());
+        assertEquals("sips:bob@example.org", c.calls().get(0).target());
         AgentConfig plain = ConfigLoader.parse("account: {user: alice, domain: example.org}\n", "test");
         assertEquals("udp", plain.sip().transport());
         assertTrue(!plain.sip().tls().any());
@@ -75,12 +77,14 @@ class TlsConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                 account: {user: alice, domain: example.org, proxy: "sips:proxy.example.org", registrar: "sips:127.0.0.1"}
                 sip: {transport: udp, tls: {certificateFile: /etc/hostname}}
+                calls: [{target: "sips:bob@example.org"}]
                 """, "test"));
         assertEquals(List.of(
                 "sip.tls: only used with sip.transport: tls (the transport is udp)",
                 "account.proxy: a sips: URI needs sip.transport: tls, the transport is udp",
                 "account.registrar: a sips: URI needs sip.transport: tls, the transport is udp",
                 "sip.tls.keyFile: missing (sip.tls.certificateFile needs the key of its certificate)",
+                "calls[0].target: a sips: URI needs sip.transport: tls, the transport is udp",
                 "sip.tls.certificateFile: /etc/hostname: no PEM certificate (-----BEGIN CERTIFICATE-----) in it"),
                 e.problems().stream().filter(p -> !p.startsWith("account.proxy: cannot resolve")).toList(),
                 e.getMessage());
