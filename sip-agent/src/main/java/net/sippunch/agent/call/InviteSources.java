@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import net.sippunch.agent.config.AgentConfig;
 import net.sippunch.agent.config.SipHostPort;
+import net.sippunch.agent.sip.SipTransport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -22,39 +23,44 @@ final class InviteSources {
     /** Null: anyone. */
     private final SipHostPort server;
     private final List<InetAddress> addresses;
+    /** Over TCP and TLS a connection the proxy opens comes from any port of it: only its address counts. */
+    private final boolean anyPort;
 
-    private InviteSources(SipHostPort server, List<InetAddress> addresses) {
+    private InviteSources(SipHostPort server, List<InetAddress> addresses, boolean anyPort) {
         this.server = server;
         this.addresses = addresses;
+        this.anyPort = anyPort;
     }
 
     /** Resolves the proxy once, at start-up; a name that does not resolve admits nobody (logged). */
     static InviteSources of(AgentConfig config) {
         AgentConfig.Account account = config.account();
         if (config.sip().acceptDirectCalls() || !account.register()) {
-            return new InviteSources(null, List.of());
+            return new InviteSources(null, List.of(), true);
         }
         String text = account.proxy() != null ? account.proxy()
                 : account.registrar() != null ? account.registrar() : account.domain();
-        Optional<SipHostPort> parsed = SipHostPort.parse(text);
+        SipTransport transport = SipTransport.parse(config.sip().transport()).orElseThrow();
+        Optional<SipHostPort> parsed = SipHostPort.parse(text, transport.defaultPort());
         if (parsed.isEmpty()) {
             throw new IllegalArgumentException("not host:port: " + text);
         }
         try {
-            return new InviteSources(parsed.get(), List.of(InetAddress.getAllByName(parsed.get().host())));
+            return new InviteSources(parsed.get(), List.of(InetAddress.getAllByName(parsed.get().host())),
+                    transport.connected());
         } catch (UnknownHostException e) {
             LOG.warn("{} does not resolve: INVITEs are refused until the agent restarts", parsed.get().host());
-            return new InviteSources(parsed.get(), List.of());
+            return new InviteSources(parsed.get(), List.of(), transport.connected());
         }
     }
 
     /** Whether an INVITE whose packet came from {@code source}:{@code port} may be answered. */
     boolean admits(InetAddress source, int port) {
-        return server == null || (port == server.port() && addresses.contains(source));
+        return server == null || ((anyPort || port == server.port()) && addresses.contains(source));
     }
 
     /** The server INVITEs must come through, for a refusal's reason. */
     String server() {
-        return server == null ? "anyone" : server.host() + ":" + server.port();
+        return server == null ? "anyone" : anyPort ? server.host() : server.host() + ":" + server.port();
     }
 }

@@ -52,6 +52,8 @@ import net.sippunch.agent.sip.DigestAuthorization;
 import net.sippunch.agent.sip.DigestCredentials;
 import net.sippunch.agent.sip.Registration;
 import net.sippunch.agent.sip.SipEndpoint;
+import net.sippunch.agent.sip.SipTransport;
+import net.sippunch.agent.sip.TlsSettings;
 import net.sippunch.agent.sip.TransactionOwner;
 import net.sippunch.traversal.netty.NettyTransport;
 import org.apache.logging.log4j.LogManager;
@@ -142,11 +144,15 @@ public final class UserAgent implements AutoCloseable {
         }
         List<Codec> codecs = m.codecs().stream().map(c -> Codec.valueOf(c.toUpperCase())).toList();
         String proxyText = account.proxy() != null ? account.proxy() : account.registrar();
-        SipHostPort proxy = proxyText == null ? null : SipHostPort.parse(proxyText).orElseThrow();
+        SipTransport transport = SipTransport.parse(sip.transport()).orElseThrow();
+        SipHostPort proxy = proxyText == null ? null
+                : SipHostPort.parse(proxyText, transport.defaultPort()).orElseThrow();
         createDirectory("media.recordDir", m.recordDir());
         createDirectory("report.dir", config.report().dir());
+        AgentConfig.Tls tls = sip.tls();
         SipEndpoint endpoint = new SipEndpoint(sip.listenAddress(), sip.listenPort(), proxy, sip.contactAddress(),
-                sip.userAgent());
+                sip.userAgent(), transport, transport != SipTransport.TLS ? null : new TlsSettings(path(tls.caFile()),
+                        path(tls.certificateFile()), path(tls.keyFile())));
         // probes, credentials, tie-breakers and transaction ids go on the wire: a cryptographic generator
         SecureRandom random = new SecureRandom();
         EventLoopGroup mediaGroup = NettyTransport.newGroup(m.threads(), "media");
@@ -197,6 +203,10 @@ public final class UserAgent implements AutoCloseable {
         }
         agent.startKeepalive();
         return agent;
+    }
+
+    private static Path path(String file) {
+        return file == null ? null : Path.of(file);
     }
 
     /** Creates a configured directory (null: none); the config check made sure it can be. */

@@ -55,8 +55,8 @@ final class CallCommand implements Callable<Integer> {
             return 2;
         }
         AgentConfig config = loaded.get();
-        if (!target.regionMatches(true, 0, "sip:", 0, 4)) {
-            System.err.println("call: not a sip: URI: " + target);
+        if (!target.regionMatches(true, 0, "sip:", 0, 4) && !target.regionMatches(true, 0, "sips:", 0, 5)) {
+            System.err.println("call: not a sip: or sips: URI: " + target);
             return 2;
         }
         if (duration < 1) {

@@ -54,8 +54,13 @@ final class CheckConfigCommand implements Callable<Integer> {
         StringBuilder s = new StringBuilder("config OK: " + file + "\n");
         line(s, "account", "sip:" + a.user() + "@" + a.domain()
                 + (a.register() ? ", registers at " + server + " every " + a.registerExpires() + " s" : ", no REGISTER"));
+        AgentConfig.Tls tls = c.sip().tls();
         line(s, "sip", c.sip().listenAddress() + ":" + c.sip().listenPort() + " (" + c.sip().transport() + ")"
-                + (c.sip().acceptDirectCalls() ? ", direct calls accepted" : ""));
+                + (c.sip().acceptDirectCalls() ? ", direct calls accepted" : "")
+                + ("tls".equalsIgnoreCase(c.sip().transport()) ? ", server certificates checked against "
+                + (tls.caFile() != null ? tls.caFile() : "the JDK's trust store") + ", "
+                + (tls.certificateFile() != null ? "own certificate " + tls.certificateFile()
+                : "no own certificate (incoming TLS refused)") : ""));
         line(s, "media", m.localAddress() + " ports " + m.portMin() + ".." + m.portMax() + ", codecs "
                 + String.join(",", m.codecs()) + ", at most " + c.maxCalls() + " calls at once"
                 + (m.sdes() ? ", SRTP by SDES " + (m.encryptionRequired() ? "required" : "best effort") : ""));

@@ -246,7 +246,7 @@ final class LoopbackDemo {
         return new AgentConfig(
                 new AgentConfig.Account(site.user(), DOMAIN, null, null, null, null, null, proxyUri, true, 300, null),
                 new AgentConfig.Sip(LOOPBACK, EphemeralPort.udp(LOOPBACK), "udp", null, "none", null, "sippunch-demo",
-                        null),
+                        null, null),
                 new AgentConfig.Media(host, null, media, media + 99, null, null, null,
                         new AgentConfig.Tone(site.toneHz(), 0.3), null, null, null, null),
                 new AgentConfig.Discovery(servers, 1500, null),

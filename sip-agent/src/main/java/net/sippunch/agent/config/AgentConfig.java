@@ -16,7 +16,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
                           List<PlannedCall> calls, Report report, Timeouts timeouts, Punch punch, Metrics metrics) {
 
     public AgentConfig {
-        sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null);
+        sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null, null);
         media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null, null, null);
         discovery = discovery != null ? discovery : new Discovery(null, null, null);
         upnp = upnp != null ? upnp : new Upnp(null, null, null, null);
@@ -55,9 +55,15 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         }
     }
 
-    /** The SIP listening point and keepalives toward the proxy. */
+    /**
+     * The SIP listening point and keepalives toward the proxy.
+     *
+     * @param transport {@code udp}, {@code tcp} or {@code tls}
+     * @param tls       the TLS files (with {@code transport: tls} only)
+     */
     public record Sip(String listenAddress, Integer listenPort, String transport, String contactAddress,
-                      String keepalive, Integer keepaliveSeconds, String userAgent, Boolean acceptDirectCalls) {
+                      String keepalive, Integer keepaliveSeconds, String userAgent, Boolean acceptDirectCalls,
+                      Tls tls) {
         public Sip {
             listenAddress = listenAddress != null ? listenAddress : "0.0.0.0";
             listenPort = listenPort != null ? listenPort : 5060;
@@ -66,6 +72,23 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
             keepaliveSeconds = keepaliveSeconds != null ? keepaliveSeconds : 25;
             userAgent = userAgent != null ? userAgent : "sippunch";
             acceptDirectCalls = acceptDirectCalls != null ? acceptDirectCalls : Boolean.FALSE;
+            tls = tls != null ? tls : new Tls(null, null, null);
+        }
+    }
+
+    /**
+     * SIP over TLS: PEM files.
+     *
+     * @param caFile          the CAs the proxy's or registrar's certificate must chain to (null: the JDK's trust
+     *                        store)
+     * @param certificateFile the agent's certificate (chain), shown to a server that asks for a client
+     *                        certificate and to the peers of incoming TLS connections (null: none)
+     * @param keyFile         its unencrypted PKCS#8 private key (with {@code certificateFile})
+     */
+    public record Tls(String caFile, String certificateFile, String keyFile) {
+        /** Whether any key is set. */
+        public boolean any() {
+            return caFile != null || certificateFile != null || keyFile != null;
         }
     }
 

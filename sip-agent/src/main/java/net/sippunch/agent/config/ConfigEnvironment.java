@@ -10,16 +10,19 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import net.sippunch.agent.sip.PemFiles;
 
 /**
  * The checks of a config against the machine it starts on, each naming its key: the servers' host names
  * resolve, the listen addresses (SIP, media, metrics) are local, the directories the agent writes to exist or
- * can be created. It creates nothing (the agent creates the directories when it starts); a listen address is
- * tried with a socket on an ephemeral port, closed at once.
+ * can be created, the TLS files hold what their keys say. It creates nothing (the agent creates the directories
+ * when it starts); a listen address is tried with a socket on an ephemeral port, closed at once.
  */
 final class ConfigEnvironment {
 
@@ -37,6 +40,7 @@ final class ConfigEnvironment {
             resolves(p, reported, "account.registrar", a.registrar());
         }
         local(p, reported, "sip.listenAddress", c.sip().listenAddress());
+        tlsFiles(p, reported, c.sip().tls());
         local(p, reported, "media.localAddress", c.media().localAddress());
         writableDirectory(p, reported, "media.recordDir", c.media().recordDir());
         for (int i = 0; i < c.discovery().servers().size(); i++) {
@@ -57,6 +61,41 @@ final class ConfigEnvironment {
         } catch (UnknownHostException e) {
             p.add(key + ": cannot resolve host '" + parsed.get().host() + "'");
         }
+    }
+
+    /**
+     * The TLS files exist and hold what their key says: PEM certificates, a PKCS#8 private key that is the key of
+     * the certificate.
+     */
+    private static void tlsFiles(List<String> p, Predicate<String> reported, AgentConfig.Tls tls) {
+        pem(p, reported, "sip.tls.caFile", tls.caFile(), PemFiles::certificates);
+        X509Certificate own = pem(p, reported, "sip.tls.certificateFile", tls.certificateFile(),
+                f -> PemFiles.certificates(f).get(0));
+        PrivateKey key = pem(p, reported, "sip.tls.keyFile", tls.keyFile(), PemFiles::privateKey);
+        if (own != null && key != null && !PemFiles.belongTogether(key, own)) {
+            p.add("sip.tls.keyFile: " + tls.keyFile() + " is not the key of the certificate in"
+                    + " sip.tls.certificateFile (" + tls.certificateFile() + ")");
+        }
+    }
+
+    /** What a PEM file holds, or null (with its problem listed) when it cannot be read. */
+    private static <T> T pem(List<String> p, Predicate<String> reported, String key, String file, PemReader<T> reader) {
+        if (file == null || reported.test(key)) {
+            return null;
+        }
+        try {
+            return reader.read(Path.of(file));
+        } catch (InvalidPathException e) {
+            p.add(key + ": not a path: " + e.getMessage());
+        } catch (IOException e) {
+            p.add(key + ": " + e.getMessage());
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface PemReader<T> {
+        T read(Path file) throws IOException;
     }
 
     /** The address can be bound (the wildcard always can). */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import net.sippunch.agent.sip.SipTransport;
 import net.sippunch.traversal.IpLiteral;
 
 /** The value checks of a bound {@link AgentConfig}: returns every problem, each naming its key. */
@@ -61,8 +62,25 @@ final class ConfigValidator {
         if (s.listenPort() < 0 || s.listenPort() > 65535) {
             p.add("sip.listenPort: must be 0..65535, is " + s.listenPort());
         }
-        if (!"udp".equalsIgnoreCase(s.transport())) {
-            p.add("sip.transport: only udp is supported, is " + s.transport());
+        Optional<SipTransport> transport = SipTransport.parse(s.transport());
+        if (transport.isEmpty()) {
+            p.add("sip.transport: must be one of udp, tcp, tls, is " + s.transport());
+        } else if (transport.get() != SipTransport.TLS) {
+            if (s.tls().any()) {
+                p.add("sip.tls: only used with sip.transport: tls (the transport is " + s.transport() + ")");
+            }
+            if (a != null && SipHostPort.secure(a.proxy())) {
+                p.add("account.proxy: a sips: URI needs sip.transport: tls, the transport is " + s.transport());
+            }
+            if (a != null && SipHostPort.secure(a.registrar())) {
+                p.add("account.registrar: a sips: URI needs sip.transport: tls, the transport is " + s.transport());
+            }
+        }
+        if (s.tls().certificateFile() != null && s.tls().keyFile() == null) {
+            p.add("sip.tls.keyFile: missing (sip.tls.certificateFile needs the key of its certificate)");
+        }
+        if (s.tls().keyFile() != null && s.tls().certificateFile() == null) {
+            p.add("sip.tls.certificateFile: missing (sip.tls.keyFile is the key of a certificate)");
         }
         if (!KEEPALIVES.contains(s.keepalive())) {
             p.add("sip.keepalive: must be one of " + KEEPALIVES + ", is " + s.keepalive());
@@ -153,9 +171,12 @@ final class ConfigValidator {
         for (int i = 0; i < c.calls().size(); i++) {
             AgentConfig.PlannedCall call = c.calls().get(i);
             String key = "calls[" + i + "]";
-            if (call.target() == null || !call.target().regionMatches(true, 0, "sip:", 0, 4)
+            boolean secure = SipHostPort.secure(call.target());
+            if (call.target() == null || !(secure || call.target().regionMatches(true, 0, "sip:", 0, 4))
                     || SipHostPort.parse(call.target()).isEmpty()) {
-                p.add(key + ".target: not a sip: URI: " + call.target());
+                p.add(key + ".target: not a sip: or sips: URI: " + call.target());
+            } else if (secure && transport.isPresent() && transport.get() != SipTransport.TLS) {
+                p.add(key + ".target: a sips: URI needs sip.transport: tls, the transport is " + s.transport());
             }
             if (call.durationSeconds() < 1) {
                 p.add(key + ".durationSeconds: must be positive, is " + call.durationSeconds());

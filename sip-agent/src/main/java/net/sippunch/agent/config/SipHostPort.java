@@ -3,21 +3,39 @@ package net.sippunch.agent.config;
 import java.util.Optional;
 
 /**
- * A SIP server's host and port as the config names it: {@code sip:host[:port][;params]} or {@code host[:port]}.
- * IPv6 literals go in brackets.
+ * A SIP server's host and port as the config names it: {@code sip:host[:port][;params]},
+ * {@code sips:host[:port][;params]} or {@code host[:port]}. IPv6 literals go in brackets. A port left out is
+ * 5061 for {@code sips:}, else the caller's default (5060, or 5061 over TLS).
  */
 public record SipHostPort(String host, int port) {
 
     public static final int DEFAULT_PORT = 5060;
 
-    /** Parses the text; empty when it is not a host with an optional port in range. */
+    /** The default port of a {@code sips:} URI and of TLS (RFC 3263 section 4.2). */
+    public static final int TLS_PORT = 5061;
+
+    /** Parses the text; empty when it is not a host with an optional port in range (5060 when left out). */
     public static Optional<SipHostPort> parse(String text) {
+        return parse(text, DEFAULT_PORT);
+    }
+
+    /** Whether the text is a {@code sips:} URI. */
+    public static boolean secure(String text) {
+        return text != null && text.trim().regionMatches(true, 0, "sips:", 0, 5);
+    }
+
+    /** Parses the text; a port left out is {@code defaultPort} (5061 for a {@code sips:} URI). */
+    public static Optional<SipHostPort> parse(String text, int defaultPort) {
         if (text == null) {
             return Optional.empty();
         }
         String s = text.trim();
+        int p = defaultPort;
         if (s.regionMatches(true, 0, "sip:", 0, 4)) {
             s = s.substring(4);
+        } else if (s.regionMatches(true, 0, "sips:", 0, 5)) {
+            s = s.substring(5);
+            p = TLS_PORT;
         }
         int at = s.indexOf('@');
         if (at >= 0) {
@@ -49,7 +67,6 @@ public record SipHostPort(String host, int port) {
         if (host.isEmpty() || !host.matches("[A-Za-z0-9.:_-]+")) {
             return Optional.empty();
         }
-        int p = DEFAULT_PORT;
         if (port != null) {
             try {
                 p = Integer.parseInt(port);

@@ -18,6 +18,7 @@ import javax.sip.header.MinExpiresHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import net.sippunch.agent.config.AgentConfig;
+import net.sippunch.agent.config.SipHostPort;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -105,8 +106,10 @@ public final class Registration {
             if (account.displayName() != null) {
                 aor.setDisplayName(account.displayName());
             }
-            javax.sip.address.URI requestUri = endpoint.addresses().createURI("sip:"
-                    + (account.registrar() != null ? account.registrar().replaceFirst("^sip:", "") : account.domain()));
+            // the registrar as configured (a sips: URI stays one), else the domain
+            String registrar = account.registrar() != null ? account.registrar() : account.domain();
+            javax.sip.address.URI requestUri = endpoint.addresses().createURI(
+                    (SipHostPort.secure(registrar) ? "sips:" : "sip:") + registrar.replaceFirst("(?i)^sips?:", ""));
             Request r = endpoint.newRequest(Request.REGISTER, requestUri, aor, fromTag, aor, callId, cseq++);
             r.addHeader(endpoint.contact(account.user()));
             r.addHeader(endpoint.headers().createExpiresHeader(expires));

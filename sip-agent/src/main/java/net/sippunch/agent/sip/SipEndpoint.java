@@ -53,8 +53,8 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 
 /**
- * One JAIN-SIP RI stack with one UDP listening point. It is the single {@link SipListener}: requests go
- * to the handler registered for their method (501 Not Implemented when there is none), responses and
+ * One JAIN-SIP RI stack with one listening point (UDP, TCP or TLS: {@link SipTransport}). It is the single
+ * {@link SipListener}: requests go to the handler registered for their method (501 Not Implemented when there is none), responses and
  * timeouts to the {@link TransactionOwner} stored on the client transaction or the dialog. SIP
  * messages are logged on {@code sippunch.sip.wire}.
  *
@@ -83,6 +83,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     private final SipHostPort outboundProxy;
     /** Whether {@link #close()} stops the stack: not an application's own ({@link #attach}). */
     private final boolean ownsStack;
+    private final SipTransport transport;
 
     /**
      * Starts a stack listening on {@code listenAddress:port} (UDP).
@@ -93,9 +94,23 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
      */
     public SipEndpoint(String listenAddress, int port, SipHostPort outboundProxy, String contactAddress,
                        String userAgent) throws SipException {
+        this(listenAddress, port, outboundProxy, contactAddress, userAgent, SipTransport.UDP, null);
+    }
+
+    /**
+     * Starts a stack listening on {@code listenAddress:port} with {@code transport}. Over TLS the stack has a
+     * context of its own built from {@code tls}; without a certificate there its TLS listener refuses the
+     * handshakes of incoming connections, and requests reach it over the connections it opened itself (to its
+     * proxy, which reuses them).
+     *
+     * @param tls the TLS files (required for {@link SipTransport#TLS}, ignored otherwise)
+     */
+    public SipEndpoint(String listenAddress, int port, SipHostPort outboundProxy, String contactAddress,
+                       String userAgent, SipTransport transport, TlsSettings tls) throws SipException {
         this.outboundProxy = outboundProxy;
         this.userAgent = userAgent;
         this.ownsStack = true;
+        this.transport = transport;
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "sippunch-" + port + "-" + STACKS.incrementAndGet());
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
@@ -107,22 +122,23 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", VersionKeepingParserFactory.class.getName());
         if (outboundProxy != null) {
-            p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/udp");
+            p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/" + transport.token());
         }
         try {
-            stack = new SipStackImpl(p);
+            stack = transport == SipTransport.TLS ? TlsNetworkLayer.stack(p, tls) : new SipStackImpl(p);
         } catch (javax.sip.PeerUnavailableException e) {
             throw new SipException("cannot create the SIP stack: " + e.getMessage(), e);
         }
         try {
-            listeningPoint = stack.createListeningPoint(listenAddress, port, ListeningPoint.UDP);
+            listeningPoint = stack.createListeningPoint(listenAddress, port, transport.token());
             provider = stack.createSipProvider(listeningPoint);
             provider.addSipListener(this);
             stack.start();
         } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException
                  | java.util.TooManyListenersException | javax.sip.ObjectInUseException e) {
             stack.stop(); // its threads would keep the JVM alive
-            throw new SipException("cannot listen on " + listenAddress + ":" + port + " (udp): " + systemReason(e), e);
+            throw new SipException("cannot listen on " + listenAddress + ":" + port + " (" + transport.token() + "): "
+                    + systemReason(e), e);
         }
         this.contactHost = contactAddress != null ? contactAddress : chooseContactHost(listenAddress, outboundProxy);
     }
@@ -136,6 +152,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         this.contactHost = contactHost;
         this.userAgent = userAgent;
         this.ownsStack = false;
+        this.transport = SipTransport.UDP;
     }
 
     /**
@@ -176,7 +193,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
      * The innermost reason, as the system gave it ("Address already in use"): JAIN-SIP wraps the socket's
      * exception in messages that begin with its class name, which is no news to the operator.
      */
-    private static String systemReason(Throwable e) {
+    static String systemReason(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -233,6 +250,11 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         return listeningPoint.getPort();
     }
 
+    /** The transport of the listening point, Via and Contact. */
+    public SipTransport transport() {
+        return transport;
+    }
+
     public SipHostPort outboundProxy() {
         return outboundProxy;
     }
@@ -253,6 +275,9 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     public ContactHeader contact(String user) throws ParseException {
         SipURI uri = addresses.createSipURI(user, contactHost);
         uri.setPort(port());
+        if (transport != SipTransport.UDP) {
+            uri.setTransportParam(transport.token());
+        }
         Address a = addresses.createAddress(uri);
         return headers.createContactHeader(a);
     }
@@ -260,7 +285,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     /** A Via header for this endpoint with {@code rport} and a fresh branch. */
     public ViaHeader via() throws ParseException {
         try {
-            ViaHeader via = headers.createViaHeader(contactHost, port(), "udp", Utils.getInstance().generateBranchId());
+            ViaHeader via = headers.createViaHeader(contactHost, port(), transport.token(),
+                    Utils.getInstance().generateBranchId());
             via.setRPort();
             return via;
         } catch (javax.sip.InvalidArgumentException e) {
@@ -334,8 +360,23 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         ClientTransaction ct = provider.getNewClientTransaction(request);
         ct.setApplicationData(owner);
         wire("send", request);
-        ct.sendRequest();
+        long start = System.nanoTime();
+        try {
+            ct.sendRequest();
+        } catch (SipException e) {
+            throw unsent(request, e, System.nanoTime() - start);
+        }
         return ct;
+    }
+
+    /**
+     * A request the stack could not send, with the reason the system gave (over TLS: why the server's
+     * certificate was refused) instead of the RI's "IO Exception occured while Sending Request".
+     */
+    private SipException unsent(Request request, SipException e, long elapsedNanos) {
+        String why = TlsNetworkLayer.sendFailure(transport, e, elapsedNanos);
+        LOG.warn("{} not sent over {}: {}", request.getMethod(), transport.token(), why);
+        return new SipException("cannot send over " + transport.token() + ": " + why, e);
     }
 
     /** Sends an in-dialog request (BYE, re-INVITE) through its dialog. */
@@ -343,7 +384,12 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         ClientTransaction ct = provider.getNewClientTransaction(request);
         ct.setApplicationData(owner);
         wire("send", request);
-        dialog.sendRequest(ct);
+        long start = System.nanoTime();
+        try {
+            dialog.sendRequest(ct);
+        } catch (SipException e) {
+            throw unsent(request, e, System.nanoTime() - start);
+        }
         return ct;
     }
 
@@ -368,8 +414,10 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     /** Sends a CRLF keepalive ("\r\n\r\n", RFC 5626 section 3.5.1) to the outbound proxy. */
     public void sendCrlfKeepalive() throws IOException {
         if (outboundProxy != null) {
-            ((ListeningPointExt) listeningPoint).sendHeartbeat(
-                    InetAddress.getByName(outboundProxy.host()).getHostAddress(), outboundProxy.port());
+            // over TLS the proxy's name as configured: a connection opened for the keepalive checks the
+            // certificate against it (the address would fail a certificate that names only the host)
+            ((ListeningPointExt) listeningPoint).sendHeartbeat(transport == SipTransport.TLS ? outboundProxy.host()
+                    : InetAddress.getByName(outboundProxy.host()).getHostAddress(), outboundProxy.port());
         }
     }
 

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import net.sippunch.agent.sip.TestCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -108,6 +109,33 @@ class CheckConfigCommandTest {
         assertTrue(run.err().contains("\n  - media.codecs: unknown codec g729 (known: "), run.err());
         assertTrue(run.err().contains("\n  - policy.action: must be one of "), run.err());
         assertFalse(run.err().contains("Exception"), run.err());
+    }
+
+    @Test
+    void tlsFilesAreSummarisedOrTheirProblemsListed(@TempDir Path dir) throws Exception {
+        TestCa ca = TestCa.create(dir.resolve("pki"), "test");
+        TestCa.Issued own = ca.issue("bob", "DNS:bob.sippunch.test");
+        Path good = Files.writeString(dir.resolve("tls.yaml"), """
+                account: {user: bob, domain: sippunch.test, proxy: "sips:127.0.0.1"}
+                sip: {listenAddress: 127.0.0.1, listenPort: 26044, transport: tls,
+                      tls: {caFile: %s, certificateFile: %s, keyFile: %s}}
+                """.formatted(ca.certificate(), own.certificate(), own.key()));
+        Run ok = sipAgent("check-config", "--config", good.toString());
+        assertEquals(0, ok.exit(), ok.err() + ok.out());
+        assertTrue(ok.out().contains("  sip      127.0.0.1:26044 (tls), server certificates checked against "
+                + ca.certificate() + ", own certificate " + own.certificate() + "\n"), ok.out());
+
+        Path bad = Files.writeString(dir.resolve("bad-tls.yaml"), """
+                account: {user: bob, domain: sippunch.test, proxy: "sips:127.0.0.1"}
+                sip: {listenAddress: 127.0.0.1, transport: tls,
+                      tls: {caFile: %s, certificateFile: %s, keyFile: %s}}
+                """.formatted(dir.resolve("none.pem"), ca.certificate(), own.key()));
+        Run run = sipAgent("check-config", "--config", bad.toString());
+        assertEquals(2, run.exit(), run.err() + run.out());
+        assertEquals(bad + ": 2 problem(s):\n"
+                + "  - sip.tls.caFile: " + dir.resolve("none.pem") + ": no such file\n"
+                + "  - sip.tls.keyFile: " + own.key() + " is not the key of the certificate in sip.tls.certificateFile ("
+                + ca.certificate() + ")\n", run.err());
     }
 
     @Test

@@ -143,7 +143,7 @@ class ConfigLoaderTest {
     void everyInvalidValueIsListedAtOnce() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                 account: {user: "a b", registerExpires: 5, registerMinRefresh: 0, realm: " ", proxy: "sip:host:99999"}
-                sip: {listenAddress: not-an-ip, transport: tcp, keepalive: sometimes}
+                sip: {listenAddress: not-an-ip, transport: sctp, keepalive: sometimes}
                 media: {portMin: 5000, portMax: 4000, codecs: [opus], ptime: 30, play: /no/such.wav}
                 policy: {action: maybe, rules: [{caller: "sip:*", action: refuse, status: 200}]}
                 calls: [{target: "tel:123", durationSeconds: 0}]
@@ -284,6 +284,12 @@ class ConfigLoaderTest {
         assertEquals(new SipHostPort("10.0.0.1", 5080), SipHostPort.parse("10.0.0.1:5080").orElseThrow());
         assertEquals(new SipHostPort("bob.example", 5060), SipHostPort.parse("sip:bob@bob.example;transport=udp").orElseThrow());
         assertEquals(new SipHostPort("::1", 5062), SipHostPort.parse("sip:[::1]:5062").orElseThrow());
+        assertEquals(new SipHostPort("proxy.example.org", 5061), SipHostPort.parse("sips:proxy.example.org").orElseThrow());
+        assertEquals(new SipHostPort("proxy.example.org", 5061),
+                SipHostPort.parse("sip:proxy.example.org", 5061).orElseThrow());
+        assertEquals(new SipHostPort("proxy.example.org", 5070),
+                SipHostPort.parse("sips:proxy.example.org:5070", 5060).orElseThrow());
+        assertTrue(SipHostPort.secure("SIPS:proxy.example.org"));
         assertTrue(SipHostPort.parse("sip:host:0").isEmpty());
         assertTrue(SipHostPort.parse("sip:ho st").isEmpty());
         assertTrue(SipHostPort.parse("").isEmpty());

@@ -7,17 +7,17 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /** Finds the programs interop tests run: skipped with a reason outside CI, a failure in CI (CI=true). */
-final class ExternalTools {
+public final class ExternalTools {
 
     private ExternalTools() {
     }
 
-    static boolean inCi() {
+    public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     /** Skips (outside CI) or fails (in CI) when {@code program} is not on the PATH (or in /usr/sbin). */
-    static String require(String program, String debianPackage) {
+    public static String require(String program, String debianPackage) {
         Optional<String> found = find(program);
         if (found.isPresent()) {
             return found.get();
@@ -32,7 +32,7 @@ final class ExternalTools {
     }
 
     /** The program's path on the PATH (or in /usr/sbin), if it is there. */
-    static Optional<String> find(String program) {
+    public static Optional<String> find(String program) {
         String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin" + File.pathSeparator
                 + "/usr/local/sbin";
         for (String dir : path.split(File.pathSeparator)) {

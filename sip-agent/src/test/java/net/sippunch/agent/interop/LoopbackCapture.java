@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A sniffer on the loopback interface: tcpdump writes pcap to its stdout, a thread parses it and hands each
- * UDP datagram (ports and payload) to a handler. What an on-path eavesdropper would see; the attack test uses
+ * UDP datagram or TCP segment with data (ports and payload) to a handler. What an on-path eavesdropper would see; the attack test uses
  * it to replay real probes and to copy the real RTP stream's SSRC.
  */
 final class LoopbackCapture implements AutoCloseable {
@@ -45,8 +45,13 @@ final class LoopbackCapture implements AutoCloseable {
      */
     static LoopbackCapture start(String tcpdump, int portMin, int portMax, Handler handler)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(tcpdump, "-i", "lo", "-n", "-U", "-s", "2048", "-w", "-",
-                "udp and portrange " + portMin + "-" + portMax).start();
+        return start(tcpdump, "udp and portrange " + portMin + "-" + portMax, handler);
+    }
+
+    /** Starts tcpdump on {@code lo} with a capture filter ({@code "tcp port 5061"}) and returns once it listens. */
+    static LoopbackCapture start(String tcpdump, String filter, Handler handler)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(tcpdump, "-i", "lo", "-n", "-U", "-s", "65535", "-w", "-", filter).start();
         CompletableFuture<String> listening = new CompletableFuture<>();
         Thread errors = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(),
@@ -76,7 +81,7 @@ final class LoopbackCapture implements AutoCloseable {
         return capture;
     }
 
-    /** UDP datagrams parsed so far. */
+    /** UDP datagrams and TCP segments with data parsed so far. */
     long datagrams() {
         return datagrams.get();
     }
@@ -115,6 +120,10 @@ final class LoopbackCapture implements AutoCloseable {
 
     private void udp(byte[] frame, int linkHeader, Handler handler) {
         ByteBuffer f = ByteBuffer.wrap(frame);
+        if (frame.length >= linkHeader + 40 && (f.get(linkHeader) & 0xF0) == 0x40 && f.get(linkHeader + 9) == 6) {
+            tcp(f, linkHeader, handler);
+            return;
+        }
         if (frame.length < linkHeader + 28 || (f.get(linkHeader) & 0xF0) != 0x40 || f.get(linkHeader + 9) != 17) {
             return; // not IPv4 UDP
         }
@@ -129,6 +138,23 @@ final class LoopbackCapture implements AutoCloseable {
         byte[] payload = Arrays.copyOfRange(frame, udp + 8, end);
         datagrams.incrementAndGet();
         handler.datagram(sourcePort, destinationPort, payload);
+    }
+
+    /** An IPv4 TCP segment's data, if it has any (handshakes and bare ACKs are not handed on). */
+    private void tcp(ByteBuffer f, int linkHeader, Handler handler) {
+        int ip = (f.get(linkHeader) & 0x0F) * 4;
+        int end = Math.min(f.capacity(), linkHeader + (f.getShort(linkHeader + 2) & 0xFFFF));
+        int tcp = linkHeader + ip;
+        if (end < tcp + 20) {
+            return;
+        }
+        int data = tcp + ((f.get(tcp + 12) & 0xF0) >> 4) * 4;
+        if (data >= end) {
+            return;
+        }
+        datagrams.incrementAndGet();
+        handler.datagram(f.getShort(tcp) & 0xFFFF, f.getShort(tcp + 2) & 0xFFFF,
+                Arrays.copyOfRange(f.array(), data, end));
     }
 
     /** Why parsing stopped early, if it did. */

@@ -25,15 +25,27 @@ final class TestAgents {
     /** @param media more keys of the {@code media:} section, each line indented by two spaces */
     static AgentConfig config(String user, String password, int sipPort, int mediaMin, int mediaMax, double toneHz,
                               int proxyPort, Path recordDir, String extra, String media) throws ConfigException {
+        return config(user, password, sipPort, mediaMin, mediaMax, toneHz,
+                proxyPort == 0 ? null : "sip:127.0.0.1:" + proxyPort, recordDir, extra, media, "");
+    }
+
+    /**
+     * @param proxy the proxy's URI ({@code sips:127.0.0.1:5061}), or null for no proxy
+     * @param sip   more keys of the {@code sip:} section (transport, tls), each line indented by two spaces
+     */
+    static AgentConfig config(String user, String password, int sipPort, int mediaMin, int mediaMax, double toneHz,
+                              String proxy, Path recordDir, String extra, String media, String sip)
+            throws ConfigException {
         String yaml = "account:\n"
                 + "  user: " + user + "\n"
-                + "  domain: " + (proxyPort == 0 ? "127.0.0.1" : DOMAIN) + "\n"
+                + "  domain: " + (proxy == null ? "127.0.0.1" : DOMAIN) + "\n"
                 + (password == null ? "" : "  password: " + password + "\n")
-                + (proxyPort == 0 ? "  register: false\n" : "  proxy: sip:127.0.0.1:" + proxyPort + "\n")
+                + (proxy == null ? "  register: false\n" : "  proxy: " + proxy + "\n")
                 + "  registerExpires: 300\n"
                 + "sip:\n"
                 + "  listenAddress: 127.0.0.1\n"
                 + "  listenPort: " + sipPort + "\n"
+                + sip
                 + "media:\n"
                 + "  localAddress: 127.0.0.1\n"
                 + "  portMin: " + mediaMin + "\n"

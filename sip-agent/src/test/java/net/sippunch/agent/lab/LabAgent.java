@@ -94,17 +94,36 @@ final class LabAgent implements AutoCloseable {
     /** {@link #config(Path, String, double, Path, Path)} with other discovery servers or registration timing. */
     static Path config(Path dir, String user, double toneHz, Path recordDir, Path reportDir, Options options)
             throws IOException {
+        return config(dir, user, toneHz, recordDir, reportDir, options,
+                "sip:" + LabKamailio.ADDRESS + ":" + LabKamailio.PORT, "");
+    }
+
+    /**
+     * {@link #config(Path, String, double, Path, Path)} with SIP over TLS to the lab's Kamailio
+     * ({@code sips:198.18.0.40:5061}), its certificate checked against {@code caFile}; the agent has no certificate
+     * of its own (requests come back over its connection through its NAT).
+     */
+    static Path configOverTls(Path dir, String user, double toneHz, Path recordDir, Path reportDir, Path caFile)
+            throws IOException {
+        return config(dir, user, toneHz, recordDir, reportDir, Options.DEFAULT,
+                "sips:" + LabKamailio.ADDRESS + ":" + LabKamailio.TLS_PORT,
+                "  transport: tls\n  tls: {caFile: " + caFile + "}\n");
+    }
+
+    private static Path config(Path dir, String user, double toneHz, Path recordDir, Path reportDir, Options options,
+                               String proxy, String sip) throws IOException {
         String yaml = "account:\n"
                 + "  user: " + user + "\n"
                 + "  domain: " + DOMAIN + "\n"
                 + "  password: " + user + "-pw\n"
-                + "  proxy: sip:" + LabKamailio.ADDRESS + ":" + LabKamailio.PORT + "\n"
+                + "  proxy: " + proxy + "\n"
                 + "  registerExpires: " + options.registerExpires() + "\n"
                 + "  registerMinRefresh: " + options.registerMinRefresh() + "\n"
                 + "sip:\n"
                 + "  listenAddress: 0.0.0.0\n"
                 + "  listenPort: 5060\n"
                 + "  keepaliveSeconds: 10\n"
+                + sip
                 + "media:\n"
                 + "  localAddress: 0.0.0.0\n"
                 + "  portMin: 30000\n"

@@ -24,6 +24,7 @@ final class LabKamailio implements AutoCloseable {
 
     static final String ADDRESS = "198.18.0.40";
     static final int PORT = 5060;
+    static final int TLS_PORT = 5061;
 
     private final String prefix;
     private final Process process;
@@ -40,10 +41,16 @@ final class LabKamailio implements AutoCloseable {
      * until answered, find it once it listens.
      */
     static LabKamailio start(String prefix, Path workDir, Map<String, String> passwords) throws IOException {
+        return start(prefix, workDir, passwords, null);
+    }
+
+    /** As {@link #start(String, Path, Map)}, with TCP ({@link #PORT}) and TLS ({@link #TLS_PORT}) listeners too. */
+    static LabKamailio start(String prefix, Path workDir, Map<String, String> passwords, Kamailio.TlsListener tls)
+            throws IOException {
         Path log = workDir.resolve("kamailio.log");
         List<String> command = new ArrayList<>(List.of(LabHost.LAB_SCRIPT.toString(), "exec", "--prefix", prefix,
                 "sip", "--"));
-        command.addAll(Kamailio.prepare(workDir, "kamailio", ADDRESS + ":" + PORT, passwords));
+        command.addAll(Kamailio.prepare(workDir, "kamailio", ADDRESS + ":" + PORT, passwords, tls));
         Process p = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
