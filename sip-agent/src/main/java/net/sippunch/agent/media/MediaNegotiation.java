@@ -89,7 +89,8 @@ public interface MediaNegotiation {
     }
 
     /**
-     * What the call's report says of encryption: {@code srtp <suite> (sdes)}, or {@code none (<why>)}.
+     * What the call's report says of encryption: {@code srtp <suite> (sdes)} or {@code (dtls-srtp)}, or
+     * {@code none (<why>)}.
      */
     default String encryption() {
         return "none (not configured)";
