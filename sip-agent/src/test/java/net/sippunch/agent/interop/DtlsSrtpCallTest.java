@@ -202,6 +202,69 @@ class DtlsSrtpCallTest {
         }
     }
 
+    @Test
+    void aPeerThatNeverHandshakesTimesOutRequiredEndsTheCallBestEffortGoesPlain(@TempDir Path dir) throws Exception {
+        // bob's SDP claims DTLS-SRTP (active, some certificate) but bob never sends a ClientHello
+        String claim = "a=setup:active\r\n" + DtlsCertificate.generate(new SecureRandom()).fingerprint().line()
+                + "\r\n";
+        CallEnvironment.Negotiations silent = (port, caller) -> new ClaimsDtls(
+                new PlainRtpNegotiation("127.0.0.1", port.localAddress().getPort(), List.of(Codec.PCMU), 1), claim);
+        String timeout = "  dtlsTimeoutMillis: 1000\n";
+        try (UserAgent strict = UserAgent.start(TestAgents.config("alice", null, 33092, 34200, 34299, 440, 0, null,
+                     null, REQUIRED + timeout));
+             UserAgent lenient = UserAgent.start(TestAgents.config("carol", null, 33093, 34300, 34399, 440, 0, null,
+                     null, DTLS + timeout));
+             UserAgent bob = UserAgent.start(TestAgents.config("bob", null, 33094, 34400, 34499, 1000, 0, dir,
+                     null), silent)) {
+            CallReport ended = strict.dial("sip:bob@127.0.0.1:33094", new Call.Options(Duration.ofSeconds(4), null,
+                    null)).done().get(30, TimeUnit.SECONDS);
+            assertTrue(ended.reason().startsWith("DTLS handshake timed out after 1000 ms"), ended.toJson());
+            assertEquals(0, ended.media() == null ? 0 : ended.media().rtpSent(), "no RTP in the clear");
+
+            CallReport plain = lenient.dial("sip:bob@127.0.0.1:33094", new Call.Options(Duration.ofSeconds(3), null,
+                    dir.resolve("carol-heard.wav"))).done().get(30, TimeUnit.SECONDS);
+            assertEquals("completed", plain.outcome(), plain.toJson());
+            assertEquals("none (DTLS handshake timed out after 1000 ms)", plain.encryption(), plain.toJson());
+            assertTrue(plain.mediaBothWays(), plain.toJson());
+        }
+    }
+
+    /** A plain negotiation whose answers claim DTLS-SRTP (in the offer's transport) that it never speaks. */
+    private record ClaimsDtls(MediaNegotiation plain, String claim) implements MediaNegotiation {
+        @Override
+        public String offer() throws SdpProblem {
+            return plain.offer();
+        }
+
+        @Override
+        public String answer(String offer) throws SdpProblem {
+            boolean savp = offer.contains(" UDP/TLS/RTP/SAVP ");
+            String answer = plain.answer(offer.replace(" UDP/TLS/RTP/SAVP ", " RTP/AVP "))
+                    .replace("a=sendrecv\r\n", "a=sendrecv\r\n" + claim);
+            return savp ? answer.replace(" RTP/AVP ", " UDP/TLS/RTP/SAVP ") : answer;
+        }
+
+        @Override
+        public void acceptAnswer(String answer) throws SdpProblem {
+            plain.acceptAnswer(answer);
+        }
+
+        @Override
+        public CompletableFuture<MediaPath> start() {
+            return plain.start();
+        }
+
+        @Override
+        public void stop() {
+            plain.stop();
+        }
+
+        @Override
+        public TraversalSummary summary() {
+            return plain.summary();
+        }
+    }
+
     /** A negotiation whose SDP swaps one fingerprint line for another: what a man in the middle would do. */
     private record FingerprintSwap(MediaNegotiation inner, String from, String to) implements MediaNegotiation {
         @Override
