@@ -27,6 +27,15 @@ class BaresipDtlsSrtpCallTest {
 
     @Test
     void agentCallsBaresipOverDtlsSrtp(@TempDir Path dir) throws Exception {
+        agentCallsBaresip(dir, REQUIRED);
+    }
+
+    /**
+     * Why the README says to require DTLS-SRTP toward baresip: its dtls_srtp module takes only UDP/TLS/RTP/SAVP, and
+     * refuses the best-effort offer (RTP/AVP with a=fingerprint) as having no common codec.
+     */
+    @Test
+    void baresipRefusesTheBestEffortOfferRtpAvpWithAFingerprint(@TempDir Path dir) throws Exception {
         ExternalTools.require("baresip", "baresip");
         Path wav = dir.resolve("baresip-1000hz.wav");
         WavFile.write(wav, WavFile.tone(1000, 20, 0.3));
@@ -34,7 +43,24 @@ class BaresipDtlsSrtpCallTest {
              Baresip carol = Baresip.startWithSrtp(dir, "carol", TestAgents.DOMAIN, "carol-pw",
                      KamailioCallTest.PROXY, 26040, 26045, 26400, 26499, wav, "dtls_srtp");
              UserAgent alice = UserAgent.start(TestAgents.config("alice", "alice-pw", 26010, 26100, 26199, 440,
-                     KamailioCallTest.PROXY, null, null, REQUIRED))) {
+                     KamailioCallTest.PROXY, null, null, "  encryption: dtls-srtp\n"))) {
+            carol.awaitLine("200 OK", 20); // registered
+            CallReport r = alice.dial("sip:carol@" + TestAgents.DOMAIN,
+                    new Call.Options(Duration.ofSeconds(3), null, null)).done().get(30, TimeUnit.SECONDS);
+            carol.awaitLine("no common audio codecs - rejected", 10);
+            assertEquals("rejected", r.outcome(), r.toJson() + "\n" + carol.output());
+        }
+    }
+
+    private static void agentCallsBaresip(Path dir, String media) throws Exception {
+        ExternalTools.require("baresip", "baresip");
+        Path wav = dir.resolve("baresip-1000hz.wav");
+        WavFile.write(wav, WavFile.tone(1000, 20, 0.3));
+        try (Kamailio kamailio = Kamailio.start(dir, KamailioCallTest.PROXY, BaresipCallTest.PASSWORDS);
+             Baresip carol = Baresip.startWithSrtp(dir, "carol", TestAgents.DOMAIN, "carol-pw",
+                     KamailioCallTest.PROXY, 26040, 26045, 26400, 26499, wav, "dtls_srtp");
+             UserAgent alice = UserAgent.start(TestAgents.config("alice", "alice-pw", 26010, 26100, 26199, 440,
+                     KamailioCallTest.PROXY, null, null, media))) {
             carol.awaitLine("200 OK", 20); // registered
             Path heard = dir.resolve("alice-heard.wav");
             CallReport r = alice.dial("sip:carol@" + TestAgents.DOMAIN,
