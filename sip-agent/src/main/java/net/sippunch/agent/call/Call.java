@@ -350,6 +350,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                 : TimeUnit.SECONDS.toNanos(env.config().timeouts().media());
         rtp = new RtpSession(port, p, audio, recordFile(), env.random(), callId, timeout, this::hangupLater,
                 media.srtp().orElse(null));
+        media.dtlsRecords().ifPresent(rtp::onDtls);
         rtp.start();
         RtpSession stream = rtp;
         media.watch(new MediaNegotiation.PathWatch() {

@@ -18,6 +18,7 @@ import net.sippunch.agent.media.dtls.DtlsHandshake;
 import net.sippunch.agent.media.dtls.Fingerprint;
 import net.sippunch.agent.media.dtls.Setup;
 import net.sippunch.agent.media.srtp.SrtpKeys;
+import net.sippunch.traversal.netty.DatagramSessionDriver;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -234,6 +235,7 @@ public final class DtlsSrtpNegotiation implements MediaNegotiation {
         return DtlsHandshake.start(settings.handshakes(), client, settings.certificate(), peer, records,
                 settings.timeout(), settings.random()).handle((k, error) -> {
                     if (error == null) {
+                        records.handshakeDone(!client);
                         keys = k;
                         encryption = "srtp " + k.suite().sdesName() + " (dtls-srtp)";
                         return p;
@@ -254,6 +256,12 @@ public final class DtlsSrtpNegotiation implements MediaNegotiation {
     /** Whether we send the ClientHello, once offer and answer agreed on DTLS-SRTP; empty before or without. */
     Optional<Boolean> dtlsClient() {
         return peer == null ? Optional.empty() : Optional.of(client);
+    }
+
+    @Override
+    public Optional<DatagramSessionDriver.Unhandled> dtlsRecords() {
+        DtlsDatagrams records = datagrams;
+        return records == null || keys == null ? Optional.empty() : Optional.of(records::deliver);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import net.sippunch.agent.media.srtp.SrtpKeys;
+import net.sippunch.traversal.netty.DatagramSessionDriver;
 
 /**
  * The seam between a call's signalling and its media path: SDP offer/answer, then the work that makes
@@ -85,6 +86,14 @@ public interface MediaNegotiation {
 
     /** The keys of the call's SRTP once offer and answer agreed on them; empty for plain RTP. */
     default Optional<SrtpKeys> srtp() {
+        return Optional.empty();
+    }
+
+    /**
+     * Where DTLS records that reach the media port while media flows go (DTLS-SRTP: a peer that lost our last
+     * flight sends its own again); empty without DTLS. Called on the media port's loop, must not block.
+     */
+    default Optional<DatagramSessionDriver.Unhandled> dtlsRecords() {
         return Optional.empty();
     }
 

@@ -3,8 +3,10 @@ package net.sippunch.agent.media.dtls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.sippunch.agent.media.PacketKind;
@@ -30,14 +32,24 @@ public final class DtlsDatagrams implements DatagramTransport {
     static final int SEND_LIMIT = 1200;
     private static final int RECEIVE_LIMIT = 1500;
     private static final byte[] CLOSED = new byte[0];
+    /** The least time between two resends of our last flight (a lost flight comes back as several records). */
+    static final long RESEND_NANOS = 250_000_000L;
 
     private final NettyMediaPort port;
     private final int localPort;
     private final boolean learns;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
     private volatile InetSocketAddress remote;
     private volatile boolean closed;
+    /** The datagrams of the flight we sent last, for a peer that lost it. */
+    private volatile List<byte[]> lastFlight = new CopyOnWriteArrayList<>();
+    private volatile boolean receivedSinceSend;
+    private volatile boolean done;
+    private volatile boolean resends;
+    /** When the last flight last went out again; only touched on the port's loop. */
+    private long lastResend = System.nanoTime() - RESEND_NANOS;
 
     /**
      * @param localPort the path's socket
@@ -68,11 +80,48 @@ public final class DtlsDatagrams implements DatagramTransport {
             }
             remote = source;
         }
+        if (done) {
+            return answerLateRecord();
+        }
+        receivedSinceSend = true;
         if (!queue.offer(datagram)) {
             dropped.incrementAndGet();
             return false;
         }
         return true;
+    }
+
+    /**
+     * The handshake returned: from now on a record from the peer means it lost our last flight and sent its own
+     * again (RFC 6347 section 4.2.4), which only the server's last flight can need.
+     *
+     * @param server true when we were the server: our last flight is then sent again, at most every
+     *               {@value #RESEND_NANOS} ns; a client's records are dropped
+     */
+    public void handshakeDone(boolean server) {
+        resends = server;
+        done = true;
+    }
+
+    /** A record after the handshake: our last flight again (a server's), or dropped. */
+    private boolean answerLateRecord() {
+        long now = System.nanoTime();
+        List<byte[]> flight = lastFlight;
+        if (!resends || flight.isEmpty() || now - lastResend < RESEND_NANOS) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        lastResend = now;
+        for (byte[] d : flight) {
+            port.send(new Transmit(localPort, remote, d));
+        }
+        resent.incrementAndGet();
+        return true;
+    }
+
+    /** How often our last flight went out again after the handshake. */
+    public long resent() {
+        return resent.get();
     }
 
     /** Datagrams dropped so far: not DTLS, not from the peer, or beyond the queue. */
@@ -124,7 +173,14 @@ public final class DtlsDatagrams implements DatagramTransport {
         if (closed) {
             throw new IOException("DTLS transport closed");
         }
-        port.send(new Transmit(localPort, remote, Arrays.copyOfRange(buf, off, off + len)));
+        byte[] datagram = Arrays.copyOfRange(buf, off, off + len);
+        if (receivedSinceSend) {
+            // a new flight: what we send until the peer's next record
+            lastFlight = new CopyOnWriteArrayList<>();
+            receivedSinceSend = false;
+        }
+        lastFlight.add(datagram);
+        port.send(new Transmit(localPort, remote, datagram));
     }
 
     /** Ends the transport: a handshake waiting in {@link #receive} fails at once. Any thread. */
