@@ -50,6 +50,7 @@ import net.sippunch.agent.media.PunchNegotiation;
 import net.sippunch.agent.media.SdesNegotiation;
 import net.sippunch.agent.media.WavFile;
 import net.sippunch.agent.media.dtls.DtlsCertificate;
+import net.sippunch.agent.media.dtls.DtlsHandshake;
 import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.agent.sip.DigestAuthorization;
 import net.sippunch.agent.sip.DigestCredentials;
@@ -205,6 +206,8 @@ public final class UserAgent implements AutoCloseable {
             // wrapper's, the rest is the mode's; one certificate for every call
             LOG.info("DTLS-SRTP certificate {}", certificate.fingerprint());
             handshakes = handshakePool();
+            DtlsHandshake.warmUp(handshakes, certificate, random).whenComplete((agreed, e) ->
+                    LOG.debug("DTLS warm-up handshake: {}", e == null ? (agreed ? "done" : "keys differ") : e.toString()));
             DtlsSrtpNegotiation.Settings dtls = new DtlsSrtpNegotiation.Settings(certificate, m.encryptionRequired(),
                     handshakes, Duration.ofMillis(m.dtlsTimeoutMillis()), random);
             CallEnvironment.Negotiations unencrypted = chosen;

@@ -11,6 +11,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
@@ -51,7 +52,28 @@ public final class DtlsHandshake {
         return result;
     }
 
-    private static void run(boolean client, DtlsCertificate ours, Fingerprint peer, DtlsDatagrams transport,
+    /**
+     * A handshake of the agent with itself over an in-memory link, both ends on {@code executor}: the first
+     * handshake of a process takes about half a second while the JVM loads and compiles Bouncy Castle's code, which
+     * the agent's first call would otherwise wait for. Completes true when both ends agreed on the keys.
+     */
+    public static CompletableFuture<Boolean> warmUp(Executor executor, DtlsCertificate ours, SecureRandom random) {
+        MemoryLink[] link = MemoryLink.pair();
+        Duration timeout = Duration.ofSeconds(10);
+        CompletableFuture<SrtpKeys> server = new CompletableFuture<>();
+        CompletableFuture<SrtpKeys> client = new CompletableFuture<>();
+        try {
+            executor.execute(() -> run(false, ours, ours.fingerprint(), link[0], timeout, random, server));
+            executor.execute(() -> run(true, ours, ours.fingerprint(), link[1], timeout, random, client));
+        } catch (RejectedExecutionException e) {
+            link[0].close();
+            link[1].close();
+            return CompletableFuture.completedFuture(false);
+        }
+        return server.thenCombine(client, (s, c) -> s.send().equals(c.receive()) && s.receive().equals(c.send()));
+    }
+
+    private static void run(boolean client, DtlsCertificate ours, Fingerprint peer, DatagramTransport transport,
                             Duration timeout, SecureRandom random, CompletableFuture<SrtpKeys> result) {
         long started = System.nanoTime();
         DtlsCredentials credentials = null;
@@ -72,8 +94,16 @@ public final class DtlsHandshake {
                     (System.nanoTime() - started) / 1_000_000, keys.suite());
             result.complete(keys);
         } catch (IOException | RuntimeException e) {
-            transport.close();
+            close(transport);
             result.completeExceptionally(failure(credentials, e, System.nanoTime() - started, timeout));
+        }
+    }
+
+    private static void close(DatagramTransport transport) {
+        try {
+            transport.close();
+        } catch (IOException e) {
+            LOG.debug("closing the DTLS transport: {}", e.toString());
         }
     }
 
