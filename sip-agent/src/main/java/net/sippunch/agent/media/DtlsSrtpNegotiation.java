@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -347,7 +348,7 @@ public final class DtlsSrtpNegotiation implements MediaNegotiation {
     }
 
     static boolean isDtlsTransport(String transport) {
-        return transport != null && transport.toUpperCase(java.util.Locale.ROOT).startsWith(DTLS_SAVP);
+        return transport != null && transport.toUpperCase(Locale.ROOT).startsWith(DTLS_SAVP);
     }
 
     /** {@code UDP/TLS/RTP/SAVP} to {@code RTP/AVP}, the feedback variant to {@code RTP/AVPF}. */
