@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sip.Dialog;
@@ -25,6 +26,7 @@ import net.sippunch.agent.media.MediaCounters;
 import net.sippunch.agent.media.MediaNegotiation;
 import net.sippunch.agent.media.MediaPath;
 import net.sippunch.agent.media.RtpSession;
+import net.sippunch.agent.media.dtls.DtlsFailure;
 import net.sippunch.agent.media.TraversalSummary;
 import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.agent.sip.TransactionOwner;
@@ -234,12 +236,13 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                         return;
                     }
                     if (error != null) {
+                        String why = mediaFailure(error);
                         if (state == CallState.ANSWERED) {
                             // no BYE before the ACK (RFC 3261 section 15): the ACK hangs up
-                            mediaFailure = "no media path: " + error.getMessage();
+                            mediaFailure = why;
                             return;
                         }
-                        hangup("no media path: " + error.getMessage());
+                        hangup(why);
                         return;
                     }
                     path = p;
@@ -254,6 +257,12 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                 }
             }
         }, env.timer());
+    }
+
+    /** Why the media path failed: a refused DTLS-SRTP handshake says so itself; anything else has no path. */
+    private static String mediaFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof DtlsFailure ? cause.getMessage() : "no media path: " + error.getMessage();
     }
 
     /**
@@ -341,6 +350,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
                 : TimeUnit.SECONDS.toNanos(env.config().timeouts().media());
         rtp = new RtpSession(port, p, audio, recordFile(), env.random(), callId, timeout, this::hangupLater,
                 media.srtp().orElse(null));
+        media.dtlsRecords().ifPresent(rtp::onDtls);
         rtp.start();
         RtpSession stream = rtp;
         media.watch(new MediaNegotiation.PathWatch() {

@@ -20,9 +20,10 @@ import net.sippunch.agent.media.TraversalSummary;
  *                  peer: 3xx-6xx), cancelled, or failed (timeouts, bad SDP, transport errors)
  * @param sipStatus the final status of the INVITE (200 when answered), or null when there was none
  * @param reason    the status line or the event that ended the call
- * @param encryption what protected the media: {@code srtp <suite> (sdes)}, or {@code none (<why>)}: not
- *                  configured, the peer offered or answered no {@code a=crypto}; null when the call never got
- *                  to its media negotiation
+ * @param encryption what protected the media: {@code srtp <suite> (sdes)} or {@code srtp <suite> (dtls-srtp)}, or
+ *                  {@code none (<why>)}: not configured, the peer offered or answered no {@code a=crypto} or
+ *                  {@code a=fingerprint}, the DTLS handshake failed; null when the call never got to its media
+ *                  negotiation
  * @param traversal the NAT traversal part: profiles, strategy, probes (null fields in plain mode)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)

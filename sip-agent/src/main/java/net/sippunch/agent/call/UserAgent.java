@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -40,6 +41,7 @@ import javax.sip.message.Response;
 import net.sippunch.agent.config.AgentConfig;
 import net.sippunch.agent.config.SipHostPort;
 import net.sippunch.agent.media.Codec;
+import net.sippunch.agent.media.DtlsSrtpNegotiation;
 import net.sippunch.agent.media.MediaPortMapping;
 import net.sippunch.agent.media.MediaPortRange;
 import net.sippunch.agent.media.NatLearning;
@@ -47,6 +49,8 @@ import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.PunchNegotiation;
 import net.sippunch.agent.media.SdesNegotiation;
 import net.sippunch.agent.media.WavFile;
+import net.sippunch.agent.media.dtls.DtlsCertificate;
+import net.sippunch.agent.media.dtls.DtlsHandshake;
 import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.agent.sip.DigestAuthorization;
 import net.sippunch.agent.sip.DigestCredentials;
@@ -68,6 +72,8 @@ public final class UserAgent implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(UserAgent.class);
     private static final int SDP_PREPARATION_THREADS = 4;
+    /** Handshakes at once; Bouncy Castle's DTLS blocks a thread per handshake. */
+    private static final int HANDSHAKE_THREADS = 16;
     private static final int SDP_PREPARATION_QUEUE = 64;
 
     private final AgentConfig config;
@@ -88,6 +94,8 @@ public final class UserAgent implements AutoCloseable {
     private boolean registered;
     private MediaPortMapping.Plan upnp;
     private NatLearning learning;
+    /** Where DTLS handshakes run; null without dtls-srtp. */
+    private ExecutorService handshakes;
 
     private UserAgent(AgentConfig config, SipEndpoint endpoint, ScheduledExecutorService timer,
                       EventLoopGroup mediaGroup, CallEnvironment.Negotiations negotiations, short[] audio,
@@ -143,6 +151,9 @@ public final class UserAgent implements AutoCloseable {
             throw new IOException("media.play: " + e.getMessage(), e);
         }
         List<Codec> codecs = m.codecs().stream().map(c -> Codec.valueOf(c.toUpperCase())).toList();
+        DtlsCertificate certificate = !m.dtlsSrtp() ? null : m.dtlsCertificate() != null
+                ? DtlsCertificate.load(Path.of(m.dtlsCertificate()), Path.of(m.dtlsKey()))
+                : DtlsCertificate.generate(new SecureRandom());
         String proxyText = account.proxy() != null ? account.proxy() : account.registrar();
         SipTransport transport = SipTransport.parse(sip.transport()).orElseThrow();
         SipHostPort proxy = proxyText == null ? null
@@ -195,7 +206,21 @@ public final class UserAgent implements AutoCloseable {
             boolean required = m.encryptionRequired();
             chosen = (port, caller) -> new SdesNegotiation(unencrypted.create(port, caller), required, random);
         }
+        ExecutorService handshakes = null;
+        if (m.dtlsSrtp()) {
+            // DTLS-keyed SRTP around either mode: a=fingerprint, a=setup and the handshake on the path are the
+            // wrapper's, the rest is the mode's; one certificate for every call
+            LOG.info("DTLS-SRTP certificate {}", certificate.fingerprint());
+            handshakes = handshakePool();
+            DtlsHandshake.warmUp(handshakes, certificate, random).whenComplete((agreed, e) ->
+                    LOG.debug("DTLS warm-up handshake: {}", e == null ? (agreed ? "done" : "keys differ") : e.toString()));
+            DtlsSrtpNegotiation.Settings dtls = new DtlsSrtpNegotiation.Settings(certificate, m.encryptionRequired(),
+                    handshakes, Duration.ofMillis(m.dtlsTimeoutMillis()), random);
+            CallEnvironment.Negotiations unencrypted = chosen;
+            chosen = (port, caller) -> new DtlsSrtpNegotiation(unencrypted.create(port, caller), port, caller, dtls);
+        }
         UserAgent agent = new UserAgent(config, endpoint, timer, mediaGroup, chosen, audio, random);
+        agent.handshakes = handshakes;
         agent.upnp = upnp;
         agent.learning = learning;
         if (learning != null) {
@@ -232,6 +257,23 @@ public final class UserAgent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Where the calls' DTLS handshakes run, each blocking its thread until done (Bouncy Castle's handshake is
+     * blocking; the media loops only feed it): {@value #HANDSHAKE_THREADS} daemon threads, started on demand; a
+     * handshake beyond them waits its turn, its peer's retransmissions covering the wait.
+     */
+    private static ExecutorService handshakePool() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(HANDSHAKE_THREADS, HANDSHAKE_THREADS, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "dtls-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
@@ -477,6 +519,9 @@ public final class UserAgent implements AutoCloseable {
         }
         if (learning != null) {
             learning.close();
+        }
+        if (handshakes != null) {
+            handshakes.shutdownNow(); // the calls have ended: their handshakes' transports are closed
         }
         timer.shutdownNow();
         cleanup.shutdown(); // the calls' releases and reports still queued run, on the media loops still up

@@ -63,7 +63,10 @@ final class CheckConfigCommand implements Callable<Integer> {
                 : "no own certificate (incoming TLS refused)") : ""));
         line(s, "media", m.localAddress() + " ports " + m.portMin() + ".." + m.portMax() + ", codecs "
                 + String.join(",", m.codecs()) + ", at most " + c.maxCalls() + " calls at once"
-                + (m.sdes() ? ", SRTP by SDES " + (m.encryptionRequired() ? "required" : "best effort") : ""));
+                + (m.sdes() ? ", SRTP by SDES " + (m.encryptionRequired() ? "required" : "best effort") : "")
+                + (m.dtlsSrtp() ? ", SRTP by DTLS-SRTP " + (m.encryptionRequired() ? "required" : "best effort")
+                + (m.dtlsCertificate() != null ? " (certificate " + m.dtlsCertificate() + ")"
+                : " (certificate generated at start)") : ""));
         line(s, "mode", c.discovery().servers().isEmpty() ? "plain (no discovery.servers)"
                 : "NAT traversal, discovery " + String.join(", ", c.discovery().servers())
                 + (c.upnp().enabled() ? ", UPnP" + (c.upnp().natPmp() ? "/NAT-PMP" : "") + " on" : ""));

@@ -248,7 +248,7 @@ final class LoopbackDemo {
                 new AgentConfig.Sip(LOOPBACK, EphemeralPort.udp(LOOPBACK), "udp", null, "none", null, "sippunch-demo",
                         null, null),
                 new AgentConfig.Media(host, null, media, media + 99, null, null, null,
-                        new AgentConfig.Tone(site.toneHz(), 0.3), null, null, null, null),
+                        new AgentConfig.Tone(site.toneHz(), 0.3), null, null, null, null, null, null, null),
                 new AgentConfig.Discovery(servers, 1500, null),
                 null, null, null, null,
                 new AgentConfig.Timeouts(5, 10, 5, null, 3, null), null, null);

@@ -17,7 +17,8 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
 
     public AgentConfig {
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null, null);
-        media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null, null, null);
+        media = media != null ? media : new Media(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
         discovery = discovery != null ? discovery : new Discovery(null, null, null);
         upnp = upnp != null ? upnp : new Upnp(null, null, null, null);
         policy = policy != null ? policy : new Policy(null, null, null, null);
@@ -95,13 +96,19 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
     /**
      * The media port range, codecs, what to play and record, and how media is encrypted.
      *
-     * @param encryption         {@code none} or {@code sdes} (SRTP keyed by {@code a=crypto}, RFC 4568)
-     * @param encryptionRequired with {@code sdes}: true offers {@code RTP/SAVP} and refuses a call without SRTP;
-     *                           false offers {@code RTP/AVP} with {@code a=crypto} and falls back to plain RTP
+     * @param encryption         {@code none}, {@code sdes} (SRTP keyed by {@code a=crypto}, RFC 4568) or
+     *                           {@code dtls-srtp} (SRTP keyed by a DTLS handshake on the media path, RFC 5763/5764)
+     * @param encryptionRequired true offers {@code RTP/SAVP} ({@code UDP/TLS/RTP/SAVP} with dtls-srtp) and refuses a
+     *                           call without SRTP; false offers {@code RTP/AVP} with the keying's attributes and
+     *                           falls back to plain RTP
+     * @param dtlsCertificate    with dtls-srtp: a PEM certificate file (null: one is generated at start)
+     * @param dtlsKey            its PEM private key file (EC or RSA), given with {@code dtlsCertificate}
+     * @param dtlsTimeoutMillis  with dtls-srtp: a handshake's deadline
      */
     public record Media(String localAddress, String publicAddress, Integer portMin, Integer portMax,
                         List<String> codecs, Integer ptime, String play, Tone tone, String recordDir,
-                        Integer threads, String encryption, Boolean encryptionRequired) {
+                        Integer threads, String encryption, Boolean encryptionRequired, String dtlsCertificate,
+                        String dtlsKey, Integer dtlsTimeoutMillis) {
         public Media {
             localAddress = localAddress != null ? localAddress : "0.0.0.0";
             portMin = portMin != null ? portMin : 40000;
@@ -112,11 +119,17 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
             threads = threads != null ? threads : 2;
             encryption = encryption != null ? encryption : "none";
             encryptionRequired = encryptionRequired != null ? encryptionRequired : Boolean.FALSE;
+            dtlsTimeoutMillis = dtlsTimeoutMillis != null ? dtlsTimeoutMillis : 10000;
         }
 
         /** True when calls offer and accept SDES-keyed SRTP. */
         public boolean sdes() {
             return "sdes".equals(encryption);
+        }
+
+        /** True when calls offer and accept DTLS-keyed SRTP. */
+        public boolean dtlsSrtp() {
+            return "dtls-srtp".equals(encryption);
         }
     }
 

@@ -1,11 +1,13 @@
 package net.sippunch.agent.config;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import net.sippunch.agent.media.dtls.DtlsCertificate;
 import net.sippunch.agent.sip.SipTransport;
 import net.sippunch.traversal.IpLiteral;
 
@@ -120,14 +122,13 @@ final class ConfigValidator {
         if (m.tone().amplitude() <= 0 || m.tone().amplitude() > 1) {
             p.add("media.tone.amplitude: must be in (0, 1], is " + m.tone().amplitude());
         }
-        if (m.encryption().equals("dtls-srtp")) {
-            p.add("media.encryption: dtls-srtp is not supported yet (known: none, sdes)");
-        } else if (!m.encryption().equals("none") && !m.encryption().equals("sdes")) {
-            p.add("media.encryption: unknown value " + m.encryption() + " (known: none, sdes)");
+        if (!m.encryption().equals("none") && !m.sdes() && !m.dtlsSrtp()) {
+            p.add("media.encryption: unknown value " + m.encryption() + " (known: none, sdes, dtls-srtp)");
         }
-        if (m.encryptionRequired() && !m.sdes()) {
-            p.add("media.encryptionRequired: true needs media.encryption: sdes, is " + m.encryption());
+        if (m.encryptionRequired() && !m.sdes() && !m.dtlsSrtp()) {
+            p.add("media.encryptionRequired: true needs media.encryption: sdes or dtls-srtp, is " + m.encryption());
         }
+        dtls(p, m);
         for (int i = 0; i < c.discovery().servers().size(); i++) {
             String server = c.discovery().servers().get(i);
             // a STUN server has no SIP default port: the port must be written out
@@ -254,6 +255,26 @@ final class ConfigValidator {
     private static void range(List<String> p, String key, int value, int min, int max) {
         if (value < min || value > max) {
             p.add(key + ": must be " + min + ".." + max + ", is " + value);
+        }
+    }
+
+    /** The DTLS-SRTP keys: the certificate and key files (both or neither, and they must load), the deadline. */
+    private static void dtls(List<String> p, AgentConfig.Media m) {
+        boolean files = m.dtlsCertificate() != null || m.dtlsKey() != null;
+        if (files && !m.dtlsSrtp()) {
+            p.add("media.dtlsCertificate, media.dtlsKey: need media.encryption: dtls-srtp, is " + m.encryption());
+        } else if (files && (m.dtlsCertificate() == null || m.dtlsKey() == null)) {
+            p.add("media.dtlsCertificate and media.dtlsKey: give both (a PEM certificate and its private key), or "
+                    + "neither (a certificate is generated at start)");
+        } else if (files) {
+            try {
+                DtlsCertificate.load(Path.of(m.dtlsCertificate()), Path.of(m.dtlsKey()));
+            } catch (IOException | RuntimeException e) {
+                p.add(e.getMessage());
+            }
+        }
+        if (m.dtlsTimeoutMillis() < 1000 || m.dtlsTimeoutMillis() > 60000) {
+            p.add("media.dtlsTimeoutMillis: must be 1000..60000, is " + m.dtlsTimeoutMillis());
         }
     }
 

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import net.sippunch.agent.media.srtp.SrtpKeys;
+import net.sippunch.traversal.netty.DatagramSessionDriver;
 
 /**
  * The seam between a call's signalling and its media path: SDP offer/answer, then the work that makes
@@ -89,7 +90,16 @@ public interface MediaNegotiation {
     }
 
     /**
-     * What the call's report says of encryption: {@code srtp <suite> (sdes)}, or {@code none (<why>)}.
+     * Where DTLS records that reach the media port while media flows go (DTLS-SRTP: a peer that lost our last
+     * flight sends its own again); empty without DTLS. Called on the media port's loop, must not block.
+     */
+    default Optional<DatagramSessionDriver.Unhandled> dtlsRecords() {
+        return Optional.empty();
+    }
+
+    /**
+     * What the call's report says of encryption: {@code srtp <suite> (sdes)} or {@code (dtls-srtp)}, or
+     * {@code none (<why>)}.
      */
     default String encryption() {
         return "none (not configured)";

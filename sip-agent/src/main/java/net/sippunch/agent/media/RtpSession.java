@@ -25,6 +25,7 @@ import net.sippunch.agent.media.srtp.SrtpResult;
 import net.sippunch.agent.media.srtp.SrtpSender;
 import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.netty.DatagramSessionDriver;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import net.sippunch.traversal.stun.StunClass;
 import net.sippunch.traversal.stun.StunCodec;
@@ -78,6 +79,8 @@ public final class RtpSession {
     /** Null without SRTP. */
     private final SrtpSender protector;
     private final SrtpReceiver unprotector;
+    /** Where DTLS records go while media flows (DTLS-SRTP); null: dropped. */
+    private volatile DatagramSessionDriver.Unhandled dtls;
 
     private ScheduledFuture<?> timer;
     private boolean halted;
@@ -148,6 +151,14 @@ public final class RtpSession {
         this.timestamp = random.nextLong() & 0xFFFFFFFFL;
         this.keepAlive = StunCodec.encode(new StunMessage(StunClass.INDICATION, StunMethod.BINDING,
                 TransactionId.random(random), List.of()));
+    }
+
+    /**
+     * DTLS records that reach the port from now on go to {@code records} (on the loop) instead of being dropped:
+     * the DTLS-SRTP handshake answers a peer that lost its last flight.
+     */
+    public void onDtls(DatagramSessionDriver.Unhandled records) {
+        this.dtls = records;
     }
 
     /** Starts sending and receiving, on the port's loop. */
@@ -312,6 +323,14 @@ public final class RtpSession {
             switch (PacketKind.of(datagram)) {
                 case RTP -> receiveRtp(source, datagram, now);
                 case RTCP -> receiveRtcp(source, datagram, now);
+                case DTLS -> {
+                    DatagramSessionDriver.Unhandled records = dtls;
+                    if (records != null) {
+                        records.datagram(localPort, source, datagram); // the handshake's late records
+                    } else {
+                        dropped++;
+                    }
+                }
                 default -> {
                     dropped++;
                     LOG.debug("dropped {} bytes from {}: neither RTP nor RTCP of this call", datagram.length, source);

@@ -225,94 +225,23 @@ public final class SdesNegotiation implements MediaNegotiation {
         return AVP + transport.substring(SAVP.length()); // RTP/SAVPF stays a feedback profile: RTP/AVPF
     }
 
-    /** The lines of {@code sdp}, without their ends. */
-    private static List<String> lines(String sdp) {
-        List<String> lines = new ArrayList<>(List.of(sdp.split("\r?\n")));
-        lines.removeIf(String::isEmpty);
-        return lines;
-    }
-
-    private static String join(List<String> lines) {
-        return String.join("\r\n", lines) + "\r\n";
-    }
-
-    /** The index of the first {@code m=audio} line, or -1. */
-    private static int audioLine(List<String> lines) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("m=audio ")) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The index after the audio stream's last line. */
-    private static int audioEnd(List<String> lines, int audio) {
-        int i = audio + 1;
-        while (i < lines.size() && !lines.get(i).startsWith("m=")) {
-            i++;
-        }
-        return i;
-    }
-
     /** The first audio stream's transport ({@code RTP/AVP}, {@code RTP/SAVP}...), or null without one. */
     static String transport(String sdp) {
-        if (sdp == null) {
-            return null;
-        }
-        List<String> lines = lines(sdp);
-        int audio = audioLine(lines);
-        if (audio < 0) {
-            return null;
-        }
-        String[] f = lines.get(audio).strip().split(" +");
-        return f.length >= 3 ? f[2] : null;
+        return SdpAudio.transport(sdp);
     }
 
     /** The values of the first audio stream's {@code a=crypto} lines, in order. */
     static List<String> cryptoValues(String sdp) {
-        List<String> values = new ArrayList<>();
-        if (sdp == null) {
-            return values;
-        }
-        List<String> lines = lines(sdp);
-        int audio = audioLine(lines);
-        if (audio < 0) {
-            return values;
-        }
-        for (String line : lines.subList(audio + 1, audioEnd(lines, audio))) {
-            if (line.startsWith("a=crypto:")) {
-                values.add(line.substring("a=crypto:".length()).strip());
-            }
-        }
-        return values;
+        return SdpAudio.values(sdp, "crypto");
     }
 
     /** {@code sdp} with the first audio stream's transport replaced. */
     static String withTransport(String sdp, String transport) {
-        List<String> lines = lines(sdp);
-        int audio = audioLine(lines);
-        if (audio < 0) {
-            return sdp;
-        }
-        String[] f = lines.get(audio).strip().split(" +");
-        if (f.length < 3) {
-            return sdp;
-        }
-        f[2] = transport;
-        lines.set(audio, String.join(" ", f));
-        return join(lines);
+        return SdpAudio.withTransport(sdp, transport);
     }
 
     /** {@code sdp} with these {@code a=crypto} lines at the end of the first audio stream. */
     static String withCrypto(String sdp, List<SdesCrypto> keys) {
-        List<String> lines = lines(sdp);
-        int audio = audioLine(lines);
-        if (audio < 0) {
-            return sdp;
-        }
-        int end = audioEnd(lines, audio);
-        lines.addAll(end, keys.stream().map(SdesCrypto::line).toList());
-        return join(lines);
+        return SdpAudio.withLines(sdp, keys.stream().map(SdesCrypto::line).toList());
     }
 }

@@ -11,7 +11,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
+import net.sippunch.agent.media.dtls.DtlsCertificate;
 import net.sippunch.agent.sip.TestCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +69,32 @@ class CheckConfigCommandTest {
              ServerSocket metrics = new ServerSocket(26043, 1, InetAddress.getLoopbackAddress())) {
             assertTrue(sip.isBound() && metrics.isBound());
         }
+    }
+
+    @Test
+    void dtlsSrtpIsSummarisedWithItsCertificateAndABadKeyFileIsAProblem(@TempDir Path dir) throws Exception {
+        DtlsCertificate.generate(new SecureRandom()).writePem(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        Files.writeString(dir.resolve("junk.pem"), "junk\n");
+        String base = "account: {user: bob, domain: sippunch.test, register: false}\n";
+        Path generated = Files.writeString(dir.resolve("generated.yaml"), base
+                + "media: {encryption: dtls-srtp, encryptionRequired: true}\n");
+        Run run = sipAgent("check-config", "--config", generated.toString());
+        assertEquals(0, run.exit(), run.err() + run.out());
+        assertTrue(run.out().contains(", SRTP by DTLS-SRTP required (certificate generated at start)\n"), run.out());
+
+        Path files = Files.writeString(dir.resolve("files.yaml"), base + "media: {encryption: dtls-srtp, "
+                + "dtlsCertificate: " + dir.resolve("cert.pem") + ", dtlsKey: " + dir.resolve("key.pem") + "}\n");
+        run = sipAgent("check-config", "--config", files.toString());
+        assertEquals(0, run.exit(), run.err() + run.out());
+        assertTrue(run.out().contains(", SRTP by DTLS-SRTP best effort (certificate " + dir.resolve("cert.pem")
+                + ")\n"), run.out());
+
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), base + "media: {encryption: dtls-srtp, "
+                + "dtlsCertificate: " + dir.resolve("cert.pem") + ", dtlsKey: " + dir.resolve("junk.pem") + "}\n");
+        run = sipAgent("check-config", "--config", bad.toString());
+        assertEquals(2, run.exit(), run.err() + run.out());
+        assertTrue(run.err().contains("media.dtlsKey: " + dir.resolve("junk.pem") + " holds no PEM block"),
+                run.err());
     }
 
     @Test

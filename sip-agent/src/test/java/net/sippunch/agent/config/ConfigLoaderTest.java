@@ -10,7 +10,9 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
+import net.sippunch.agent.media.dtls.DtlsCertificate;
 import net.sippunch.traversal.punch.PunchConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,7 +189,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void encryptionIsOffByDefaultAndOnlySdesIsTaken() throws Exception {
+    void encryptionIsOffByDefaultAndSdesOrDtlsSrtpIsTaken() throws Exception {
         AgentConfig none = ConfigLoader.parse("account: {user: alice, domain: example.org}\n", "test");
         assertEquals("none", none.media().encryption());
         assertEquals(false, none.media().encryptionRequired());
@@ -195,19 +197,53 @@ class ConfigLoaderTest {
                 + "media: {encryption: sdes, encryptionRequired: true}\n", "test");
         assertTrue(sdes.media().sdes());
         assertTrue(sdes.media().encryptionRequired());
-        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
-                "account: {user: alice, domain: example.org}\n"
-                        + "media: {encryption: dtls-srtp}\n", "test"));
-        assertEquals(List.of("media.encryption: dtls-srtp is not supported yet (known: none, sdes)"),
-                bad.problems(), bad.getMessage());
+        AgentConfig dtls = ConfigLoader.parse("account: {user: alice, domain: example.org}\n"
+                + "media: {encryption: dtls-srtp, encryptionRequired: true}\n", "test");
+        assertTrue(dtls.media().dtlsSrtp());
+        assertNull(dtls.media().dtlsCertificate(), "generated at start");
+        assertEquals(10000, dtls.media().dtlsTimeoutMillis());
         ConfigException both = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
                 "account: {user: alice, domain: example.org}\n"
                         + "media: {encryption: zrtp, encryptionRequired: yes please}\n", "test"));
         assertEquals(2, both.problems().size(), both.getMessage());
-        assertTrue(both.problems().stream().anyMatch(p -> p.startsWith("media.encryption: unknown value zrtp")),
-                both.getMessage());
+        assertTrue(both.problems().stream().anyMatch(p -> p.equals("media.encryption: unknown value zrtp (known: "
+                + "none, sdes, dtls-srtp)")), both.getMessage());
         assertTrue(both.problems().stream().anyMatch(p -> p.startsWith("media.encryptionRequired:")),
                 both.getMessage());
+    }
+
+    @Test
+    void dtlsCertificateFilesMustBothBeGivenLoadAndMatch(@TempDir Path dir) throws Exception {
+        DtlsCertificate a = DtlsCertificate.generate(new SecureRandom());
+        a.writePem(dir.resolve("a.pem"), dir.resolve("a.key"));
+        DtlsCertificate.generate(new SecureRandom()).writePem(dir.resolve("b.pem"), dir.resolve("b.key"));
+        String account = "account: {user: alice, domain: example.org}\n";
+        AgentConfig ok = ConfigLoader.parse(account + "media: {encryption: dtls-srtp, dtlsCertificate: " + dir
+                + "/a.pem, dtlsKey: " + dir + "/a.key, dtlsTimeoutMillis: 3000}\n", "test");
+        assertEquals(dir + "/a.pem", ok.media().dtlsCertificate());
+        assertEquals(3000, ok.media().dtlsTimeoutMillis());
+
+        ConfigException half = assertThrows(ConfigException.class, () -> ConfigLoader.parse(account
+                + "media: {encryption: dtls-srtp, dtlsCertificate: " + dir + "/a.pem, dtlsTimeoutMillis: 10}\n",
+                "test"));
+        assertEquals(List.of("media.dtlsCertificate and media.dtlsKey: give both (a PEM certificate and its private "
+                + "key), or neither (a certificate is generated at start)",
+                "media.dtlsTimeoutMillis: must be 1000..60000, is 10"), half.problems(), half.getMessage());
+        ConfigException mismatch = assertThrows(ConfigException.class, () -> ConfigLoader.parse(account
+                + "media: {encryption: dtls-srtp, dtlsCertificate: " + dir + "/a.pem, dtlsKey: " + dir
+                + "/b.key}\n", "test"));
+        assertEquals(List.of("media.dtlsKey: " + dir + "/b.key is not the key of media.dtlsCertificate " + dir
+                + "/a.pem"), mismatch.problems(), mismatch.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.parse(account
+                + "media: {encryption: dtls-srtp, dtlsCertificate: " + dir + "/none.pem, dtlsKey: " + dir
+                + "/a.key}\n", "test"));
+        assertTrue(missing.problems().get(0).startsWith("media.dtlsCertificate: cannot read " + dir + "/none.pem"),
+                missing.getMessage());
+        ConfigException unused = assertThrows(ConfigException.class, () -> ConfigLoader.parse(account
+                + "media: {encryption: sdes, dtlsCertificate: " + dir + "/a.pem, dtlsKey: " + dir + "/a.key}\n",
+                "test"));
+        assertEquals(List.of("media.dtlsCertificate, media.dtlsKey: need media.encryption: dtls-srtp, is sdes"),
+                unused.problems());
     }
 
     @Test

@@ -69,8 +69,9 @@ final class Baresip implements AutoCloseable {
     }
 
     /**
-     * Starts baresip as {@link #start} does with SRTP keyed by SDES: {@code mediaEnc} is its account's
-     * {@code mediaenc}, {@code srtp} (best effort, RTP/AVP with a=crypto) or {@code srtp-mand} (RTP/SAVP).
+     * Starts baresip as {@link #start} does with SRTP: {@code mediaEnc} is its account's {@code mediaenc}, keyed by
+     * SDES with {@code srtp} (best effort, RTP/AVP with a=crypto) or {@code srtp-mand} (RTP/SAVP), by DTLS with
+     * {@code dtls_srtp} (its dtls_srtp module, UDP/TLS/RTP/SAVP).
      */
     static Baresip startWithSrtp(Path dir, String user, String domain, String password, int proxyPort, int sipPort,
                                  int ctrlPort, int rtpMin, int rtpMax, Path wav, String mediaEnc) throws IOException {
@@ -100,7 +101,8 @@ final class Baresip implements AutoCloseable {
                 "module sndfile.so",
                 "module stun.so",
                 "module ice.so",
-                accountParams.contains(";mediaenc=") ? "module srtp.so" : "",
+                accountParams.contains(";mediaenc=dtls_srtp") ? "module dtls_srtp.so"
+                        : accountParams.contains(";mediaenc=") ? "module srtp.so" : "",
                 "rtcp_mux " + (rtcpMux ? "yes" : "no"),
                 "module alsa.so",
                 "module_app account.so",
