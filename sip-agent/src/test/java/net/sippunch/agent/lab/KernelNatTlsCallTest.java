@@ -6,39 +6,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import net.sippunch.agent.interop.Kamailio;
 import net.sippunch.agent.interop.ToneCheck;
 import net.sippunch.agent.media.WavFile;
+import net.sippunch.agent.sip.CallIdLabel;
 import net.sippunch.agent.sip.TestCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIP over TLS through real NATs: the caller behind a symmetric sequential NAT (site a), the callee behind a
- * port-restricted cone (site b), both registered over TLS to Kamailio in the lab's SIP host (its certificate,
- * for 198.18.0.40, from a CA made for the test), neither with a certificate of its own: every request to them
- * comes back over the connection they opened through their NAT. The call settles a direct media path and
- * carries each side's tone to the other.
+ * SIP over TLS and DTLS-SRTP through real NATs: the caller behind a symmetric sequential NAT (site a), the callee
+ * behind a port-restricted cone (site b), both registered over TLS to Kamailio in the lab's SIP host (its
+ * certificate, for 198.18.0.40, from a CA made for the test), neither with a certificate of its own: every
+ * request to them comes back over the connection they opened through their NAT. Both require DTLS-SRTP: the
+ * punch settles a direct media path, the DTLS handshake runs on it, and each side's tone reaches the other
+ * through SRTP keyed by it. Nothing of the call is in clear on the wire: the SDP's {@code ice-pwd} travels over
+ * TLS, the media as SRTP.
  */
 class KernelNatTlsCallTest {
 
     private static final String DOMAIN = LabAgent.DOMAIN;
     private static final String SITE_A = "198.18.1.1";
     private static final String SITE_B = "198.18.2.1";
+    private static final String SUITE = "srtp AES_CM_128_HMAC_SHA1_80 (dtls-srtp)";
 
     @Test
-    void callOverTlsThroughKernelNats(@TempDir Path dir) throws Exception {
+    void callOverTlsWithDtlsSrtpThroughKernelNats(@TempDir Path dir) throws Exception {
         LabHost.requireLab(List.of("kamailio (kamailio)", "conntrack (conntrack)", "openssl (openssl)"));
         TestCa ca = TestCa.create(dir.resolve("pki"), "lab");
         TestCa.Issued proxyCert = ca.issue("kamailio", "IP:" + LabKamailio.ADDRESS);
         String prefix = "lt" + ProcessHandle.current().pid() % 100000;
         Path reports = Files.createDirectories(dir.resolve("reports"));
         Path recordings = Files.createDirectories(dir.resolve("recordings"));
-        Path aliceYaml = LabAgent.configOverTls(dir, "alice", 440, null, null, ca.certificate());
-        Path bobYaml = LabAgent.configOverTls(dir, "bob", 1000, recordings, reports, ca.certificate());
+        Path aliceYaml = dtlsRequired(LabAgent.configOverTls(dir, "alice", 440, null, null, ca.certificate()));
+        Path bobYaml = dtlsRequired(LabAgent.configOverTls(dir, "bob", 1000, recordings, reports, ca.certificate()));
         var tls = new Kamailio.TlsListener(LabKamailio.TLS_PORT, LabKamailio.PORT, proxyCert.certificate(),
                 proxyCert.key(), null, "TLSv1.2+");
         try (LabHost lab = new LabHost(prefix)) {
@@ -81,16 +86,38 @@ class KernelNatTlsCallTest {
                     assertTrue(log.contains("request ACK sip:bob@" + SITE_B + ":"), why);
                     assertFalse(log.contains(" over udp"), why);
 
-                    JsonNode report = new ObjectMapper().readTree(dir.resolve("alice.json").toFile());
-                    assertEquals("completed", report.get("outcome").asText(), why);
+                    ObjectMapper json = new ObjectMapper();
+                    JsonNode report = json.readTree(dir.resolve("alice.json").toFile());
                     String remote = report.get("remoteMedia").asText();
                     assertEquals(SITE_B, remote.substring(0, remote.lastIndexOf(':')), why);
+                    String callId = CallIdLabel.fileName(report.get("callId").asText());
+                    Path calleeReport = LabAgent.awaitFile(reports, callId + ".json", java.time.Duration.ofSeconds(10));
+                    assertTrue(calleeReport != null, "the callee wrote no report" + why);
+                    JsonNode callee = json.readTree(calleeReport.toFile());
+                    for (JsonNode r : List.of(report, callee)) {
+                        assertEquals("completed", r.get("outcome").asText(), r + why);
+                        assertEquals("traversal", r.get("traversal").get("mode").asText(), r + why);
+                        assertTrue(r.get("traversal").get("settledMillis").isNumber(), "no punched path: " + r + why);
+                        assertEquals(SUITE, r.get("encryption").asText(), r + why);
+                        assertTrue(r.get("media").get("srtpDropped").isEmpty(), r + why);
+                    }
+                    System.out.println("lab TLS + DTLS-SRTP call SS -> PR: RTP both ways "
+                            + report.get("timings").get("mediaBothWaysMillis") + " ms (caller) / "
+                            + callee.get("timings").get("mediaBothWaysMillis") + " ms (callee) after the 200 OK");
                     ToneCheck.assertTone(WavFile.read(dir.resolve("alice-heard.wav")), 1000, 440);
                     Path heardByBob = LabAgent.awaitFile(recordings, ".wav", java.time.Duration.ofSeconds(10));
                     ToneCheck.assertTone(WavFile.read(heardByBob), 440, 1000);
                 }
             }
         }
+    }
+
+    /** The lab agent's config, requiring DTLS-SRTP. */
+    private static Path dtlsRequired(Path yaml) throws IOException {
+        String text = Files.readString(yaml);
+        Files.writeString(yaml, text.replace("media:\n", "media:\n  encryption: dtls-srtp\n"
+                + "  encryptionRequired: true\n"));
+        return yaml;
     }
 
     private static LabAgent startRegistered(String prefix, Path dir, Path yaml, LabKamailio kamailio)
