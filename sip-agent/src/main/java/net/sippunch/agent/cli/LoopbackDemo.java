@@ -251,7 +251,7 @@ final class LoopbackDemo {
                         new AgentConfig.Tone(site.toneHz(), 0.3), null, null, null, null),
                 new AgentConfig.Discovery(servers, 1500, null),
                 null, null, null, null,
-                new AgentConfig.Timeouts(5, 10, 5, null, 3, null), null, null);
+                new AgentConfig.Timeouts(5, 10, 5, null, 3, null), null, null, null);
     }
 
     private static InetAddress ip(String literal) {
