@@ -67,6 +67,9 @@ class KernelRelayTest {
                                 + cell.atCallee());
                     }
                 }
+                // what coturn itself counted per allocation (peer side: rp/sp packets, rb/sb bytes), for the benchmarks
+                log(turnDir).lines().filter(l -> l.contains("peer usage")).forEach(l -> System.out.println("relay lab: "
+                        + l.substring(l.indexOf("peer usage"))));
                 assertTrue(wrong.isEmpty(), String.join("\n", wrong) + "\ncoturn:\n" + log(turnDir));
             } finally {
                 coturn.destroy();
