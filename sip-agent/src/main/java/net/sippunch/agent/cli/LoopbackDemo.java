@@ -107,7 +107,7 @@ final class LoopbackDemo {
      */
     static Result run(Duration callLength, NatPreset natA, NatPreset natB, PrintWriter progress)
             throws IOException, SipException, InterruptedException, ExecutionException, TimeoutException {
-        return run(callLength, natA, natB, progress, null, null);
+        return run(callLength, natA, natB, progress, null, null, null);
     }
 
     /**
@@ -116,9 +116,10 @@ final class LoopbackDemo {
      *
      * @param callerTurn alice's {@code turn:} section (null: none)
      * @param recordDir  where both agents record what they hear (null: nowhere)
+     * @param encryption both agents' {@code media.encryption} (null: none)
      */
     static Result run(Duration callLength, NatPreset natA, NatPreset natB, PrintWriter progress,
-                      AgentConfig.Turn callerTurn, java.nio.file.Path recordDir)
+                      AgentConfig.Turn callerTurn, java.nio.file.Path recordDir, String encryption)
             throws IOException, SipException, InterruptedException, ExecutionException, TimeoutException {
         InetAddress one = InetAddress.getByName(LOOPBACK);
         InetAddress two = InetAddress.getByName(SECOND_LOOPBACK);
@@ -148,10 +149,10 @@ final class LoopbackDemo {
             // start, is not slowed past the discovery client's hold and skips no filtering test
             CompletableFuture.allOf(look(a, group, addresses.listen(), progress),
                     look(b, group, addresses.listen(), progress)).get(5, TimeUnit.SECONDS);
-            UserAgent alice = UserAgent.start(agent(a, proxyUri, servers, callerTurn, recordDir));
+            UserAgent alice = UserAgent.start(agent(a, proxyUri, servers, callerTurn, recordDir, encryption));
             UserAgent bob;
             try {
-                bob = UserAgent.start(agent(b, proxyUri, servers, null, recordDir));
+                bob = UserAgent.start(agent(b, proxyUri, servers, null, recordDir, encryption));
             } catch (SipException | IOException | RuntimeException e) {
                 alice.close();
                 throw e;
@@ -254,7 +255,7 @@ final class LoopbackDemo {
      * address (behind its box), all ports handed out by the system.
      */
     private static AgentConfig agent(SiteSpec site, String proxyUri, List<String> servers, AgentConfig.Turn turn,
-                                     java.nio.file.Path recordDir) {
+                                     java.nio.file.Path recordDir, String encryption) {
         String host = site.host().getHostAddress();
         int media = Math.min(EphemeralPort.udp(site.host()), 65535 - 99);
         return new AgentConfig(
@@ -263,7 +264,7 @@ final class LoopbackDemo {
                         null),
                 new AgentConfig.Media(host, null, media, media + 99, null, null, null,
                         new AgentConfig.Tone(site.toneHz(), 0.3), recordDir == null ? null : recordDir.toString(), null,
-                        null, null),
+                        encryption, encryption == null ? null : Boolean.TRUE),
                 new AgentConfig.Discovery(servers, 1500, null),
                 null, null, null, null,
                 new AgentConfig.Timeouts(5, 10, 5, null, 3, null), null, null, turn);

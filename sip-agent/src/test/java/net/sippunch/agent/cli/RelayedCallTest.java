@@ -54,7 +54,7 @@ class RelayedCallTest {
         StringWriter progress = new StringWriter();
         try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
             LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(5), NatPreset.SYMMETRIC_RANDOM,
-                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings);
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings, null);
             String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
             assertNotNull(r.callee(), why);
             assertEquals("completed", r.caller().outcome(), why);
@@ -97,7 +97,7 @@ class RelayedCallTest {
         StringWriter progress = new StringWriter();
         try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
             LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(2), NatPreset.PORT_RESTRICTED_CONE,
-                    NatPreset.PORT_RESTRICTED_CONE, new PrintWriter(progress, true), turn(coturn), null);
+                    NatPreset.PORT_RESTRICTED_CONE, new PrintWriter(progress, true), turn(coturn), null, null);
             String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
             assertTrue(r.mediaBothWays(), why);
             assertTrue(r.directThroughBothNats(), why);
@@ -105,6 +105,28 @@ class RelayedCallTest {
             assertNull(r.callee().traversal().relay(), why);
             // not a single TURN request reached coturn: no allocation, so no byte relayed
             assertFalse(coturn.log().contains("ALLOCATE"), coturn.log());
+        }
+    }
+
+    @Test
+    void srtpStaysEndToEndThroughTheRelay() throws Exception {
+        Path recordings = Files.createDirectories(dir.resolve("rec"));
+        StringWriter progress = new StringWriter();
+        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(4), NatPreset.SYMMETRIC_RANDOM,
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings, "sdes");
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            assertNotNull(r.callee(), why);
+            assertTrue(r.mediaBothWays(), why);
+            assertTrue(r.caller().traversal().relay().relayed(), why);
+            assertTrue(r.callee().traversal().relay().relayed(), why);
+            for (CallReport side : List.of(r.caller(), r.callee())) {
+                assertTrue(side.encryption().startsWith("srtp "), why);
+                assertTrue(side.media().srtpDropped().values().stream().allMatch(n -> n == 0), why);
+            }
+            // the relay re-offer kept the keys: what each side decrypted is the other's tone
+            ToneCheck.assertTone(WavFile.read(only(recordings, "out-")), 1000, 440);
+            ToneCheck.assertTone(WavFile.read(only(recordings, "in-")), 440, 1000);
         }
     }
 
