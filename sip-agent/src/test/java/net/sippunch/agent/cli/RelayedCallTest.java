@@ -130,6 +130,25 @@ class RelayedCallTest {
         }
     }
 
+    @Test
+    void aRefusedAllocationIsReportedWithItsReason() throws Exception {
+        StringWriter progress = new StringWriter();
+        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+            AgentConfig.Turn wrong = new AgentConfig.Turn(List.of(coturn.hostPort()), null, USER, "guessed", null,
+                    null, null);
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(2), NatPreset.SYMMETRIC_RANDOM,
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), wrong, null, null);
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            TraversalSummary.Relay relay = r.caller().traversal().relay();
+            assertNotNull(relay, why);
+            assertFalse(relay.relayed(), why);
+            assertNull(relay.relayedAddress(), why);
+            assertTrue(relay.failure().startsWith("relay: TURN: ") && relay.failure().contains("401"), why);
+            assertNull(r.callee().traversal().relay(), "nothing was offered: " + why);
+            assertFalse(r.mediaBothWays(), why);
+        }
+    }
+
     private static Path only(Path dir, String prefix) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> found = files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
