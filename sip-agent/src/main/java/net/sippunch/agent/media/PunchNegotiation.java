@@ -870,12 +870,12 @@ public final class PunchNegotiation implements MediaNegotiation {
             String why = relayFailure != null ? relayFailure : t.failure();
             return new TraversalSummary.Relay("allocated", t.server(), t.relayedAddress(), t.peer(),
                     t.readyMillis(), t.sinceMillis(), t.sinceMillis() != null && why == null, t.packetsSent(),
-                    t.packetsReceived(), why);
+                    t.packetsReceived(), t.packetsDropped(), why);
         }
         if (caller && settings.relay().isPresent() && (relayFailure != null || failure != null && settledMillis == null
                 && gaveUpAt != 0)) {
             return new TraversalSummary.Relay("allocated", ProfileJson.address(settings.relay().get().server()), null,
-                    null, null, null, false, 0, 0, relayFailure != null ? relayFailure : "relay not started");
+                    null, null, null, false, 0, 0, 0, relayFailure != null ? relayFailure : "relay not started");
         }
         Long checked = relayCheckedAt;
         if (checked == null) {
@@ -884,7 +884,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         Long answered = relayAnsweredAt;
         InetSocketAddress offered = relayed;
         return new TraversalSummary.Relay("checked", null, ProfileJson.address(offered), null, null,
-                answered == null ? null : (answered - checked) / 1_000_000, answered != null, 0, 0, relayFailure);
+                answered == null ? null : (answered - checked) / 1_000_000, answered != null, 0, 0, 0, relayFailure);
     }
 
     private MediaPortMapping.Report upnpReport() {

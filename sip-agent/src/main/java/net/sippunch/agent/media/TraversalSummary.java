@@ -30,10 +30,13 @@ public record TraversalSummary(String mode, Discovery discovery, JsonNode localP
      * @param relayed        true when media went through the relay
      * @param packetsSent    datagrams the relay carried to the peer ({@code allocated})
      * @param packetsReceived datagrams the relay carried from the peer ({@code allocated})
+     * @param packetsDropped  datagrams the relay's side dropped: media before a check proved the peer, data that
+     *                        was neither an authenticated check nor the proven peer's media ({@code allocated})
      * @param failure        why the relay was wanted but did not carry the call, or null
      */
     public record Relay(String role, String server, String relayedAddress, String peer, Long readyMillis,
-                        Long sinceMillis, boolean relayed, long packetsSent, long packetsReceived, String failure) {
+                        Long sinceMillis, boolean relayed, long packetsSent, long packetsReceived, long packetsDropped,
+                        String failure) {
     }
 
 

@@ -64,10 +64,12 @@ public final class TurnRelay implements MediaTransport {
      * @param sinceMillis    from the punch's give-up to the peer's first authenticated check (null: never)
      * @param packetsSent    datagrams relayed to the peer (checks' answers and media)
      * @param packetsReceived datagrams relayed from the peer
+     * @param packetsDropped datagrams dropped: media before a check proved the peer or to another address, data
+     *                       through the relay that was neither an authenticated check nor media of the proven peer
      * @param failure        why the relay did not carry the call, or null
      */
     public record Report(String server, String relayedAddress, String peer, Long readyMillis, Long sinceMillis,
-                         long packetsSent, long packetsReceived, String failure) {
+                         long packetsSent, long packetsReceived, long packetsDropped, String failure) {
     }
 
     private final EventLoop loop;
@@ -89,7 +91,7 @@ public final class TurnRelay implements MediaTransport {
     private volatile Long provenMillis;
     private volatile TurnStats stats;
     private volatile String failure;
-    private long dropped;
+    private volatile long dropped; // written on the loop only
     private volatile boolean closed;
 
     private TurnRelay(EventLoop loop, InetSocketAddress mediaPort, Settings settings, List<InetAddress> peerIps,
@@ -171,7 +173,8 @@ public final class TurnRelay implements MediaTransport {
         InetSocketAddress a = relayed;
         InetSocketAddress p = peer;
         return new Report(address(settings.server()), a == null ? null : address(a), p == null ? null : address(p),
-                readyMillis, provenMillis, s == null ? 0 : s.dataSent(), s == null ? 0 : s.dataReceived(), failure);
+                readyMillis, provenMillis, s == null ? 0 : s.dataSent(), s == null ? 0 : s.dataReceived(), dropped,
+                failure);
     }
 
     private static String address(InetSocketAddress a) {
