@@ -83,7 +83,7 @@ public final class TurnRelay implements MediaTransport {
     private final CompletableFuture<InetSocketAddress> ready = new CompletableFuture<>();
     private DatagramSessionDriver<TurnClient> driver;
     private volatile DatagramSessionDriver.Unhandled unhandled = (p, s, d) -> { };
-    private InetSocketAddress relayed;
+    private volatile InetSocketAddress relayed;
     private int permissionsRefused;
     /** The peer's address as the server saw its first authenticated check; only media to it is relayed. */
     private volatile InetSocketAddress peer;
