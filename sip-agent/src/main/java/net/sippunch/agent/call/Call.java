@@ -348,7 +348,7 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         // a punched path has consent checks; other paths end on the peer's silence
         long timeout = p.trust() == MediaPath.Trust.PUNCHED ? 0
                 : TimeUnit.SECONDS.toNanos(env.config().timeouts().media());
-        rtp = new RtpSession(port, p, audio, recordFile(), env.random(), callId, timeout, this::hangupLater,
+        rtp = new RtpSession(media.transport(port), p, audio, recordFile(), env.random(), callId, timeout, this::hangupLater,
                 media.srtp().orElse(null));
         media.dtlsRecords().ifPresent(rtp::onDtls);
         rtp.start();

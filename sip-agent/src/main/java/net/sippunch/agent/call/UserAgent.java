@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,7 @@ import net.sippunch.agent.media.NatLearning;
 import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.PunchNegotiation;
 import net.sippunch.agent.media.SdesNegotiation;
+import net.sippunch.agent.media.TurnRelay;
 import net.sippunch.agent.media.WavFile;
 import net.sippunch.agent.media.dtls.DtlsCertificate;
 import net.sippunch.agent.media.dtls.DtlsHandshake;
@@ -60,6 +62,7 @@ import net.sippunch.agent.sip.SipTransport;
 import net.sippunch.agent.sip.TlsSettings;
 import net.sippunch.agent.sip.TransactionOwner;
 import net.sippunch.traversal.netty.NettyTransport;
+import net.sippunch.traversal.turn.TurnCredentials;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -196,8 +199,10 @@ public final class UserAgent implements AutoCloseable {
             learning = new NatLearning(PunchNegotiation.Settings.discovery(servers, cap), mediaGroup,
                     InetAddress.getByName(m.localAddress()), Duration.ofSeconds(config.discovery().refreshSeconds()),
                     random, timer);
-            PunchNegotiation.Settings settings = new PunchNegotiation.Settings(servers, cap, config.punch().engine(),
+            PunchNegotiation.Settings traversal = new PunchNegotiation.Settings(servers, cap, config.punch().engine(),
                     codecs, Optional.ofNullable(upnp), Optional.of(learning));
+            PunchNegotiation.Settings settings = config.turn().enabled()
+                    ? traversal.withRelay(relaySettings(config)) : traversal;
             chosen = (port, caller) -> new PunchNegotiation(settings, port, caller, random);
         }
         if (m.sdes()) {
@@ -549,5 +554,24 @@ public final class UserAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The TURN relay of {@code turn:}: its first server, and per allocation the long-term credentials or, with a
+     * shared secret, time-limited ones made then ({@code <expiry>:<user>}, valid {@code credentialSeconds}).
+     */
+    static TurnRelay.Settings relaySettings(AgentConfig config) {
+        AgentConfig.Turn t = config.turn();
+        InetSocketAddress server = PunchNegotiation.server(t.servers().get(0));
+        Supplier<TurnCredentials> credentials;
+        if (t.secret() != null) {
+            String user = t.username() != null ? t.username() : config.account().user();
+            credentials = () -> TurnCredentials.timeLimited(t.secret(), user,
+                    System.currentTimeMillis() / 1000 + t.credentialSeconds());
+        } else {
+            TurnCredentials fixed = new TurnCredentials(t.username(), t.password());
+            credentials = () -> fixed;
+        }
+        return new TurnRelay.Settings(server, credentials, Duration.ofMillis(t.timeoutMillis()));
     }
 }

@@ -239,6 +239,13 @@ final class DemoCommand implements Callable<Integer> {
                 b.append(", ").append(t.reason());
             }
             b.append('\n');
+            TraversalSummary.Relay r = t.relay();
+            if (r != null) {
+                b.append("  relay (").append(r.role()).append(") ").append(r.relayedAddress() == null ? "-"
+                        : r.relayedAddress()).append(r.server() == null ? "" : " on " + r.server())
+                        .append(r.relayed() ? ": media relayed from " + r.sinceMillis() + " ms" : ": not used")
+                        .append(r.failure() == null ? "" : ", " + r.failure()).append('\n');
+            }
         }
         Long bothWays = c.timings() == null ? null : c.timings().mediaBothWaysMillis();
         if (bothWays != null) {

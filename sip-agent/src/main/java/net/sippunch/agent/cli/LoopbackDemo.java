@@ -107,6 +107,20 @@ final class LoopbackDemo {
      */
     static Result run(Duration callLength, NatPreset natA, NatPreset natB, PrintWriter progress)
             throws IOException, SipException, InterruptedException, ExecutionException, TimeoutException {
+        return run(callLength, natA, natB, progress, null, null, null);
+    }
+
+    /**
+     * Runs the demo as {@link #run(Duration, NatPreset, NatPreset, PrintWriter)} does, with a TURN relay for
+     * alice (the caller) and both sides' recordings in {@code recordDir}.
+     *
+     * @param callerTurn alice's {@code turn:} section (null: none)
+     * @param recordDir  where both agents record what they hear (null: nowhere)
+     * @param encryption both agents' {@code media.encryption} (null: none)
+     */
+    static Result run(Duration callLength, NatPreset natA, NatPreset natB, PrintWriter progress,
+                      AgentConfig.Turn callerTurn, java.nio.file.Path recordDir, String encryption)
+            throws IOException, SipException, InterruptedException, ExecutionException, TimeoutException {
         InetAddress one = InetAddress.getByName(LOOPBACK);
         InetAddress two = InetAddress.getByName(SECOND_LOOPBACK);
         ServerAddresses addresses = new ServerAddresses(List.of(
@@ -135,10 +149,10 @@ final class LoopbackDemo {
             // start, is not slowed past the discovery client's hold and skips no filtering test
             CompletableFuture.allOf(look(a, group, addresses.listen(), progress),
                     look(b, group, addresses.listen(), progress)).get(5, TimeUnit.SECONDS);
-            UserAgent alice = UserAgent.start(agent(a, proxyUri, servers));
+            UserAgent alice = UserAgent.start(agent(a, proxyUri, servers, callerTurn, recordDir, encryption));
             UserAgent bob;
             try {
-                bob = UserAgent.start(agent(b, proxyUri, servers));
+                bob = UserAgent.start(agent(b, proxyUri, servers, null, recordDir, encryption));
             } catch (SipException | IOException | RuntimeException e) {
                 alice.close();
                 throw e;
@@ -240,7 +254,8 @@ final class LoopbackDemo {
      * An agent in NAT traversal mode: SIP on 127.0.0.1 (straight to the proxy), media on the site's host
      * address (behind its box), all ports handed out by the system.
      */
-    private static AgentConfig agent(SiteSpec site, String proxyUri, List<String> servers) {
+    private static AgentConfig agent(SiteSpec site, String proxyUri, List<String> servers, AgentConfig.Turn turn,
+                                     java.nio.file.Path recordDir, String encryption) {
         String host = site.host().getHostAddress();
         int media = Math.min(EphemeralPort.udp(site.host()), 65535 - 99);
         return new AgentConfig(
@@ -248,10 +263,11 @@ final class LoopbackDemo {
                 new AgentConfig.Sip(LOOPBACK, EphemeralPort.udp(LOOPBACK), "udp", null, "none", null, "sippunch-demo",
                         null, null),
                 new AgentConfig.Media(host, null, media, media + 99, null, null, null,
-                        new AgentConfig.Tone(site.toneHz(), 0.3), null, null, null, null, null, null, null),
+                        new AgentConfig.Tone(site.toneHz(), 0.3), recordDir == null ? null : recordDir.toString(), null,
+                        encryption, encryption == null ? null : Boolean.TRUE, null, null, null),
                 new AgentConfig.Discovery(servers, 1500, null),
                 null, null, null, null,
-                new AgentConfig.Timeouts(5, 10, 5, null, 3, null), null, null);
+                new AgentConfig.Timeouts(5, 10, 5, null, 3, null), null, null, turn);
     }
 
     private static InetAddress ip(String literal) {

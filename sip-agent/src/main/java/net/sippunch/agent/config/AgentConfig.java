@@ -13,7 +13,8 @@ import net.sippunch.traversal.punch.PunchConfig;
  * documents every key). Sections left out take their defaults; unknown keys are rejected.
  */
 public record AgentConfig(Account account, Sip sip, Media media, Discovery discovery, Upnp upnp, Policy policy,
-                          List<PlannedCall> calls, Report report, Timeouts timeouts, Punch punch, Metrics metrics) {
+                          List<PlannedCall> calls, Report report, Timeouts timeouts, Punch punch, Metrics metrics,
+                          Turn turn) {
 
     public AgentConfig {
         sip = sip != null ? sip : new Sip(null, null, null, null, null, null, null, null, null);
@@ -27,6 +28,7 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
         timeouts = timeouts != null ? timeouts : new Timeouts(null, null, null, null, null, null);
         punch = punch != null ? punch : Punch.DEFAULTS;
         metrics = metrics != null ? metrics : new Metrics(null);
+        turn = turn != null ? turn : new Turn(null, null, null, null, null, null, null);
     }
 
     /**
@@ -325,6 +327,35 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
             int port = Integer.parseInt(text.substring(colon + 1));
             return ip == null || port < 1 || port > 65535 ? Optional.empty()
                     : Optional.of(new InetSocketAddress(ip, port));
+        }
+    }
+
+    /**
+     * The TURN relay (RFC 8656), the last resort of the NAT traversal mode: used only for a call whose punch
+     * gave up. Off while {@code servers} is empty (the default).
+     *
+     * @param servers            TURN servers, {@code host:port} (UDP); the first is used
+     * @param transport          to the server: only {@code udp}
+     * @param username           the long-term credential's user name; with {@code secret}, the user part of the
+     *                           time-limited user name (default: the account's user)
+     * @param password           the long-term credential's password (not with {@code secret})
+     * @param secret             the shared secret of coturn's {@code use-auth-secret}: time-limited credentials
+     *                           ("TURN REST API") are made per call
+     * @param credentialSeconds  how long such a credential is valid from the call's start
+     * @param timeoutMillis      the cap from the punch's give-up to the relayed address being signalled
+     */
+    public record Turn(List<String> servers, String transport, String username, String password, String secret,
+                       Integer credentialSeconds, Integer timeoutMillis) {
+        public Turn {
+            servers = servers != null ? List.copyOf(servers) : List.of();
+            transport = transport != null ? transport : "udp";
+            credentialSeconds = credentialSeconds != null ? credentialSeconds : 86400;
+            timeoutMillis = timeoutMillis != null ? timeoutMillis : 5000;
+        }
+
+        /** Whether the relay is configured. */
+        public boolean enabled() {
+            return !servers.isEmpty();
         }
     }
 }

@@ -46,6 +46,9 @@ final class ConfigEnvironment {
         for (int i = 0; i < c.discovery().servers().size(); i++) {
             resolves(p, reported, "discovery.servers[" + i + "]", c.discovery().servers().get(i));
         }
+        for (int i = 0; i < c.turn().servers().size(); i++) {
+            resolves(p, reported, "turn.servers[" + i + "]", c.turn().servers().get(i));
+        }
         writableDirectory(p, reported, "report.dir", c.report().dir());
         c.metrics().address().ifPresent(m -> local(p, reported, "metrics.listen", m.getAddress().getHostAddress()));
         return p;

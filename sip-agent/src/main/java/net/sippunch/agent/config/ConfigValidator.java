@@ -153,6 +153,7 @@ final class ConfigValidator {
         if (u.enabled() && c.discovery().servers().isEmpty()) {
             p.add("upnp.enabled: needs discovery.servers (the UPnP step belongs to the NAT traversal mode)");
         }
+        turn(p, c);
         AgentConfig.Policy pol = c.policy();
         action(p, "policy.action", pol.action());
         status(p, "policy.status", pol.status());
@@ -304,6 +305,51 @@ final class ConfigValidator {
     private static void positive(List<String> p, String key, int value) {
         if (value < 1) {
             p.add(key + ": must be positive, is " + value);
+        }
+    }
+
+    /** The TURN section: servers, one kind of credentials, and what the relay needs of the rest. */
+    private static void turn(List<String> p, AgentConfig c) {
+        AgentConfig.Turn t = c.turn();
+        for (int i = 0; i < t.servers().size(); i++) {
+            String server = t.servers().get(i);
+            Optional<SipHostPort> parsed = server == null ? Optional.empty() : SipHostPort.parse(server);
+            if (parsed.isEmpty() || !server.trim().endsWith(":" + parsed.get().port())) {
+                p.add("turn.servers[" + i + "]: not host:port: " + server);
+            }
+        }
+        if (!"udp".equalsIgnoreCase(t.transport())) {
+            p.add("turn.transport: only udp is supported, is " + t.transport());
+        }
+        boolean credentials = t.username() != null || t.password() != null || t.secret() != null;
+        if (!t.enabled()) {
+            if (credentials) {
+                p.add("turn.servers: empty, but credentials are set (the relay is off without a server)");
+            }
+            return;
+        }
+        if (t.password() != null && t.secret() != null) {
+            p.add("turn.password/secret: set one, not both (secret: coturn's use-auth-secret REST credentials)");
+        } else if (t.secret() != null) {
+            if (t.secret().isEmpty()) {
+                p.add("turn.secret: empty");
+            }
+            if (t.username() != null && (t.username().isBlank() || t.username().contains(":"))) {
+                p.add("turn.username: the user part of a time-limited user name, without ':', is " + t.username());
+            }
+        } else if (t.password() == null || blank(t.username())) {
+            p.add("turn: needs username and password, or secret");
+        } else if (t.password().isEmpty()) {
+            p.add("turn.password: empty");
+        }
+        if (t.credentialSeconds() < 60 || t.credentialSeconds() > 604800) {
+            p.add("turn.credentialSeconds: must be 60..604800, is " + t.credentialSeconds());
+        }
+        if (t.timeoutMillis() < 100 || t.timeoutMillis() > 60000) {
+            p.add("turn.timeoutMillis: must be 100..60000, is " + t.timeoutMillis());
+        }
+        if (c.discovery().servers().isEmpty()) {
+            p.add("turn.servers: needs discovery.servers (the relay is the NAT traversal mode's last resort)");
         }
     }
 }

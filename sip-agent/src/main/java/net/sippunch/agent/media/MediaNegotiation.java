@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import net.sippunch.agent.media.srtp.SrtpKeys;
 import net.sippunch.traversal.netty.DatagramSessionDriver;
+import net.sippunch.traversal.netty.NettyMediaPort;
 
 /**
  * The seam between a call's signalling and its media path: SDP offer/answer, then the work that makes
@@ -79,6 +80,14 @@ public interface MediaNegotiation {
      * mode has nothing to tell.
      */
     default void watch(PathWatch watch) {
+    }
+
+    /**
+     * What the call's RTP goes through once {@link #start()} completed: the media port, or a TURN relay when the
+     * path is relayed.
+     */
+    default MediaTransport transport(NettyMediaPort port) {
+        return MediaTransport.of(port);
     }
 
     /** Stops probing and keepalives; the port itself belongs to the call. Never blocks. */

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +26,7 @@ import net.sippunch.sdp.IceCandidateCodec;
 import net.sippunch.sdp.OfferAnswer;
 import net.sippunch.sdp.PeerExtension;
 import net.sippunch.sdp.PunchAttributes;
+import net.sippunch.sdp.PunchRelay;
 import net.sippunch.sdp.SdpReading;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.call.CallTraversal;
@@ -59,6 +62,9 @@ public final class PunchNegotiation implements MediaNegotiation {
     private static final Logger LOG = LogManager.getLogger(PunchNegotiation.class);
     /** Ports above a plain peer's signalled one opened toward it (see {@link #window}). */
     static final int PLAIN_WINDOW = 32;
+    /** How often the callee checks the caller's relayed address, and how many checks at most (10 s). */
+    static final long RELAY_CHECK_INTERVAL_NANOS = 200_000_000L;
+    static final int RELAY_CHECKS = 50;
 
     /**
      * What every call of an agent shares: servers, tunables, codecs, the UPnP step's plan (empty: the media
@@ -66,18 +72,31 @@ public final class PunchNegotiation implements MediaNegotiation {
      * discovery, filtering tests included).
      */
     public record Settings(List<InetSocketAddress> discoveryServers, Duration discoveryCap, PunchConfig punch,
-                           List<Codec> codecs, Optional<MediaPortMapping.Plan> upnp, Optional<NatLearning> learning) {
+                           List<Codec> codecs, Optional<MediaPortMapping.Plan> upnp, Optional<NatLearning> learning,
+                           Optional<TurnRelay.Settings> relay) {
         public Settings {
             discoveryServers = List.copyOf(discoveryServers);
             codecs = List.copyOf(codecs);
             upnp = upnp != null ? upnp : Optional.empty();
             learning = learning != null ? learning : Optional.empty();
+            relay = relay != null ? relay : Optional.empty();
+        }
+
+        /** Settings without a TURN relay. */
+        public Settings(List<InetSocketAddress> discoveryServers, Duration discoveryCap, PunchConfig punch,
+                        List<Codec> codecs, Optional<MediaPortMapping.Plan> upnp, Optional<NatLearning> learning) {
+            this(discoveryServers, discoveryCap, punch, codecs, upnp, learning, Optional.empty());
+        }
+
+        /** These settings with {@code relay} as the last resort of calls whose punch gives up. */
+        public Settings withRelay(TurnRelay.Settings relay) {
+            return new Settings(discoveryServers, discoveryCap, punch, codecs, upnp, learning, Optional.of(relay));
         }
 
         /** Settings without the UPnP step and without knowledge kept between calls. */
         public Settings(List<InetSocketAddress> discoveryServers, Duration discoveryCap, PunchConfig punch,
                         List<Codec> codecs) {
-            this(discoveryServers, discoveryCap, punch, codecs, Optional.empty(), Optional.empty());
+            this(discoveryServers, discoveryCap, punch, codecs, Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         /** The discovery of every call. */
@@ -142,6 +161,17 @@ public final class PunchNegotiation implements MediaNegotiation {
     private PathWatch watch;
     private InetSocketAddress movedTo;
     private String lostBecause;
+    /** The caller's TURN allocation once its punch gave up (written on the loop). */
+    private volatile TurnRelay relay;
+    /** The caller's relayed address once ready, to signal in the re-offer; the callee's peer's, once offered. */
+    private volatile InetSocketAddress relayed;
+    private volatile boolean relayOffered;
+    /** When the punch gave up (nanoTime), for the relay's times. */
+    private volatile long gaveUpAt;
+    /** The callee's checks of the peer's relayed address: when they were asked for, and answered (nanoTime). */
+    private volatile Long relayCheckedAt;
+    private volatile Long relayAnsweredAt;
+    private volatile String relayFailure;
     /** Set once the updated offer was made: the session's defaults from then on (under the call's lock). */
     private volatile Selection selection;
 
@@ -485,6 +515,9 @@ public final class PunchNegotiation implements MediaNegotiation {
      */
     @Override
     public Optional<String> keepSession(String offer) {
+        if (peer != null) {
+            return relayAnswer(offer);
+        }
         if (icePeer == null || codec == null) {
             return Optional.empty();
         }
@@ -512,6 +545,10 @@ public final class PunchNegotiation implements MediaNegotiation {
      */
     @Override
     public synchronized Optional<String> updatedOffer() {
+        if (relayed != null && caller && !relayOffered) {
+            relayOffered = true;
+            return relayOffer();
+        }
         if (icePeer == null || codec == null || selection != null || !(caller || icePeer.lite())) {
             return Optional.empty();
         }
@@ -541,6 +578,59 @@ public final class PunchNegotiation implements MediaNegotiation {
             selection = null;
             return Optional.empty();
         }
+    }
+
+    /** The caller's re-offer with its relayed address (docs/sdp-extension.md section 4.9): the session, version 2. */
+    private Optional<String> relayOffer() {
+        try {
+            SessionDescription sd = SdpFactory.getInstance().createSessionDescription(
+                    render(List.of(codec.payloadType()), rtcpMux, Description.OFFER, 2));
+            PunchRelay.write(sd, relayed);
+            LOG.info("relay: offering {} to the peer", relayed);
+            return Optional.of(sd.toString());
+        } catch (SdpException | SdpProblem | IllegalArgumentException e) {
+            relayFailure = "relay: no re-offer: " + e.getMessage();
+            LOG.warn("{}", relayFailure);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The callee's side of a relay: the caller's re-offer with the session's credentials and {@code a=punch-relay}.
+     * Answered with the session as it is; once our punch has given up, the relayed address is checked from the
+     * media port, and an answered check moves media there. Empty for any other offer.
+     */
+    private Optional<String> relayAnswer(String offer) {
+        if (caller || peer == null || codec == null) {
+            return Optional.empty();
+        }
+        SdpReading reading = OfferAnswer.readOffer(offer);
+        if (!(reading instanceof SdpReading.Extended extended)
+                || !extended.peer().credentials().equals(peer.credentials())
+                || !(PunchRelay.read(offer) instanceof PunchRelay.Reading.Relayed offered)) {
+            return Optional.empty();
+        }
+        String answer;
+        try {
+            answer = render(List.of(codec.payloadType()), rtcpMux, Description.EXTENDED_ANSWER, 2);
+        } catch (SdpProblem e) {
+            return Optional.empty();
+        }
+        if (relayed == null) {
+            relayed = offered.address();
+            relayCheckedAt = System.nanoTime();
+            LOG.info("relay: the peer offers {}: checking it once our punch gave up", offered.address());
+            CallTraversal side = traversal;
+            milestones.outcome().thenAccept(outcome -> {
+                if (outcome instanceof PunchEvent.GaveUp) {
+                    port.execute(() -> side.checkRelay(System.nanoTime(), offered.address(), RELAY_CHECK_INTERVAL_NANOS,
+                            RELAY_CHECKS));
+                } else {
+                    relayFailure = "relay offered, not used: our punch settled a direct path";
+                }
+            });
+        }
+        return Optional.of(answer);
     }
 
     @Override
@@ -573,8 +663,83 @@ public final class PunchNegotiation implements MediaNegotiation {
         PunchEndpoint remote = peer.punchEndpointReceivedAt(System.nanoTime()).orElseThrow();
         CallTraversal side = traversal;
         port.execute(() -> side.peer(System.nanoTime(), remote));
-        milestones.outcome().thenAccept(outcome -> path.complete(pathOf(outcome)));
+        milestones.outcome().thenAccept(outcome -> {
+            if (outcome instanceof PunchEvent.GaveUp gaveUp && caller && settings.relay().isPresent()) {
+                relay(gaveUp); // the last resort: the relay, only now that no direct path exists
+            } else {
+                path.complete(pathOf(outcome));
+            }
+        });
         return path;
+    }
+
+    /**
+     * The caller's relay once its punch gave up, on the loop: a TURN allocation with permissions for the peer's
+     * public IPs; the path is ready (toward the peer's reported tuple, which the relay does not send to) once the
+     * relayed address is, and moves to the peer's address as the server sees it when its first authenticated
+     * check comes through. A relay that fails leaves the punch's fallback, with the reason.
+     */
+    private void relay(PunchEvent.GaveUp gaveUp) {
+        gaveUpAt = System.nanoTime();
+        List<InetAddress> ips = peerIps();
+        LOG.info("punch gave up ({}): relaying through {}, permitting {}", gaveUp.reason(),
+                settings.relay().get().server(), ips);
+        TurnRelay opened;
+        synchronized (this) {
+            if (stopped) {
+                path.complete(pathOf(gaveUp));
+                return;
+            }
+            opened = TurnRelay.open(port.loop(), port.localAddress(), settings.relay().get(),
+                    credentials, peer.credentials(), PunchRole.CONTROLLING, ips, random, this::relayProven);
+            relay = opened;
+        }
+        opened.ready().whenComplete((address, error) -> {
+            if (error != null) {
+                relayFailure = "relay: " + rootMessage(error);
+                path.complete(pathOf(gaveUp));
+                return;
+            }
+            relayed = address;
+            PunchPath fallback = gaveUp.fallback().orElseThrow();
+            path.complete(new MediaPath(fallback.localPort(), fallback.remote(), codec, rtcpMux,
+                    "relayed through " + settings.relay().get().server() + " at " + address + " (" + gaveUp.reason()
+                            + ")", MediaPath.Trust.SIGNALLED));
+        });
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** The peer's public IP addresses from its SDP: those of its mapped samples and UPnP tuple, else its target. */
+    private List<InetAddress> peerIps() {
+        Set<InetAddress> ips = new LinkedHashSet<>();
+        peer.attributes().mapped().forEach(m -> ips.add(m.mapped().getAddress()));
+        peer.attributes().upnp().ifPresent(u -> ips.add(u.getAddress()));
+        if (ips.isEmpty()) {
+            ips.add(peer.mediaTarget().getAddress());
+        }
+        return List.copyOf(ips);
+    }
+
+    /** The peer's authenticated check came through our relay from {@code seen}: media goes there. On the loop. */
+    private void relayProven(InetSocketAddress seen) {
+        movedTo = seen;
+        if (watch != null) {
+            watch.moved(seen);
+        }
+    }
+
+    /** A relayed path's RTP goes through the relay; every other path's through the media port. */
+    @Override
+    public MediaTransport transport(NettyMediaPort mediaPort) {
+        TurnRelay r = relay;
+        return r != null && relayed != null ? r : MediaTransport.of(mediaPort);
     }
 
     /**
@@ -614,12 +779,19 @@ public final class PunchNegotiation implements MediaNegotiation {
             strategy = settled.plan().strategy() + ": " + settled.plan().explanation();
             probesSent = settled.stats().probesSent();
             settledMillis = settled.elapsedNanos() / 1_000_000;
+        } else if (e instanceof PunchEvent.GaveUp gaveUp && traversal.relayCheck().isPresent()) {
+            relayFailure = gaveUp.reason(); // the checks of the peer's relayed address went unanswered
         } else if (e instanceof PunchEvent.GaveUp gaveUp) {
+            gaveUpAt = System.nanoTime();
             strategy = gaveUp.plan().strategy() + ": " + gaveUp.plan().explanation();
             probesSent = gaveUp.stats().probesSent();
             failure = gaveUp.reason();
         } else if (e instanceof PunchEvent.PathChanged changed) {
             movedTo = changed.to().remote();
+            if (!caller && changed.to().remote().equals(relayed)) {
+                relayAnsweredAt = System.nanoTime();
+                LOG.info("relay: our check of {} was answered: media goes there", relayed);
+            }
             if (watch != null) {
                 watch.moved(movedTo);
             }
@@ -670,10 +842,15 @@ public final class PunchNegotiation implements MediaNegotiation {
     public void stop() {
         MediaPortMapping mapping;
         CallTraversal side;
+        TurnRelay allocated;
         synchronized (this) {
             stopped = true; // first: a discovery prepared after this does not start
             mapping = upnp;
             side = traversal;
+            allocated = relay;
+        }
+        if (allocated != null) {
+            allocated.close();
         }
         if (side != null) {
             port.execute(side::close);
@@ -682,6 +859,31 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (mapping != null) {
             mapping.close();
         }
+    }
+
+    /** The relay part of the report: null when no relay was wanted or offered. */
+    private TraversalSummary.Relay relayReport() {
+        TurnRelay r = relay;
+        if (r != null) {
+            TurnRelay.Report t = r.report();
+            String why = relayFailure != null ? relayFailure : t.failure();
+            return new TraversalSummary.Relay("allocated", t.server(), t.relayedAddress(), t.peer(),
+                    t.readyMillis(), t.sinceMillis(), t.sinceMillis() != null && why == null, t.packetsSent(),
+                    t.packetsReceived(), t.packetsDropped(), why);
+        }
+        if (caller && settings.relay().isPresent() && (relayFailure != null || failure != null && settledMillis == null
+                && gaveUpAt != 0)) {
+            return new TraversalSummary.Relay("allocated", ProfileJson.address(settings.relay().get().server()), null,
+                    null, null, null, false, 0, 0, 0, relayFailure != null ? relayFailure : "relay not started");
+        }
+        Long checked = relayCheckedAt;
+        if (checked == null) {
+            return null;
+        }
+        Long answered = relayAnsweredAt;
+        InetSocketAddress offered = relayed;
+        return new TraversalSummary.Relay("checked", null, ProfileJson.address(offered), null, null,
+                answered == null ? null : (answered - checked) / 1_000_000, answered != null, 0, 0, 0, relayFailure);
     }
 
     private MediaPortMapping.Report upnpReport() {
@@ -697,10 +899,11 @@ public final class PunchNegotiation implements MediaNegotiation {
             String mode = peer != null ? "traversal"
                     : icePeer != null ? "ice (peer without the extension)" : "plain (peer without the extension)";
             return new TraversalSummary(mode,
-                    discoveryRun, local, remote, strategy, probesSent, settledMillis, failure, upnpReport());
+                    discoveryRun, local, remote, strategy, probesSent, settledMillis, failure, upnpReport(),
+                    relayReport());
         } catch (IllegalArgumentException e) {
             return new TraversalSummary("traversal", discoveryRun, null, null, null, null, null, e.toString(),
-                    upnpReport());
+                    upnpReport(), relayReport());
         }
     }
 }

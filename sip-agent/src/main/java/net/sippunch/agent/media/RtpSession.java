@@ -64,7 +64,7 @@ public final class RtpSession {
     /** How often the keep-alives of a path's open window go out, until the peer's first RTP. */
     static final long WINDOW_INTERVAL_NANOS = 100_000_000L;
 
-    private final NettyMediaPort port;
+    private final MediaTransport port;
     private final EventLoop loop;
     private final MediaPath path;
     private final short[] audio;
@@ -132,13 +132,21 @@ public final class RtpSession {
      */
     public RtpSession(NettyMediaPort port, MediaPath path, short[] audio, Path recordTo, RandomGenerator random,
                       String callId, long mediaTimeoutNanos, Consumer<String> onMediaTimeout, SrtpKeys srtp) {
+        this(MediaTransport.of(port), path, audio, recordTo, random, callId, mediaTimeoutNanos, onMediaTimeout, srtp);
+    }
+
+    /**
+     * A stream over {@code transport} (the media port, or a TURN relay), under SRTP when {@code srtp} is not null.
+     */
+    public RtpSession(MediaTransport transport, MediaPath path, short[] audio, Path recordTo, RandomGenerator random,
+                      String callId, long mediaTimeoutNanos, Consumer<String> onMediaTimeout, SrtpKeys srtp) {
         this.protector = srtp == null ? null : SrtpSender.of(srtp.send());
         this.unprotector = srtp == null ? null : SrtpReceiver.of(srtp.receive());
         if (audio.length == 0) {
             throw new IllegalArgumentException("no audio to send");
         }
-        this.port = port;
-        this.loop = port.loop();
+        this.port = transport;
+        this.loop = transport.loop();
         this.path = path;
         this.remote = path.remote();
         this.audio = audio;

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import net.sippunch.agent.media.srtp.CryptoSuite;
 import net.sippunch.agent.media.srtp.SdesCrypto;
 import net.sippunch.agent.media.srtp.SrtpKeys;
+import net.sippunch.traversal.netty.NettyMediaPort;
 
 /**
  * SDES-keyed SRTP (RFC 4568) around either mode's negotiation: the {@code a=crypto} lines and the transport of
@@ -200,6 +201,11 @@ public final class SdesNegotiation implements MediaNegotiation {
     @Override
     public void watch(PathWatch watch) {
         inner.watch(watch);
+    }
+
+    @Override
+    public MediaTransport transport(NettyMediaPort port) {
+        return inner.transport(port);
     }
 
     @Override

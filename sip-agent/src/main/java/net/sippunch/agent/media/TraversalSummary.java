@@ -13,7 +13,32 @@ import java.util.List;
  */
 public record TraversalSummary(String mode, Discovery discovery, JsonNode localProfile, JsonNode remoteProfile,
                                String strategy, Long probesSent, Long settledMillis, String reason,
-                               MediaPortMapping.Report upnp) {
+                               MediaPortMapping.Report upnp, Relay relay) {
+
+    /**
+     * The TURN relay of a call whose punch gave up (docs/turn.md): null when no relay was wanted or offered.
+     *
+     * @param role           {@code allocated} (this side allocated and signalled the relayed address, the
+     *                       caller) or {@code checked} (this side checked the peer's, the callee)
+     * @param server         the TURN server ({@code allocated} only)
+     * @param relayedAddress the relayed address signalled
+     * @param peer           the peer as the server saw its first authenticated check ({@code allocated} only)
+     * @param readyMillis    from the punch's give-up to the relayed address being ready ({@code allocated})
+     * @param sinceMillis    when media started through the relay: from the give-up to the peer's first
+     *                       authenticated check ({@code allocated}), from the re-offer to the answered check
+     *                       ({@code checked}); null when it did not
+     * @param relayed        true when media went through the relay
+     * @param packetsSent    datagrams the relay carried to the peer ({@code allocated})
+     * @param packetsReceived datagrams the relay carried from the peer ({@code allocated})
+     * @param packetsDropped  datagrams the relay's side dropped: media before a check proved the peer, data that
+     *                        was neither an authenticated check nor the proven peer's media ({@code allocated})
+     * @param failure        why the relay was wanted but did not carry the call, or null
+     */
+    public record Relay(String role, String server, String relayedAddress, String peer, Long readyMillis,
+                        Long sinceMillis, boolean relayed, long packetsSent, long packetsReceived, long packetsDropped,
+                        String failure) {
+    }
+
 
     /**
      * One discovery run from the call's media port.
@@ -32,6 +57,6 @@ public record TraversalSummary(String mode, Discovery discovery, JsonNode localP
 
     /** The summary of plain mode: standard SDP, symmetric RTP, nothing discovered. */
     public static TraversalSummary plain() {
-        return new TraversalSummary("plain", null, null, null, null, null, null, null, null);
+        return new TraversalSummary("plain", null, null, null, null, null, null, null, null, null);
     }
 }

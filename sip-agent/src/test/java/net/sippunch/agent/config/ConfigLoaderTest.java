@@ -427,4 +427,48 @@ class ConfigLoaderTest {
         assertTrue(elsewhere.problems().get(0).startsWith("metrics.listen: 198.51.100.7 is not an address of this"),
                 elsewhere.getMessage());
     }
+
+    @Test
+    void turnIsOffByDefaultAndTakesOneKindOfCredentials() throws Exception {
+        String base = "account: {user: alice, domain: example.org}\n"
+                + "discovery: {servers: [\"198.18.0.21:3478\"]}\n";
+        AgentConfig off = ConfigLoader.parse(base, "test");
+        assertEquals(new AgentConfig.Turn(List.of(), "udp", null, null, null, 86400, 5000), off.turn());
+        assertEquals(false, off.turn().enabled());
+        AgentConfig longTerm = ConfigLoader.parse(base
+                + "turn: {servers: [\"198.18.0.30:3478\"], username: relay, password: s3cret}\n", "test");
+        assertEquals(true, longTerm.turn().enabled());
+        assertEquals("relay", longTerm.turn().username());
+        AgentConfig rest = ConfigLoader.parse(base
+                + "turn: {servers: [\"198.18.0.30:3478\"], secret: shared, credentialSeconds: 3600}\n", "test");
+        assertEquals("shared", rest.turn().secret());
+        assertEquals(3600, rest.turn().credentialSeconds());
+    }
+
+    @Test
+    void turnProblemsAreListedTogether() {
+        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "account: {user: alice, domain: example.org}\n"
+                        + "turn: {servers: [\"relay.invalid\", \"198.18.0.30:3478\"], transport: tcp, username: u,"
+                        + " password: p, secret: s, credentialSeconds: 5, timeoutMillis: 0}\n", "test"));
+        List<String> keys = List.of("turn.servers[0]:", "turn.transport:", "turn.password/secret:",
+                "turn.credentialSeconds:", "turn.timeoutMillis:", "turn.servers: needs discovery.servers");
+        for (String key : keys) {
+            assertTrue(bad.problems().stream().anyMatch(p -> p.startsWith(key)), key + " missing in\n"
+                    + bad.getMessage());
+        }
+        String base = "account: {user: alice, domain: example.org}\n"
+                + "discovery: {servers: [\"198.18.0.21:3478\"]}\n";
+        ConfigException noCredentials = assertThrows(ConfigException.class, () -> ConfigLoader.parse(base
+                + "turn: {servers: [\"198.18.0.30:3478\"], username: u}\n", "test"));
+        assertEquals(List.of("turn: needs username and password, or secret"), noCredentials.problems());
+        ConfigException noServer = assertThrows(ConfigException.class, () -> ConfigLoader.parse(base
+                + "turn: {secret: s}\n", "test"));
+        assertEquals(List.of("turn.servers: empty, but credentials are set (the relay is off without a server)"),
+                noServer.problems());
+        ConfigException colon = assertThrows(ConfigException.class, () -> ConfigLoader.parse(base
+                + "turn: {servers: [\"198.18.0.30:3478\"], secret: s, username: \"a:b\"}\n", "test"));
+        assertEquals(List.of("turn.username: the user part of a time-limited user name, without ':', is a:b"),
+                colon.problems());
+    }
 }

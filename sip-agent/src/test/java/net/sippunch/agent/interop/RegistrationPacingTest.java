@@ -115,7 +115,7 @@ class RegistrationPacingTest {
         AgentConfig.Account floorOfOne = new AgentConfig.Account(a.user(), a.domain(), a.displayName(), a.authUser(),
                 a.password(), a.realm(), a.registrar(), a.proxy(), a.register(), a.registerExpires(), 1);
         return new AgentConfig(floorOfOne, c.sip(), c.media(), c.discovery(), c.upnp(), c.policy(), c.calls(),
-                c.report(), c.timeouts(), c.punch(), c.metrics());
+                c.report(), c.timeouts(), c.punch(), c.metrics(), c.turn());
     }
 
     /** The REGISTERs the registrar saw by {@code millis} after the first was granted (un-REGISTER not counted). */

@@ -94,8 +94,14 @@ final class LabAgent implements AutoCloseable {
     /** {@link #config(Path, String, double, Path, Path)} with other discovery servers or registration timing. */
     static Path config(Path dir, String user, double toneHz, Path recordDir, Path reportDir, Options options)
             throws IOException {
+        return config(dir, user, toneHz, recordDir, reportDir, options, "");
+    }
+
+    /** {@link #config(Path, String, double, Path, Path, Options)} with more top-level sections ({@code turn:}). */
+    static Path config(Path dir, String user, double toneHz, Path recordDir, Path reportDir, Options options,
+                       String moreYaml) throws IOException {
         return config(dir, user, toneHz, recordDir, reportDir, options,
-                "sip:" + LabKamailio.ADDRESS + ":" + LabKamailio.PORT, "");
+                "sip:" + LabKamailio.ADDRESS + ":" + LabKamailio.PORT, "", moreYaml);
     }
 
     /**
@@ -107,11 +113,11 @@ final class LabAgent implements AutoCloseable {
             throws IOException {
         return config(dir, user, toneHz, recordDir, reportDir, Options.DEFAULT,
                 "sips:" + LabKamailio.ADDRESS + ":" + LabKamailio.TLS_PORT,
-                "  transport: tls\n  tls: {caFile: " + caFile + "}\n");
+                "  transport: tls\n  tls: {caFile: " + caFile + "}\n", "");
     }
 
     private static Path config(Path dir, String user, double toneHz, Path recordDir, Path reportDir, Options options,
-                               String proxy, String sip) throws IOException {
+                               String proxy, String sip, String moreYaml) throws IOException {
         String yaml = "account:\n"
                 + "  user: " + user + "\n"
                 + "  domain: " + DOMAIN + "\n"
@@ -135,7 +141,8 @@ final class LabAgent implements AutoCloseable {
                         .collect(Collectors.joining(", ")) + "]\n"
                 + "  timeoutMillis: 2000\n"
                 + (reportDir == null ? "" : "report:\n  dir: " + reportDir + "\n")
-                + "timeouts: {register: 20, invite: " + options.inviteSeconds() + ", shutdown: 3}\n";
+                + "timeouts: {register: 20, invite: " + options.inviteSeconds() + ", shutdown: 3}\n"
+                + moreYaml;
         Path file = dir.resolve(user + ".yaml");
         Files.writeString(file, yaml);
         return file;

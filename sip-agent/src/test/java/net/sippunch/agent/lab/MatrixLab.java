@@ -72,6 +72,12 @@ final class MatrixLab implements AutoCloseable {
      */
     MatrixLab(String prefix, List<String> upArgs, Path dir, int callSeconds, LabAgent.Options options)
             throws IOException, InterruptedException {
+        this(prefix, upArgs, dir, callSeconds, options, "");
+    }
+
+    /** The same with more config sections for the caller ({@code turn:}). */
+    MatrixLab(String prefix, List<String> upArgs, Path dir, int callSeconds, LabAgent.Options options,
+              String callerYaml) throws IOException, InterruptedException {
         lab = new LabHost(prefix);
         this.prefix = prefix;
         this.dir = dir;
@@ -82,7 +88,7 @@ final class MatrixLab implements AutoCloseable {
             startDiscoveryServer("disc");
             proxy = LabKamailio.start(prefix, dir, LabAgent.passwords("alice", "bob"));
             a = new CallWorkerControl("a-cli", lab.java("a-cli", CallWorker.class.getName(),
-                    List.of(LabAgent.config(dir, "alice", 440, null, null, options).toString())));
+                    List.of(LabAgent.config(dir, "alice", 440, null, null, options, callerYaml).toString())));
             b = new CallWorkerControl("b-cli", lab.java("b-cli", CallWorker.class.getName(),
                     List.of(LabAgent.config(dir, "bob", 1000, null, null, options).toString())));
         } catch (IOException | InterruptedException | RuntimeException | Error e) {

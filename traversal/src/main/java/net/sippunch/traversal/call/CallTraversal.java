@@ -24,6 +24,7 @@ import net.sippunch.traversal.punch.PunchPlan;
 import net.sippunch.traversal.punch.PunchRole;
 import net.sippunch.traversal.punch.PunchSession;
 import net.sippunch.traversal.punch.PunchStats;
+import net.sippunch.traversal.punch.RelayCheck;
 
 /**
  * The traversal of one call side, sans-IO: the method's whole order on one media port. The agent, an
@@ -87,6 +88,9 @@ public final class CallTraversal implements DatagramSession {
     private String failure;
     private boolean confirmedEarly;
     private boolean awaitsConsent;
+    /** The checks of the peer's relayed address after the punch gave up, once asked for. */
+    private RelayCheck relayCheck;
+    private boolean relayReported;
     /** The round trip to the discovery servers, when this traversal's own discovery measured it. */
     private OptionalLong roundTrip = OptionalLong.empty();
 
@@ -238,6 +242,50 @@ public final class CallTraversal implements DatagramSession {
         awaitsConsent = true;
     }
 
+    /**
+     * The peer offered a TURN relayed address ({@code a=punch-relay}) after the punch gave up: checks it from the
+     * media port, every {@code intervalNanos} until one of {@code attempts} checks is acknowledged. An acknowledged
+     * check moves the path there ({@link PunchEvent.PathChanged} from the fallback to the relayed address); when
+     * none is, {@link PunchEvent.GaveUp} says so. Asked again, it does nothing.
+     *
+     * @throws IllegalStateException unless the punch gave up
+     */
+    public void checkRelay(long nowNanos, InetSocketAddress relayed, long intervalNanos, int attempts) {
+        if (phase == Phase.CLOSED || relayCheck != null) {
+            return;
+        }
+        if (punch == null || !(punch.outcome().orElse(null) instanceof PunchEvent.GaveUp)) {
+            throw new IllegalStateException("a relayed address is checked only after the punch gave up");
+        }
+        relayCheck = new RelayCheck(credentials, remote.credentials(), role, mediaPort(), relayed, intervalNanos,
+                attempts, random, nowNanos);
+    }
+
+    /** The checks of the peer's relayed address, once {@link #checkRelay} was asked. */
+    public Optional<RelayCheck> relayCheck() {
+        return Optional.ofNullable(relayCheck);
+    }
+
+    private boolean relayChecking() {
+        return relayCheck != null && phase != Phase.CLOSED;
+    }
+
+    private void afterRelayInput() {
+        if (relayReported || relayCheck.outcome().isEmpty()) {
+            return;
+        }
+        relayReported = true;
+        PunchPath fallback = new PunchPath(mediaPort(), remote.reported());
+        if (relayCheck.outcome().get() == RelayCheck.Outcome.ANSWERED) {
+            events.add(new TraversalEvent.Punch(new PunchEvent.PathChanged(fallback,
+                    new PunchPath(mediaPort(), relayCheck.relayed()))));
+        } else {
+            events.add(new TraversalEvent.Punch(new PunchEvent.GaveUp("relay: no answer from "
+                    + relayCheck.relayed() + " to " + relayCheck.checksSent() + " checks", Optional.of(fallback), 0,
+                    punch.plan(), punch.stats())));
+        }
+    }
+
     /** Ends everything: nothing more is sent, no timer is wanted, datagrams are no longer consumed. */
     public void close() {
         phase = Phase.CLOSED;
@@ -304,6 +352,10 @@ public final class CallTraversal implements DatagramSession {
 
     @Override
     public boolean handleDatagram(long nowNanos, int localPort, InetSocketAddress source, byte[] payload) {
+        if (relayChecking() && relayCheck.handleDatagram(nowNanos, localPort, source, payload)) {
+            afterRelayInput();
+            return true;
+        }
         switch (phase) {
             case DISCOVERING -> {
                 boolean used = discovery.handleDatagram(nowNanos, localPort, source, payload);
@@ -326,6 +378,10 @@ public final class CallTraversal implements DatagramSession {
 
     @Override
     public void handleTimeout(long nowNanos) {
+        if (relayChecking()) {
+            relayCheck.handleTimeout(nowNanos);
+            afterRelayInput();
+        }
         switch (phase) {
             case DISCOVERING -> {
                 discovery.handleTimeout(nowNanos);
@@ -343,20 +399,26 @@ public final class CallTraversal implements DatagramSession {
 
     @Override
     public Optional<Transmit> pollTransmit() {
-        return switch (phase) {
+        Optional<Transmit> next = switch (phase) {
             case DISCOVERING -> discovery.pollTransmit();
             case BINDING, PUNCHING -> punch.pollTransmit();
             default -> Optional.empty();
         };
+        return next.isEmpty() && relayChecking() ? relayCheck.pollTransmit() : next;
     }
 
     @Override
     public OptionalLong pollTimeout() {
-        return switch (phase) {
+        OptionalLong next = switch (phase) {
             case DISCOVERING -> discovery.pollTimeout();
             case PUNCHING -> punch.pollTimeout();
             default -> OptionalLong.empty();
         };
+        OptionalLong relay = relayChecking() ? relayCheck.pollTimeout() : OptionalLong.empty();
+        if (next.isEmpty() || relay.isEmpty()) {
+            return next.isPresent() ? next : relay;
+        }
+        return OptionalLong.of(Math.min(next.getAsLong(), relay.getAsLong()));
     }
 
     /**

@@ -1,0 +1,286 @@
+package net.sippunch.agent.media;
+
+import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.netty.DatagramSessionDriver;
+import net.sippunch.traversal.punch.PunchRole;
+import net.sippunch.traversal.punch.RelayCheck;
+import net.sippunch.traversal.turn.TurnClient;
+import net.sippunch.traversal.turn.TurnConfig;
+import net.sippunch.traversal.turn.TurnCredentials;
+import net.sippunch.traversal.turn.TurnEvent;
+import net.sippunch.traversal.turn.TurnStats;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The allocating side of a relayed media path (docs/turn.md): a {@link TurnClient} on a socket of its own beside
+ * the media port (bound on the media port's address, on the port's event loop), opened only once the punch gave
+ * up, so no flow of it falls between the media port's discovery samples and its probes (a sequential NAT would
+ * give it the port the peer predicted). It allocates, installs permissions for the peer's public IP addresses
+ * from its SDP, and is {@link #ready()} with the relayed address to signal. It answers the peer's authenticated
+ * checks that come through the relay; the first one proves the peer's address as the server sees it (its NAT's
+ * port for the relay, unknown before), which is bound to a channel and given to {@code onPeer}. As a
+ * {@link MediaTransport} it carries the call's RTP: out only to the proven peer, in only from it.
+ */
+public final class TurnRelay implements MediaTransport {
+
+    private static final Logger LOG = LogManager.getLogger(TurnRelay.class);
+
+    /**
+     * What every relayed call of an agent uses.
+     *
+     * @param server      the TURN server (UDP), resolved
+     * @param credentials the credentials of one allocation (time-limited ones are made when asked)
+     * @param timeout     the cap from the punch's give-up to the relayed address being ready
+     */
+    public record Settings(InetSocketAddress server, Supplier<TurnCredentials> credentials, Duration timeout) {
+        public Settings {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(credentials, "credentials");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+    }
+
+    /**
+     * What the call's report says of the relay.
+     *
+     * @param server         the TURN server
+     * @param relayedAddress the relayed address signalled (null when none was allocated)
+     * @param peer           the peer as the server saw its first authenticated check (null before one came)
+     * @param readyMillis    from the punch's give-up to the relayed address being ready (null: never)
+     * @param sinceMillis    from the punch's give-up to the peer's first authenticated check (null: never)
+     * @param packetsSent    datagrams relayed to the peer (checks' answers and media)
+     * @param packetsReceived datagrams relayed from the peer
+     * @param packetsDropped datagrams dropped: media before a check proved the peer or to another address, data
+     *                       through the relay that was neither an authenticated check nor media of the proven peer
+     * @param failure        why the relay did not carry the call, or null
+     */
+    public record Report(String server, String relayedAddress, String peer, Long readyMillis, Long sinceMillis,
+                         long packetsSent, long packetsReceived, long packetsDropped, String failure) {
+    }
+
+    private final EventLoop loop;
+    private final Settings settings;
+    private final List<InetAddress> peerIps;
+    private final RelayCheck.Responder responder;
+    private final Consumer<InetSocketAddress> onPeer;
+    private final long startedAt;
+    /** The local port media is handed over on: the media port, as the path names it. */
+    private final int mediaPort;
+    private final CompletableFuture<InetSocketAddress> ready = new CompletableFuture<>();
+    private DatagramSessionDriver<TurnClient> driver;
+    private volatile DatagramSessionDriver.Unhandled unhandled = (p, s, d) -> { };
+    private volatile InetSocketAddress relayed;
+    private int permissionsRefused;
+    /** The peer's address as the server saw its first authenticated check; only media to it is relayed. */
+    private volatile InetSocketAddress peer;
+    private volatile Long readyMillis;
+    private volatile Long provenMillis;
+    private volatile TurnStats stats;
+    private volatile String failure;
+    private volatile long dropped; // written on the loop only
+    private volatile boolean closed;
+
+    private TurnRelay(EventLoop loop, InetSocketAddress mediaPort, Settings settings, List<InetAddress> peerIps,
+                      RelayCheck.Responder responder, Consumer<InetSocketAddress> onPeer) {
+        this.loop = loop;
+        this.mediaPort = mediaPort.getPort();
+        this.settings = settings;
+        this.peerIps = List.copyOf(peerIps);
+        this.responder = responder;
+        this.onPeer = onPeer;
+        this.startedAt = System.nanoTime();
+    }
+
+    /**
+     * Binds the relay's socket on the media port's address (another port) and starts allocating.
+     *
+     * @param mediaPort the media port: the relay's socket is bound on its address, and media that arrives
+     *                  through the relay is handed over as arriving on it
+     * @param own     this side's probe credentials (the checks arrive keyed with them)
+     * @param remote  the peer's
+     * @param peerIps the peer's public IP addresses, from its SDP: each gets a permission
+     * @param onPeer  gets the peer's address as the server sees it when an authenticated check proves it (and
+     *                again if an authenticated check proves a new one), on the loop
+     * @return the relay; {@link #ready()} tells when its relayed address may be signalled
+     */
+    public static TurnRelay open(EventLoop loop, InetSocketAddress mediaPort, Settings settings, IceCredentials own,
+                                 IceCredentials remote, PunchRole role, List<InetAddress> peerIps,
+                                 RandomGenerator random, Consumer<InetSocketAddress> onPeer) {
+        if (peerIps.isEmpty()) {
+            throw new IllegalArgumentException("no peer address to permit");
+        }
+        TurnRelay relay = new TurnRelay(loop, mediaPort, settings, peerIps,
+                new RelayCheck.Responder(own, remote, role, random), onPeer);
+        TurnCredentials credentials = settings.credentials().get();
+        DatagramSessionDriver.<TurnClient>start(loop, List.of(new InetSocketAddress(mediaPort.getAddress(), 0)),
+                        (bound, now) -> new TurnClient(TurnConfig.defaults(settings.server(), bound.get(0).getPort(),
+                                credentials), random, now),
+                        relay::onProgress)
+                .whenComplete((driver, error) -> {
+                    if (error != null) {
+                        relay.fail("no socket for the relay: " + error.getMessage());
+                        return;
+                    }
+                    loop.execute(() -> {
+                        relay.driver = driver;
+                        if (relay.closed) {
+                            driver.closeAsync();
+                        }
+                    });
+                });
+        relay.ready.orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((a, error) -> {
+            if (error != null) {
+                relay.fail(error instanceof java.util.concurrent.TimeoutException
+                        ? "no relayed address within " + settings.timeout().toMillis() + " ms"
+                        : error.getMessage());
+            }
+        });
+        return relay;
+    }
+
+    /** Completes with the relayed address once allocated with a permission for the peer; fails with the reason. */
+    public CompletableFuture<InetSocketAddress> ready() {
+        return ready;
+    }
+
+    /** The peer's address as the server sees it, once an authenticated check proved it. */
+    public Optional<InetSocketAddress> peer() {
+        return Optional.ofNullable(peer);
+    }
+
+    /** The relay's counters, as of the last input. */
+    public Optional<TurnStats> stats() {
+        return Optional.ofNullable(stats);
+    }
+
+    /** What the call's report says of the relay. */
+    public Report report() {
+        TurnStats s = stats;
+        InetSocketAddress a = relayed;
+        InetSocketAddress p = peer;
+        return new Report(address(settings.server()), a == null ? null : address(a), p == null ? null : address(p),
+                readyMillis, provenMillis, s == null ? 0 : s.dataSent(), s == null ? 0 : s.dataReceived(), dropped,
+                failure);
+    }
+
+    private static String address(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Relays media to the proven peer; anything else (no check answered yet, another address) is dropped. */
+    @Override
+    public void send(Transmit transmit) {
+        loop.execute(() -> {
+            InetSocketAddress to = peer;
+            if (driver == null || closed || to == null || !to.equals(transmit.destination())) {
+                dropped++;
+                return;
+            }
+            driver.execute(client -> client.send(System.nanoTime(), to, transmit.payload()));
+        });
+    }
+
+    @Override
+    public void onUnhandled(DatagramSessionDriver.Unhandled handler) {
+        this.unhandled = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** Releases the allocation (a Refresh with lifetime 0, not waited for) and closes the socket. Any thread. */
+    public void close() {
+        loop.execute(() -> {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ready.completeExceptionally(new IllegalStateException("closed"));
+            if (driver != null) {
+                driver.execute(client -> client.release(System.nanoTime()));
+                loop.execute(driver::closeAsync);
+            }
+        });
+    }
+
+    private void fail(String reason) {
+        loop.execute(() -> {
+            if (failure == null && peer == null) {
+                failure = reason;
+                LOG.warn("relay: {}", reason);
+            }
+            ready.completeExceptionally(new IllegalStateException(reason));
+        });
+    }
+
+    /** After every input of the client, on the loop. */
+    private void onProgress(TurnClient client) {
+        stats = client.stats();
+        for (Optional<TurnEvent> e = client.pollEvent(); e.isPresent(); e = client.pollEvent()) {
+            TurnEvent event = e.get();
+            if (event instanceof TurnEvent.Allocated allocated) {
+                relayed = allocated.relayed();
+                LOG.info("relay: allocated {} on {} (we are {} to it)", allocated.relayed(), settings.server(),
+                        allocated.mapped());
+                loop.execute(() -> driver.execute(c -> peerIps.forEach(ip -> c.createPermission(System.nanoTime(), ip))));
+            } else if (event instanceof TurnEvent.PermissionCreated created) {
+                LOG.debug("relay: permission for {}", created.peer());
+                if (!ready.isDone()) {
+                    readyMillis = (System.nanoTime() - startedAt) / 1_000_000;
+                    ready.complete(relayed);
+                }
+            } else if (event instanceof TurnEvent.PermissionFailed refused) {
+                LOG.info("relay: no permission for {}: {} {}", refused.peer(), refused.code(), refused.reason());
+                if (++permissionsRefused == peerIps.size()) {
+                    fail("no permission for the peer: " + refused.code() + " " + refused.reason());
+                }
+            } else if (event instanceof TurnEvent.Failed failed) {
+                fail("TURN: " + failed.reason());
+            } else if (event instanceof TurnEvent.DataReceived data) {
+                onData(data.peer(), data.data());
+            } else {
+                LOG.debug("relay: {}", event);
+            }
+        }
+    }
+
+    /** Data the server relayed from a permitted peer: a check is answered and proves it; media only from it. */
+    private void onData(InetSocketAddress from, byte[] data) {
+        RelayCheck.Responder.Verdict verdict = responder.read(from, data);
+        if (verdict instanceof RelayCheck.Responder.Verdict.Check check) {
+            loop.execute(() -> driver.execute(c -> c.send(System.nanoTime(), from, check.answer())));
+            if (!from.equals(peer)) {
+                if (peer == null) {
+                    provenMillis = (System.nanoTime() - startedAt) / 1_000_000;
+                    LOG.info("relay: the peer's check came through the relay from {}: media goes there", from);
+                } else {
+                    LOG.info("relay: the peer moved from {} to {} (authenticated)", peer, from);
+                }
+                peer = from;
+                loop.execute(() -> driver.execute(c -> c.bindChannel(System.nanoTime(), from)));
+                onPeer.accept(from);
+            }
+        } else if (verdict instanceof RelayCheck.Responder.Verdict.Media && from.equals(peer)) {
+            unhandled.datagram(mediaPort, from, data);
+        } else {
+            dropped++;
+            LOG.debug("relay: dropped from {}: {}", from, verdict);
+        }
+    }
+}

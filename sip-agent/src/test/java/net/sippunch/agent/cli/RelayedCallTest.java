@@ -1,0 +1,159 @@
+package net.sippunch.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import net.sippunch.agent.call.CallReport;
+import net.sippunch.agent.config.AgentConfig;
+import net.sippunch.agent.interop.ToneCheck;
+import net.sippunch.agent.media.TraversalSummary;
+import net.sippunch.agent.media.WavFile;
+import net.sippunch.traversal.nat.emulated.NatPreset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two agents behind emulated NAT boxes on loopback (the demo's composition), alice (the caller) with a TURN relay:
+ * a real coturn. Between two symmetric-random NATs no direct path exists: the punch gives up, alice allocates,
+ * offers the relayed address in a re-INVITE, bob's authenticated check reaches her through the relay, and the
+ * tones go both ways through it. Between two port-restricted cones the punch settles directly and coturn sees no
+ * allocation at all.
+ */
+class RelayedCallTest {
+
+    private static final String USER = "alice-relay";
+    private static final String PASSWORD = "through-the-looking-glass";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void requireCoturn() {
+        RelayServer.require();
+    }
+
+    private static AgentConfig.Turn turn(RelayServer server) {
+        return new AgentConfig.Turn(List.of(server.hostPort()), null, USER, PASSWORD, null, null, null);
+    }
+
+    @Test
+    void noDirectPathBetweenTwoSymmetricRandomNatsSoTheTonesGoThroughTheRelay() throws Exception {
+        Path recordings = Files.createDirectories(dir.resolve("rec"));
+        StringWriter progress = new StringWriter();
+        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(5), NatPreset.SYMMETRIC_RANDOM,
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings, null);
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            assertNotNull(r.callee(), why);
+            assertEquals("completed", r.caller().outcome(), why);
+            assertTrue(r.mediaBothWays(), why);
+            assertFalse(r.directThroughBothNats(), why);
+            assertNull(r.caller().traversal().settledMillis(), "no direct path: " + why);
+
+            TraversalSummary.Relay allocated = r.caller().traversal().relay();
+            assertNotNull(allocated, why);
+            assertEquals("allocated", allocated.role(), why);
+            assertTrue(allocated.relayed(), why);
+            assertNull(allocated.failure(), why);
+            assertEquals(coturn.hostPort(), allocated.server(), why);
+            assertTrue(allocated.relayedAddress().startsWith("127.0.0.1:"), why);
+            // the peer as coturn saw it: bob's NAT's public address, a port it picked at random
+            assertTrue(allocated.peer().startsWith("127.0.0.12:"), why);
+            // media went there (the report's remoteMedia is the path as it started: the peer's reported tuple)
+            assertEquals(allocated.peer(), r.caller().media().remote(), why);
+            assertNotNull(allocated.readyMillis(), why);
+            assertNotNull(allocated.sinceMillis(), why);
+            assertTrue(allocated.packetsSent() >= r.caller().media().rtpSent(), why);
+            assertTrue(allocated.packetsReceived() >= r.caller().media().rtpReceived(), why);
+
+            TraversalSummary.Relay checked = r.callee().traversal().relay();
+            assertNotNull(checked, why);
+            assertEquals("checked", checked.role(), why);
+            assertTrue(checked.relayed(), why);
+            assertEquals(allocated.relayedAddress(), checked.relayedAddress(), why);
+            assertEquals(allocated.relayedAddress(), r.callee().media().remote(), why);
+            assertTrue(coturn.log().contains("ALLOCATE"), coturn.log());
+
+            // alice (440 Hz) hears bob's 1000 Hz and bob hers, all of it through the relay
+            ToneCheck.assertTone(WavFile.read(only(recordings, "out-")), 1000, 440);
+            ToneCheck.assertTone(WavFile.read(only(recordings, "in-")), 440, 1000);
+        }
+    }
+
+    @Test
+    void aCallThatPunchesDirectlyLeavesTheRelayAlone() throws Exception {
+        StringWriter progress = new StringWriter();
+        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(2), NatPreset.PORT_RESTRICTED_CONE,
+                    NatPreset.PORT_RESTRICTED_CONE, new PrintWriter(progress, true), turn(coturn), null, null);
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            assertTrue(r.mediaBothWays(), why);
+            assertTrue(r.directThroughBothNats(), why);
+            assertNull(r.caller().traversal().relay(), why);
+            assertNull(r.callee().traversal().relay(), why);
+            // not a single TURN request reached coturn: no allocation, so no byte relayed
+            assertFalse(coturn.log().contains("ALLOCATE"), coturn.log());
+        }
+    }
+
+    @Test
+    void srtpStaysEndToEndThroughTheRelay() throws Exception {
+        Path recordings = Files.createDirectories(dir.resolve("rec"));
+        StringWriter progress = new StringWriter();
+        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(4), NatPreset.SYMMETRIC_RANDOM,
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings, "sdes");
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            assertNotNull(r.callee(), why);
+            assertTrue(r.mediaBothWays(), why);
+            assertTrue(r.caller().traversal().relay().relayed(), why);
+            assertTrue(r.callee().traversal().relay().relayed(), why);
+            for (CallReport side : List.of(r.caller(), r.callee())) {
+                assertTrue(side.encryption().startsWith("srtp "), why);
+                assertTrue(side.media().srtpDropped().values().stream().allMatch(n -> n == 0), why);
+            }
+            // the relay re-offer kept the keys: what each side decrypted is the other's tone
+            ToneCheck.assertTone(WavFile.read(only(recordings, "out-")), 1000, 440);
+            ToneCheck.assertTone(WavFile.read(only(recordings, "in-")), 440, 1000);
+        }
+    }
+
+    @Test
+    void aRefusedAllocationIsReportedWithItsReason() throws Exception {
+        StringWriter progress = new StringWriter();
+        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+            AgentConfig.Turn wrong = new AgentConfig.Turn(List.of(coturn.hostPort()), null, USER, "guessed", null,
+                    null, null);
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(2), NatPreset.SYMMETRIC_RANDOM,
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), wrong, null, null);
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            TraversalSummary.Relay relay = r.caller().traversal().relay();
+            assertNotNull(relay, why);
+            assertFalse(relay.relayed(), why);
+            assertNull(relay.relayedAddress(), why);
+            assertTrue(relay.failure().startsWith("relay: TURN: ") && relay.failure().contains("401"), why);
+            assertNull(r.callee().traversal().relay(), "nothing was offered: " + why);
+            assertFalse(r.mediaBothWays(), why);
+        }
+    }
+
+    private static Path only(Path dir, String prefix) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> found = files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
+            assertEquals(1, found.size(), "recordings " + found);
+            return found.get(0);
+        }
+    }
+}

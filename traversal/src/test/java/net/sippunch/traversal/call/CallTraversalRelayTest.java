@@ -1,0 +1,127 @@
+package net.sippunch.traversal.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import net.sippunch.traversal.IceCredentials;
+import net.sippunch.traversal.Transmit;
+import net.sippunch.traversal.discovery.DiscoveryConfig;
+import net.sippunch.traversal.nat.FilteringBehavior;
+import net.sippunch.traversal.nat.MappedTuple;
+import net.sippunch.traversal.nat.MappingBehavior;
+import net.sippunch.traversal.nat.NatProfile;
+import net.sippunch.traversal.nat.NatType;
+import net.sippunch.traversal.nat.PortAllocation;
+import net.sippunch.traversal.punch.PunchConfig;
+import net.sippunch.traversal.punch.PunchEndpoint;
+import net.sippunch.traversal.punch.PunchEvent;
+import net.sippunch.traversal.punch.PunchPath;
+import net.sippunch.traversal.punch.PunchRole;
+import net.sippunch.traversal.punch.RelayCheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay checks of a call side whose punch gave up, sans-IO on a hand-moved clock: two symmetric-random sides
+ * (infeasible at once), then the peer's relayed address checked from the media port; an answer moves the path
+ * there, silence ends in a give-up that names the relay.
+ */
+class CallTraversalRelayTest {
+
+    private static final long MS = 1_000_000L;
+    private static final InetSocketAddress S1 = new InetSocketAddress("198.18.0.21", 3478);
+    private static final InetSocketAddress S2 = new InetSocketAddress("198.18.0.31", 3479);
+    private static final InetSocketAddress RELAYED = new InetSocketAddress("198.18.0.40", 49160);
+    private static final int MEDIA_PORT = 30000;
+
+    private final SplittableRandom random = new SplittableRandom(17);
+    private final IceCredentials own = IceCredentials.random(random);
+    private final IceCredentials peer = IceCredentials.random(random);
+
+    private static NatProfile random(String privateIp, String publicIp, int port1, int port2) {
+        return new NatProfile(new InetSocketAddress(privateIp, MEDIA_PORT),
+                List.of(new MappedTuple(S1, new InetSocketAddress(publicIp, port1), 0),
+                        new MappedTuple(S2, new InetSocketAddress(publicIp, port2), MS)),
+                MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.RANDOM, NatType.SYMMETRIC_RANDOM);
+    }
+
+    /** The callee's side, its punch given up against a symmetric-random caller. */
+    private CallTraversal gaveUp() {
+        CallTraversal side = new CallTraversal(new CallTraversal.Settings(DiscoveryConfig.defaults(List.of(S1, S2)),
+                PunchConfig.defaults()), PunchRole.CONTROLLED, own, new InetSocketAddress("10.0.2.1", MEDIA_PORT),
+                Optional.empty(), random.split());
+        side.start(0, random("10.0.2.1", "198.18.2.1", 51234, 7321));
+        assertThrows(IllegalStateException.class, () -> side.checkRelay(0, RELAYED, 200 * MS, 3),
+                "no relay before the punch gave up");
+        side.peer(MS, new PunchEndpoint(peer, random("10.0.1.1", "198.18.1.1", 40001, 12077), Optional.empty()));
+        for (long t = MS; side.punchOutcome().isEmpty() && t < 120_000 * MS; t += 10 * MS) {
+            while (side.pollTransmit().isPresent()) {
+                // probes into the void: no direct path
+            }
+            side.handleTimeout(t);
+        }
+        assertInstanceOf(PunchEvent.GaveUp.class, side.punchOutcome().orElseThrow());
+        drain(side);
+        return side;
+    }
+
+    private static List<TraversalEvent> drain(CallTraversal side) {
+        List<TraversalEvent> events = new ArrayList<>();
+        for (Optional<TraversalEvent> e = side.pollEvent(); e.isPresent(); e = side.pollEvent()) {
+            events.add(e.get());
+        }
+        return events;
+    }
+
+    @Test
+    void anAnsweredCheckMovesThePathToTheRelayedAddress() {
+        CallTraversal side = gaveUp();
+        long now = 200_000 * MS;
+        side.checkRelay(now, RELAYED, 200 * MS, 3);
+        Transmit check = side.pollTransmit().orElseThrow();
+        assertEquals(MEDIA_PORT, check.localPort());
+        assertEquals(RELAYED, check.destination());
+        // the allocating side, keyed the other way round, answers it as its TURN server saw it
+        byte[] answer = ((RelayCheck.Responder.Verdict.Check) new RelayCheck.Responder(peer, own,
+                PunchRole.CONTROLLING, random).read(new InetSocketAddress("198.18.2.1", 61000), check.payload()))
+                .answer();
+        assertTrue(side.handleDatagram(now + 5 * MS, MEDIA_PORT, RELAYED, answer));
+        List<TraversalEvent> events = drain(side);
+        assertEquals(1, events.size(), events.toString());
+        PunchEvent.PathChanged moved = assertInstanceOf(PunchEvent.PathChanged.class,
+                ((TraversalEvent.Punch) events.get(0)).event());
+        assertEquals(new PunchPath(MEDIA_PORT, RELAYED), moved.to());
+        assertEquals(new InetSocketAddress("198.18.1.1", 12077), moved.from().remote(), "from the reported tuple");
+        assertEquals(Optional.of(RelayCheck.Outcome.ANSWERED), side.relayCheck().orElseThrow().outcome());
+        // RTP from the relay is left to media
+        assertEquals(false, side.handleDatagram(now + 6 * MS, MEDIA_PORT, RELAYED, new byte[] {(byte) 0x80, 0, 0, 1}));
+    }
+
+    @Test
+    void unansweredChecksEndInAGiveUpNamingTheRelay() {
+        CallTraversal side = gaveUp();
+        long now = 200_000 * MS;
+        side.checkRelay(now, RELAYED, 200 * MS, 3);
+        int sent = 0;
+        for (long t = now; t <= now + 1000 * MS; t += 50 * MS) {
+            side.handleTimeout(t);
+            while (side.pollTransmit().isPresent()) {
+                sent++;
+            }
+        }
+        assertEquals(3, sent);
+        List<TraversalEvent> events = drain(side);
+        assertEquals(1, events.size(), events.toString());
+        PunchEvent.GaveUp gaveUp = assertInstanceOf(PunchEvent.GaveUp.class,
+                ((TraversalEvent.Punch) events.get(0)).event());
+        assertEquals("relay: no answer from " + RELAYED + " to 3 checks", gaveUp.reason());
+        assertTrue(side.pollTimeout().isEmpty(), "nothing more to do");
+    }
+}
