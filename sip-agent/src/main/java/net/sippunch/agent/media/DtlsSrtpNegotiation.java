@@ -43,7 +43,7 @@ import org.apache.logging.log4j.Logger;
  * any SDP without one or a handshake that fails or times out. Best effort goes on with plain RTP when the peer's SDP
  * has no fingerprint or its handshake fails, and {@link #encryption()} says why.
  */
-public final class DtlsSrtpNegotiation implements MediaNegotiation {
+public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
 
     /** The transport of RFC 5764 section 8, and its feedback variant. */
     static final String DTLS_SAVP = "UDP/TLS/RTP/SAVP";
@@ -69,7 +69,6 @@ public final class DtlsSrtpNegotiation implements MediaNegotiation {
     private record EarlyRecord(int localPort, InetSocketAddress source, byte[] datagram) {
     }
 
-    private final MediaNegotiation inner;
     /** Only touched on the port's loop. */
     private final Queue<EarlyRecord> early = new ArrayDeque<>();
     private final NettyMediaPort port;
@@ -94,7 +93,7 @@ public final class DtlsSrtpNegotiation implements MediaNegotiation {
      * @param caller true for the side that sent the INVITE
      */
     public DtlsSrtpNegotiation(MediaNegotiation inner, NettyMediaPort port, boolean caller, Settings settings) {
-        this.inner = inner;
+        super(inner);
         this.port = port;
         this.caller = caller;
         this.settings = settings;
@@ -321,15 +320,7 @@ public final class DtlsSrtpNegotiation implements MediaNegotiation {
                 List.of(Setup.ACTPASS.line(), settings.certificate().fingerprint().line())));
     }
 
-    @Override
-    public boolean preparationWaits() {
-        return inner.preparationWaits();
-    }
 
-    @Override
-    public void watch(PathWatch watch) {
-        inner.watch(watch);
-    }
 
     @Override
     public void stop() {
@@ -342,10 +333,6 @@ public final class DtlsSrtpNegotiation implements MediaNegotiation {
         inner.stop();
     }
 
-    @Override
-    public TraversalSummary summary() {
-        return inner.summary();
-    }
 
     static boolean isDtlsTransport(String transport) {
         return transport != null && transport.toUpperCase(Locale.ROOT).startsWith(DTLS_SAVP);

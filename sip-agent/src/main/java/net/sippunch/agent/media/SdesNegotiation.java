@@ -4,11 +4,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import net.sippunch.agent.media.srtp.CryptoSuite;
 import net.sippunch.agent.media.srtp.SdesCrypto;
 import net.sippunch.agent.media.srtp.SrtpKeys;
-import net.sippunch.traversal.netty.NettyMediaPort;
 
 /**
  * SDES-keyed SRTP (RFC 4568) around either mode's negotiation: the {@code a=crypto} lines and the transport of
@@ -23,7 +21,7 @@ import net.sippunch.traversal.netty.NettyMediaPort;
  * {@code a=crypto} names a tag or suite we did not offer. A best-effort exchange without crypto goes on with
  * plain RTP, and {@link #encryption()} says why.
  */
-public final class SdesNegotiation implements MediaNegotiation {
+public final class SdesNegotiation extends ForwardingNegotiation {
 
     /**
      * The suites offered, preferred first: the _80 suite that every SDES peer speaks (RFC 4568's
@@ -35,7 +33,6 @@ public final class SdesNegotiation implements MediaNegotiation {
     private static final String AVP = "RTP/AVP";
     private static final String SAVP = "RTP/SAVP";
 
-    private final MediaNegotiation inner;
     private final boolean required;
     private final SecureRandom random;
     private volatile List<SdesCrypto> offered = List.of();
@@ -51,7 +48,7 @@ public final class SdesNegotiation implements MediaNegotiation {
      * @param random   where the master keys come from
      */
     public SdesNegotiation(MediaNegotiation inner, boolean required, SecureRandom random) {
-        this.inner = inner;
+        super(inner);
         this.required = required;
         this.random = random;
     }
@@ -183,40 +180,12 @@ public final class SdesNegotiation implements MediaNegotiation {
         return offer.map(o -> withCrypto(savp ? withTransport(o, SAVP) : o, List.of(mine)));
     }
 
-    @Override
-    public boolean preparationWaits() {
-        return inner.preparationWaits();
-    }
 
-    @Override
-    public void confirmed() {
-        inner.confirmed();
-    }
 
-    @Override
-    public CompletableFuture<MediaPath> start() {
-        return inner.start();
-    }
 
-    @Override
-    public void watch(PathWatch watch) {
-        inner.watch(watch);
-    }
 
-    @Override
-    public MediaTransport transport(NettyMediaPort port) {
-        return inner.transport(port);
-    }
 
-    @Override
-    public void stop() {
-        inner.stop();
-    }
 
-    @Override
-    public TraversalSummary summary() {
-        return inner.summary();
-    }
 
     /** The attribute, or empty when this agent cannot read it (another line may be the one in use). */
     private static Optional<SdesCrypto> readable(String value) {

@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,15 +30,13 @@ import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.media.Codec;
 import net.sippunch.agent.media.DtlsSrtpNegotiation;
+import net.sippunch.agent.media.ForwardingNegotiation;
 import net.sippunch.agent.media.MediaNegotiation;
-import net.sippunch.agent.media.MediaPath;
 import net.sippunch.agent.media.PacketKind;
 import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.SdpProblem;
-import net.sippunch.agent.media.TraversalSummary;
 import net.sippunch.agent.media.WavFile;
 import net.sippunch.agent.media.dtls.DtlsCertificate;
-import net.sippunch.agent.media.srtp.SrtpKeys;
 import net.sippunch.traversal.discovery.BindingResponder;
 import net.sippunch.traversal.discovery.ServerAddresses;
 import net.sippunch.traversal.netty.NettyDiscoveryServer;
@@ -230,43 +227,34 @@ class DtlsSrtpCallTest {
     }
 
     /** A plain negotiation whose answers claim DTLS-SRTP (in the offer's transport) that it never speaks. */
-    private record ClaimsDtls(MediaNegotiation plain, String claim) implements MediaNegotiation {
-        @Override
-        public String offer() throws SdpProblem {
-            return plain.offer();
+    private static final class ClaimsDtls extends ForwardingNegotiation {
+        private final String claim;
+
+        ClaimsDtls(MediaNegotiation plain, String claim) {
+            super(plain);
+            this.claim = claim;
         }
 
         @Override
         public String answer(String offer) throws SdpProblem {
             boolean savp = offer.contains(" UDP/TLS/RTP/SAVP ");
-            String answer = plain.answer(offer.replace(" UDP/TLS/RTP/SAVP ", " RTP/AVP "))
+            String answer = inner.answer(offer.replace(" UDP/TLS/RTP/SAVP ", " RTP/AVP "))
                     .replace("a=sendrecv\r\n", "a=sendrecv\r\n" + claim);
             return savp ? answer.replace(" RTP/AVP ", " UDP/TLS/RTP/SAVP ") : answer;
-        }
-
-        @Override
-        public void acceptAnswer(String answer) throws SdpProblem {
-            plain.acceptAnswer(answer);
-        }
-
-        @Override
-        public CompletableFuture<MediaPath> start() {
-            return plain.start();
-        }
-
-        @Override
-        public void stop() {
-            plain.stop();
-        }
-
-        @Override
-        public TraversalSummary summary() {
-            return plain.summary();
         }
     }
 
     /** A negotiation whose SDP swaps one fingerprint line for another: what a man in the middle would do. */
-    private record FingerprintSwap(MediaNegotiation inner, String from, String to) implements MediaNegotiation {
+    private static final class FingerprintSwap extends ForwardingNegotiation {
+        private final String from;
+        private final String to;
+
+        FingerprintSwap(MediaNegotiation inner, String from, String to) {
+            super(inner);
+            this.from = from;
+            this.to = to;
+        }
+
         @Override
         public String offer() throws SdpProblem {
             return inner.offer().replace(from, to);
@@ -275,41 +263,6 @@ class DtlsSrtpCallTest {
         @Override
         public String answer(String offer) throws SdpProblem {
             return inner.answer(offer).replace(from, to);
-        }
-
-        @Override
-        public void acceptAnswer(String answer) throws SdpProblem {
-            inner.acceptAnswer(answer);
-        }
-
-        @Override
-        public void confirmed() {
-            inner.confirmed();
-        }
-
-        @Override
-        public CompletableFuture<MediaPath> start() {
-            return inner.start();
-        }
-
-        @Override
-        public Optional<SrtpKeys> srtp() {
-            return inner.srtp();
-        }
-
-        @Override
-        public String encryption() {
-            return inner.encryption();
-        }
-
-        @Override
-        public void stop() {
-            inner.stop();
-        }
-
-        @Override
-        public TraversalSummary summary() {
-            return inner.summary();
         }
     }
 

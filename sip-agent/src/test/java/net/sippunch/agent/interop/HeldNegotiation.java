@@ -2,22 +2,19 @@ package net.sippunch.agent.interop;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import net.sippunch.agent.call.CallEnvironment;
 import net.sippunch.agent.media.Codec;
-import net.sippunch.agent.media.MediaNegotiation;
-import net.sippunch.agent.media.MediaPath;
+import net.sippunch.agent.media.ForwardingNegotiation;
 import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.SdpProblem;
-import net.sippunch.agent.media.TraversalSummary;
 
 /**
  * Plain negotiation whose answer (and, if the gate says so, offer) waits until the test opens its {@link Gate},
  * as a NAT traversal answer or offer waits for discovery. The gate counts answers entered and negotiations stopped.
  */
-final class HeldNegotiation implements MediaNegotiation {
+final class HeldNegotiation extends ForwardingNegotiation {
 
     /** Shared by every call of one agent. */
     static final class Gate {
@@ -53,11 +50,10 @@ final class HeldNegotiation implements MediaNegotiation {
     }
 
     private final Gate gate;
-    private final PlainRtpNegotiation plain;
 
     private HeldNegotiation(Gate gate, PlainRtpNegotiation plain) {
+        super(plain);
         this.gate = gate;
-        this.plain = plain;
     }
 
     @Override
@@ -70,13 +66,13 @@ final class HeldNegotiation implements MediaNegotiation {
         if (gate.offers) {
             hold();
         }
-        return plain.offer();
+        return inner.offer();
     }
 
     @Override
     public String answer(String offer) throws SdpProblem {
         hold();
-        return plain.answer(offer);
+        return inner.answer(offer);
     }
 
     /** Waits at the gate; then throws the gate's fault, if any. */
@@ -108,23 +104,8 @@ final class HeldNegotiation implements MediaNegotiation {
     }
 
     @Override
-    public void acceptAnswer(String answer) throws SdpProblem {
-        plain.acceptAnswer(answer);
-    }
-
-    @Override
-    public CompletableFuture<MediaPath> start() {
-        return plain.start();
-    }
-
-    @Override
     public void stop() {
-        plain.stop();
+        inner.stop();
         gate.stopped.release();
-    }
-
-    @Override
-    public TraversalSummary summary() {
-        return plain.summary();
     }
 }

@@ -16,7 +16,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sip.header.ToHeader;
@@ -27,13 +26,12 @@ import net.sippunch.agent.call.CallEnvironment;
 import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
 import net.sippunch.agent.media.Codec;
+import net.sippunch.agent.media.ForwardingNegotiation;
 import net.sippunch.agent.media.MediaNegotiation;
-import net.sippunch.agent.media.MediaPath;
 import net.sippunch.agent.media.PacketKind;
 import net.sippunch.agent.media.PlainRtpNegotiation;
 import net.sippunch.agent.media.RtpPacket;
 import net.sippunch.agent.media.SdpProblem;
-import net.sippunch.agent.media.TraversalSummary;
 import net.sippunch.agent.media.WavFile;
 import net.sippunch.agent.media.srtp.CryptoSuite;
 import net.sippunch.agent.media.srtp.SdesCrypto;
@@ -231,35 +229,14 @@ class SdesCallTest {
     }
 
     /** A plain negotiation that takes an RTP/SAVP offer as RTP/AVP and answers it without crypto. */
-    private record SavpIgnoring(MediaNegotiation plain) implements MediaNegotiation {
-        @Override
-        public String offer() throws SdpProblem {
-            return plain.offer();
+    private static final class SavpIgnoring extends ForwardingNegotiation {
+        SavpIgnoring(MediaNegotiation plain) {
+            super(plain);
         }
 
         @Override
         public String answer(String offer) throws SdpProblem {
-            return plain.answer(offer.replace("RTP/SAVP", "RTP/AVP"));
-        }
-
-        @Override
-        public void acceptAnswer(String answer) throws SdpProblem {
-            plain.acceptAnswer(answer);
-        }
-
-        @Override
-        public CompletableFuture<MediaPath> start() {
-            return plain.start();
-        }
-
-        @Override
-        public void stop() {
-            plain.stop();
-        }
-
-        @Override
-        public TraversalSummary summary() {
-            return plain.summary();
+            return inner.answer(offer.replace("RTP/SAVP", "RTP/AVP"));
         }
     }
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import net.sippunch.agent.media.srtp.CryptoSuite;
 import net.sippunch.agent.media.srtp.SdesCrypto;
 import net.sippunch.agent.media.srtp.SrtpKeys;
@@ -157,40 +156,14 @@ class SdesNegotiationTest {
     }
 
     /** A plain negotiation that keeps the session for any offer, as an ICE negotiation does for a refresh. */
-    private record Keeping(MediaNegotiation plain) implements MediaNegotiation {
-        @Override
-        public String offer() throws SdpProblem {
-            return plain.offer();
-        }
-
-        @Override
-        public String answer(String offer) throws SdpProblem {
-            return plain.answer(offer);
-        }
-
-        @Override
-        public void acceptAnswer(String answer) throws SdpProblem {
-            plain.acceptAnswer(answer);
+    private static final class Keeping extends ForwardingNegotiation {
+        Keeping(MediaNegotiation plain) {
+            super(plain);
         }
 
         @Override
         public Optional<String> keepSession(String offer) {
             return Optional.of(plainOffer("RTP/AVP", ""));
-        }
-
-        @Override
-        public CompletableFuture<MediaPath> start() {
-            return plain.start();
-        }
-
-        @Override
-        public void stop() {
-            plain.stop();
-        }
-
-        @Override
-        public TraversalSummary summary() {
-            return plain.summary();
         }
     }
 
