@@ -222,11 +222,13 @@ public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
             return CompletableFuture.failedFuture(new DtlsFailure(DtlsFailure.Kind.FAILED,
                     "DTLS handshake not started: the call's media stopped", null));
         }
-        DtlsDatagrams records = new DtlsDatagrams(port, p.localPort(), p.remote(),
+        // the records go where the path's RTP goes: the media port, or the TURN relay of a relayed path
+        MediaTransport transport = inner.transport(port);
+        DtlsDatagrams records = new DtlsDatagrams(transport, p.localPort(), p.remote(),
                 p.trust() == MediaPath.Trust.LEARNED);
         datagrams = records;
-        port.execute(() -> {
-            port.onUnhandled(records::deliver);
+        transport.loop().execute(() -> {
+            transport.onUnhandled(records::deliver);
             for (EarlyRecord r = early.poll(); r != null; r = early.poll()) {
                 records.deliver(r.localPort(), r.source(), r.datagram());
             }

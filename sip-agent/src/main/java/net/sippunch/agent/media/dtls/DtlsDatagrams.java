@@ -9,9 +9,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import net.sippunch.agent.media.MediaTransport;
 import net.sippunch.agent.media.PacketKind;
 import net.sippunch.traversal.Transmit;
-import net.sippunch.traversal.netty.NettyMediaPort;
 import org.bouncycastle.tls.DatagramTransport;
 
 /**
@@ -35,7 +35,8 @@ public final class DtlsDatagrams implements DatagramTransport {
     /** The least time between two resends of our last flight (a lost flight comes back as several records). */
     static final long RESEND_NANOS = 250_000_000L;
 
-    private final NettyMediaPort port;
+    /** The path's transport: the media port, or the TURN relay of a relayed path. */
+    private final MediaTransport port;
     private final int localPort;
     private final boolean learns;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -56,7 +57,7 @@ public final class DtlsDatagrams implements DatagramTransport {
      * @param remote    the peer's media address
      * @param learns    true on a plain path: a record from the peer's address on another port moves the replies
      */
-    public DtlsDatagrams(NettyMediaPort port, int localPort, InetSocketAddress remote, boolean learns) {
+    public DtlsDatagrams(MediaTransport port, int localPort, InetSocketAddress remote, boolean learns) {
         this.port = port;
         this.localPort = localPort;
         this.remote = remote;

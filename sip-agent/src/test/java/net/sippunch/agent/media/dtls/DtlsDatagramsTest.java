@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import net.sippunch.agent.media.MediaTransport;
 import net.sippunch.traversal.netty.NettyMediaPort;
 import net.sippunch.traversal.netty.NettyTransport;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +56,7 @@ class DtlsDatagramsTest {
 
     @Test
     void onlyDtlsRecordsFromThePeerOnThePathsSocketAreTaken() throws Exception {
-        DtlsDatagrams d = new DtlsDatagrams(port, localPort, peerAddress, false);
+        DtlsDatagrams d = new DtlsDatagrams(MediaTransport.of(port), localPort, peerAddress, false);
         assertTrue(d.deliver(localPort, peerAddress, HELLO));
         assertFalse(d.deliver(localPort + 1, peerAddress, HELLO), "another socket");
         assertFalse(d.deliver(localPort, new InetSocketAddress(peerAddress.getAddress(), 9), HELLO), "another port");
@@ -74,7 +75,7 @@ class DtlsDatagramsTest {
     @Test
     void aPlainPathFollowsTheSdpAddressOnAnotherPortAndNothingElse() throws Exception {
         InetSocketAddress sdp = new InetSocketAddress(peerAddress.getAddress(), 9);
-        DtlsDatagrams d = new DtlsDatagrams(port, localPort, sdp, true);
+        DtlsDatagrams d = new DtlsDatagrams(MediaTransport.of(port), localPort, sdp, true);
         assertTrue(d.deliver(localPort, peerAddress, HELLO));
         assertEquals(peerAddress, d.remote());
         d.send(HELLO, 0, HELLO.length);
@@ -84,7 +85,7 @@ class DtlsDatagramsTest {
 
     @Test
     void afterTheHandshakeAServerSendsItsLastFlightAgainWhenThePeerRepeatsItsOwn() throws Exception {
-        DtlsDatagrams d = new DtlsDatagrams(port, localPort, peerAddress, false);
+        DtlsDatagrams d = new DtlsDatagrams(MediaTransport.of(port), localPort, peerAddress, false);
         byte[] first = {22, 1};
         byte[] ccs = {20, 2};
         byte[] finished = {22, 3};
@@ -110,7 +111,7 @@ class DtlsDatagramsTest {
 
     @Test
     void afterTheHandshakeAClientDropsTheServersRecords() throws Exception {
-        DtlsDatagrams d = new DtlsDatagrams(port, localPort, peerAddress, false);
+        DtlsDatagrams d = new DtlsDatagrams(MediaTransport.of(port), localPort, peerAddress, false);
         d.send(HELLO, 0, HELLO.length);
         assertArrayEquals(HELLO, receive());
         d.handshakeDone(false);
