@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -79,6 +80,11 @@ final class DemoCommand implements Callable<Integer> {
             + "open: none")
     String natB;
 
+    @Option(names = "--encryption", paramLabel = "MODE", defaultValue = "dtls-srtp",
+            description = "the media encryption both agents require: dtls-srtp, sdes or none "
+                    + "(default: ${DEFAULT-VALUE})")
+    String encryption;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -94,9 +100,14 @@ final class DemoCommand implements Callable<Integer> {
                     + (a.isEmpty() ? "--nat-a" : "--nat-b") + "; one of: " + String.join(", ", new NatTypes()));
             return 2;
         }
+        if (!List.of("dtls-srtp", "sdes", "none").contains(encryption)) {
+            err.println("demo: --encryption must be dtls-srtp, sdes or none, is '" + encryption + "'");
+            return 2;
+        }
         LoopbackDemo.Result result;
         try {
-            result = LoopbackDemo.run(Duration.ofSeconds(durationSeconds), a.get(), b.get(), err);
+            result = LoopbackDemo.run(Duration.ofSeconds(durationSeconds), a.get(), b.get(), err, null, null,
+                    encryption.equals("none") ? null : encryption);
         } catch (SipException | IOException | ExecutionException | TimeoutException | UncheckedIOException
                  | IllegalArgumentException e) {
             err.println("demo: " + (e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e));
@@ -219,7 +230,7 @@ final class DemoCommand implements Callable<Integer> {
         b.append('\n');
         if (c.codec() != null) {
             b.append("  media ").append(c.codec()).append(' ').append(c.localMedia()).append(" <-> ")
-                    .append(c.remoteMedia()).append('\n');
+                    .append(c.remoteMedia()).append(", encryption ").append(c.encryption()).append('\n');
         }
         TraversalSummary t = c.traversal();
         if (t != null) {

@@ -61,6 +61,8 @@ class DemoCommandTest {
             assertTrue(report.get("traversal").get("settledMillis").isNumber(), run.out());
             assertTrue(report.get("media").get("rtpSent").asLong() > 0, run.out());
             assertTrue(report.get("media").get("rtpReceived").asLong() > 0, run.out());
+            // encrypted by default, keyed by a DTLS handshake on the punched path
+            assertEquals("srtp AES_CM_128_HMAC_SHA1_80 (dtls-srtp)", report.get("encryption").asText(), run.out());
         }
         assertEquals(json.get("caller").get("callId"), json.get("callee").get("callId"));
         assertEquals("sip:bob@" + LoopbackDemo.DOMAIN, json.get("callee").get("to").asText());
@@ -104,7 +106,8 @@ class DemoCommandTest {
     @Test
     void textDemoOfAnotherPairPrintsEachSidesNatOutcomeTraversalAndPackets() {
         // the reverse of the default pair, named as the NAT lab and as the reports name them
-        Run run = demo("--duration", "2", "--nat-a", "port-restricted", "--nat-b", "SYMMETRIC_SEQUENTIAL");
+        Run run = demo("--duration", "2", "--nat-a", "port-restricted", "--nat-b", "SYMMETRIC_SEQUENTIAL",
+                "--encryption", "sdes");
 
         assertEquals(0, run.exit(), run.err() + run.out());
         String out = run.out().strip();
@@ -122,10 +125,20 @@ class DemoCommandTest {
                 + "PORT_RESTRICTED_CONE"), out);
         assertTrue(out.contains("path settled ") && !out.contains("path settled never"), out);
         assertTrue(out.matches("(?s).*packets: RTP sent [1-9]\\d*, received [1-9]\\d*.*"), out);
+        assertTrue(out.matches("(?s).*encryption srtp AES_CM_128_HMAC_SHA1_80 \\(sdes\\).*encryption srtp "
+                + "AES_CM_128_HMAC_SHA1_80 \\(sdes\\).*"), out);
         assertTrue(out.contains("path: direct through both NATs: alice sends to 127.0.0.12:"), out);
         assertTrue(out.contains(", bob to 127.0.0.11:"), out);
         assertTrue(out.endsWith("media flowed both ways on both sides"), out);
         assertTrue(run.err().contains("registrar and proxy sip:127.0.0.1:"), run.err());
+    }
+
+    @Test
+    void anUnknownEncryptionIsAUsageError() {
+        Run run = demo("--encryption", "rot13");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("--encryption must be dtls-srtp, sdes or none, is 'rot13'"), run.err());
+        assertEquals("", run.out());
     }
 
     @Test
