@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import net.sippunch.agent.sip.PemFiles;
+import net.sippunch.agent.pki.PemFiles;
 
 /**
  * The checks of a config against the machine it starts on, each naming its key: the servers' host names

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import net.sippunch.agent.pki.PemFiles;
 
 /**
  * The agent's TLS for SIP ({@code sip.tls.*}): the CAs a server's certificate must chain to (a PEM file, or the

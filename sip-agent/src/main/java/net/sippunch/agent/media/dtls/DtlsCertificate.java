@@ -11,15 +11,15 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import net.sippunch.agent.pki.PemFiles;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -99,17 +99,17 @@ public final class DtlsCertificate {
             throw e.getMessage() != null && e.getMessage().startsWith("media.dtlsKey") ? e
                     : new IOException("media.dtlsKey: " + privateKey + ": " + e.getMessage(), e);
         }
-        PublicKey publicKey;
+        X509Certificate x509;
         try {
-            publicKey = new JcaX509CertificateConverter().getCertificate(holder).getPublicKey();
+            x509 = new JcaX509CertificateConverter().getCertificate(holder);
         } catch (CertificateException e) {
             throw new IOException("media.dtlsCertificate: " + certificate + ": " + e.getMessage(), e);
         }
-        if (algorithm(key) == null) {
+        if (!key.getAlgorithm().equals("EC") && !key.getAlgorithm().equals("RSA")) {
             throw new IOException("media.dtlsKey: " + privateKey + " is a " + key.getAlgorithm()
                     + " key; EC or RSA expected");
         }
-        if (!signsFor(key, publicKey)) {
+        if (!PemFiles.belongTogether(key, x509)) {
             throw new IOException("media.dtlsKey: " + privateKey + " is not the key of media.dtlsCertificate "
                     + certificate);
         }
@@ -129,35 +129,6 @@ public final class DtlsCertificate {
             }
             throw new IOException(setting + ": cannot read " + file + " (" + e + ")", e);
         }
-    }
-
-    /** True when a signature by {@code key} verifies under {@code publicKey}. */
-    private static boolean signsFor(PrivateKey key, PublicKey publicKey) {
-        String algorithm = algorithm(key);
-        if (algorithm == null || !key.getAlgorithm().equals(publicKey.getAlgorithm())) {
-            return false;
-        }
-        try {
-            byte[] data = "sippunch".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(data);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(data);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    private static String algorithm(PrivateKey key) {
-        return switch (key.getAlgorithm()) {
-            case "EC", "ECDSA" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            default -> null;
-        };
     }
 
     /**

@@ -1,4 +1,4 @@
-package net.sippunch.agent.sip;
+package net.sippunch.agent.pki;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
