@@ -66,6 +66,11 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(SipEndpoint.class);
     private static final Logger WIRE = LogManager.getLogger("sippunch.sip.wire");
     private static final AtomicLong STACKS = new AtomicLong();
+    /**
+     * JAIN-SIP's stack constructor sets up its process-wide log writer without a lock: two stacks created at once
+     * (two agents starting in one JVM) threw from it. One stack is created at a time.
+     */
+    private static final Object STACK_CREATION = new Object();
     /** The SIP socket's receive buffer, bytes. */
     private static final int SIP_RECEIVE_BUFFER = 1 << 20;
 
@@ -125,7 +130,9 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
             p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/" + transport.token());
         }
         try {
-            stack = transport == SipTransport.TLS ? TlsNetworkLayer.stack(p, tls) : new SipStackImpl(p);
+            synchronized (STACK_CREATION) {
+                stack = transport == SipTransport.TLS ? TlsNetworkLayer.stack(p, tls) : new SipStackImpl(p);
+            }
         } catch (javax.sip.PeerUnavailableException e) {
             throw new SipException("cannot create the SIP stack: " + e.getMessage(), e);
         }
