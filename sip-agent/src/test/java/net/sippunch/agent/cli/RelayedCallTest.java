@@ -19,6 +19,7 @@ import net.sippunch.agent.config.AgentConfig;
 import net.sippunch.agent.interop.ToneCheck;
 import net.sippunch.agent.media.TraversalSummary;
 import net.sippunch.agent.media.WavFile;
+import net.sippunch.traversal.turn.Coturn;
 import net.sippunch.traversal.nat.emulated.NatPreset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,18 +42,23 @@ class RelayedCallTest {
 
     @BeforeEach
     void requireCoturn() {
-        RelayServer.require();
+        Coturn.require();
     }
 
-    private static AgentConfig.Turn turn(RelayServer server) {
-        return new AgentConfig.Turn(List.of(server.hostPort()), null, USER, PASSWORD, null, null, null);
+    private static AgentConfig.Turn turn(Coturn server) {
+        return new AgentConfig.Turn(List.of(hostPort(server)), null, USER, PASSWORD, null, null, null);
+    }
+
+    /** The server as the agent's config names it. */
+    private static String hostPort(Coturn server) {
+        return "127.0.0.1:" + server.address().getPort();
     }
 
     @Test
     void noDirectPathBetweenTwoSymmetricRandomNatsSoTheTonesGoThroughTheRelay() throws Exception {
         Path recordings = Files.createDirectories(dir.resolve("rec"));
         StringWriter progress = new StringWriter();
-        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+        try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {
             LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(5), NatPreset.SYMMETRIC_RANDOM,
                     NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings, null);
             String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
@@ -67,7 +73,7 @@ class RelayedCallTest {
             assertEquals("allocated", allocated.role(), why);
             assertTrue(allocated.relayed(), why);
             assertNull(allocated.failure(), why);
-            assertEquals(coturn.hostPort(), allocated.server(), why);
+            assertEquals(hostPort(coturn), allocated.server(), why);
             assertTrue(allocated.relayedAddress().startsWith("127.0.0.1:"), why);
             // the peer as coturn saw it: bob's NAT's public address, a port it picked at random
             assertTrue(allocated.peer().startsWith("127.0.0.12:"), why);
@@ -95,7 +101,7 @@ class RelayedCallTest {
     @Test
     void aCallThatPunchesDirectlyLeavesTheRelayAlone() throws Exception {
         StringWriter progress = new StringWriter();
-        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+        try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {
             LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(2), NatPreset.PORT_RESTRICTED_CONE,
                     NatPreset.PORT_RESTRICTED_CONE, new PrintWriter(progress, true), turn(coturn), null, null);
             String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
@@ -112,7 +118,7 @@ class RelayedCallTest {
     void srtpStaysEndToEndThroughTheRelay() throws Exception {
         Path recordings = Files.createDirectories(dir.resolve("rec"));
         StringWriter progress = new StringWriter();
-        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
+        try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {
             LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(4), NatPreset.SYMMETRIC_RANDOM,
                     NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings, "sdes");
             String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
@@ -133,8 +139,8 @@ class RelayedCallTest {
     @Test
     void aRefusedAllocationIsReportedWithItsReason() throws Exception {
         StringWriter progress = new StringWriter();
-        try (RelayServer coturn = RelayServer.start(dir.resolve("turn"), USER, PASSWORD)) {
-            AgentConfig.Turn wrong = new AgentConfig.Turn(List.of(coturn.hostPort()), null, USER, "guessed", null,
+        try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {
+            AgentConfig.Turn wrong = new AgentConfig.Turn(List.of(hostPort(coturn)), null, USER, "guessed", null,
                     null, null);
             LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(2), NatPreset.SYMMETRIC_RANDOM,
                     NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), wrong, null, null);

@@ -26,9 +26,9 @@ import net.sippunch.traversal.stun.TransactionId;
  * A coturn relay on loopback for one test: a config file in the test's temporary directory, {@code turnserver}
  * started as a child process, ready once it answers a Binding request, stopped on {@link #close()}.
  */
-final class Coturn implements AutoCloseable {
+public final class Coturn implements AutoCloseable {
 
-    static final String REALM = "sippunch.test";
+    public static final String REALM = "sippunch.test";
     private static final long READY_WITHIN_NANOS = 10_000_000_000L;
 
     private final Process process;
@@ -46,23 +46,24 @@ final class Coturn implements AutoCloseable {
     }
 
     /** Long-term credentials: one user in the config. */
-    static Coturn withUser(Path dir, String user, String password, String... more) throws IOException {
+    public static Coturn withUser(Path dir, String user, String password, String... more) throws IOException {
         List<String> lines = new ArrayList<>(List.of("lt-cred-mech", "user=" + user + ":" + password));
         lines.addAll(List.of(more));
         return start(dir, lines);
     }
 
     /** Time-limited credentials (the TURN REST API): a secret shared with the client's credential source. */
-    static Coturn withAuthSecret(Path dir, String secret) throws IOException {
+    public static Coturn withAuthSecret(Path dir, String secret) throws IOException {
         return start(dir, List.of("lt-cred-mech", "use-auth-secret", "static-auth-secret=" + secret));
     }
 
     /** Skips (outside CI) or fails (in CI) when coturn is not installed. */
-    static void require() {
+    public static void require() {
         ExternalTools.require("turnserver", "coturn");
     }
 
     private static Coturn start(Path dir, List<String> auth) throws IOException {
+        Files.createDirectories(dir);
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         int port = freeUdpPort(loopback);
         int minRelay = freeUdpPort(loopback);
@@ -98,16 +99,16 @@ final class Coturn implements AutoCloseable {
         return coturn;
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
-    boolean relayPort(int port) {
+    public boolean relayPort(int port) {
         return port >= minRelayPort && port <= maxRelayPort;
     }
 
     /** The server's log, for failure messages. */
-    String log() {
+    public String log() {
         try {
             Path log = dir.resolve("turnserver.log");
             return Files.exists(log) ? Files.readString(log) : "(no log)";
