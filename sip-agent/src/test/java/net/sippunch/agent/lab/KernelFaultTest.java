@@ -1,22 +1,15 @@
 package net.sippunch.agent.lab;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -31,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Faults around real agent calls on kernel NATs ({@code lab/natlab.sh}) through a real Kamailio, the set-up of
  * {@link KernelTraversalMatrixTest} ({@link MatrixLab}: warm agents, alice calling from site a, bob answering in
- * site b, both in NAT traversal mode), one after another: 20 % random loss each way on both NATs, Kamailio killed
- * and started afresh during a call, and either of the agents' two discovery servers down. The long call through
- * short conntrack timeouts is {@link KernelLongCallTest}.
+ * site b, both in NAT traversal mode), one after another: 20 % random loss each way on both NATs, and either of the
+ * agents' two discovery servers down. Kamailio killed and started afresh during a call is
+ * {@link KernelProxyRestartTest}, the long call through short conntrack timeouts {@link KernelLongCallTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,8 +47,6 @@ class KernelFaultTest {
             List.of("port-restricted", "symmetric-sequential"),
             List.of("symmetric-sequential", "symmetric-sequential"));
 
-    /** The longest media may stop, on either side. */
-    private static final long MAX_GAP_MILLIS = 1000;
 
     /**
      * The fault lab's agents: two discovery servers on two hosts (each RFC 5780, two addresses), so that one
@@ -67,19 +58,8 @@ class KernelFaultTest {
     private static final String SECOND_SERVER = "198.18.0.22:3478";
     private static final LabAgent.Options FAULT_AGENTS = new LabAgent.Options(List.of(FIRST_SERVER, SECOND_SERVER),
             60, 20, 32);
-    private static final int REFRESH_SECONDS = 30;
-    /** Re-registration after Kamailio's restart: within one refresh period, plus start-up and retransmissions. */
-    private static final Duration REREGISTER_WAIT = Duration.ofSeconds(REFRESH_SECONDS + 10);
-    /** The restart call lasts past the re-registrations. */
-    private static final int RESTART_CALL_SECONDS = REFRESH_SECONDS + 20;
     private static final Duration REGISTER_WAIT = Duration.ofSeconds(30);
 
-    private static final String ALICE = "sip:alice@" + LabAgent.DOMAIN;
-    private static final String BOB = "sip:bob@" + LabAgent.DOMAIN;
-    private static final String SITE_A_CLIENT = "10.0.1.2";
-    private static final String SITE_B_CLIENT = "10.0.2.2";
-    private static final String SITE_A = "198.18.1.1";
-    private static final String SITE_B = "198.18.2.1";
     /** One egress chain of the loss table: the packets it saw, and those it dropped. */
     private static final Pattern LOSS_COUNTERS = Pattern.compile("chain (wan|lan) \\{[^}]*?counter packets (\\d+) "
             + "bytes \\d+ numgen random mod 1000 <=? \\d+ counter packets (\\d+) bytes");
@@ -190,90 +170,12 @@ class KernelFaultTest {
     }
 
     /**
-     * Kamailio killed (SIGKILL to all its processes, as a crash) during an established call and started afresh
-     * with an empty location table: media goes on, both agents register again at their next refresh, and the
-     * BYE at the end passes the new Kamailio; a new call then finds the callee through the new location table.
-     * Symmetric-sequential NATs on both sides: a SIP mapping lost meanwhile would come back on another port.
-     */
-    @Test
-    @Order(2)
-    void kamailioRestartedMidCall() throws IOException, InterruptedException {
-        String nat = "symmetric-sequential";
-        faults.host().nat("a", List.of("--nat", nat));
-        faults.host().nat("b", List.of("--nat", nat));
-        faults.caller().register(REGISTER_WAIT);
-        faults.callee().register(REGISTER_WAIT);
-        LabKamailio before = faults.proxy();
-        String ack = "request ACK " + BOB.replace(LabAgent.DOMAIN, SITE_B);
-        int acks = before.occurrences(ack);
-
-        faults.caller().call(BOB, RESTART_CALL_SECONDS);
-        assertTrue(before.awaitLog(List.of(ack), acks + 1, Duration.ofSeconds(30)).containsKey(ack),
-                "the call was not set up (no ACK through Kamailio)");
-        // media flows both ways once each NAT holds an assured flow between the two sites' media ports
-        assertTrue(awaitAssuredMedia("a-nat", SITE_A_CLIENT, SITE_B, Duration.ofSeconds(15)),
-                "no two-way media flow at site a before the restart");
-        assertTrue(awaitAssuredMedia("b-nat", SITE_B_CLIENT, SITE_A, Duration.ofSeconds(15)),
-                "no two-way media flow at site b before the restart");
-
-        Instant killed = Instant.now();
-        LabKamailio after = faults.restartProxy();
-        assertFalse(before.running(), "the old Kamailio still runs");
-        String aliceAgain = "location saved for " + ALICE + " from " + SITE_A + ":";
-        String bobAgain = "location saved for " + BOB + " from " + SITE_B + ":";
-        Map<String, Instant> again = after.awaitLog(List.of(aliceAgain, bobAgain), 1, REREGISTER_WAIT);
-
-        JsonNode atCaller = faults.caller().report(null, Duration.ofSeconds(RESTART_CALL_SECONDS + 40))
-                .orElseGet(() -> fail("the caller's call did not end"));
-        Optional<JsonNode> atCallee = faults.callee().report(atCaller.path("callId").asText(), Duration.ofSeconds(10));
-        MatrixCell cell = new MatrixCell(nat, nat, atCaller, atCallee.orElse(MissingNode.getInstance()),
-                atCallee.isPresent() ? null : "the callee has no report of the call");
-        String log = after.log();
-        System.out.printf("faults: Kamailio restarted %.1f s after the answer; registered again after %s (alice) "
-                        + "and %s (bob); call %s; longest media gap %s ms (caller) / %s ms (callee)%n",
-                (killed.toEpochMilli() - atCaller.path("timings").path("answered").asLong()) / 1000.0,
-                seconds(killed, again.get(aliceAgain)), seconds(killed, again.get(bobAgain)), cell.summary(),
-                CallChecks.gap(cell.atCaller()), CallChecks.gap(cell.atCallee()));
-
-        assertTrue(again.containsKey(aliceAgain) && again.containsKey(bobAgain), "not both registered again within "
-                + REREGISTER_WAIT.toSeconds() + " s of the restart: " + again.keySet() + "\n--- new Kamailio:\n" + log);
-        long ended = atCaller.path("timings").path("ended").asLong();
-        assertTrue(again.values().stream().allMatch(t -> t.toEpochMilli() < ended),
-                "the re-registrations came after the call ended: the call must span them");
-        CallChecks.assertCompleted(cell);
-        assertTrue(cell.direct(), "the call lost its direct path: " + cell.summary());
-        CallChecks.assertGapBelow(cell, MAX_GAP_MILLIS);
-        assertTrue(log.contains("request BYE " + BOB.replace(LabAgent.DOMAIN, SITE_B)),
-                "the BYE did not pass the new Kamailio:\n" + log);
-
-        MatrixCell next = faults.call(nat, nat, CALL_SECONDS);
-        System.out.println("faults: a call through the new Kamailio: " + next.summary());
-        CallChecks.assertCompleted(next);
-        assertTrue(next.direct(), next.summary());
-    }
-
-    /** Whether router {@code node} shows an assured flow from its client's media ports to the other site. */
-    private boolean awaitAssuredMedia(String node, String client, String peerSite, Duration wait)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        Predicate<ConntrackWatch.Entry> media = e -> e.src().equals(client) && e.dst().equals(peerSite)
-                && e.sport() >= 30000 && e.sport() <= 30099 && e.assured();
-        while (System.nanoTime() - deadline < 0) {
-            if (ConntrackWatch.list(faults.host(), node).stream().anyMatch(media)) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(200); // polls the router's table until the deadline
-        }
-        return false;
-    }
-
-    /**
      * One of the agents' two discovery servers down, the second, then the first (its host's four addresses):
      * calls connect directly, a port-restricted pair and a symmetric-sequential pair (whose delta the other
      * server's two addresses still give), and both sides' reports name the server that did not answer.
      */
     @Test
-    @Order(3)
+    @Order(2)
     void eitherDiscoveryServerDown() throws IOException, InterruptedException {
         List<String> wrong = new ArrayList<>();
         faults.stopDiscoveryServer("disc2");
@@ -320,7 +222,4 @@ class KernelFaultTest {
         return out;
     }
 
-    private static String seconds(Instant from, Instant to) {
-        return to == null ? "(none)" : String.format("%.1f s", (to.toEpochMilli() - from.toEpochMilli()) / 1000.0);
-    }
 }
