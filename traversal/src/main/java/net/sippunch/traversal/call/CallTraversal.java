@@ -25,6 +25,7 @@ import net.sippunch.traversal.punch.PunchRole;
 import net.sippunch.traversal.punch.PunchSession;
 import net.sippunch.traversal.punch.PunchStats;
 import net.sippunch.traversal.punch.RelayCheck;
+import net.sippunch.traversal.stun.StunCodec;
 
 /**
  * The traversal of one call side, sans-IO: the method's whole order on one media port. The agent, an
@@ -55,6 +56,9 @@ import net.sippunch.traversal.punch.RelayCheck;
  * }</pre>
  */
 public final class CallTraversal implements DatagramSession {
+
+    /** Probes kept from before the peer's description, at most. */
+    private static final int EARLY_PROBES = 16;
 
     /**
      * What every call of an agent shares.
@@ -88,6 +92,17 @@ public final class CallTraversal implements DatagramSession {
     private String failure;
     private boolean confirmedEarly;
     private boolean awaitsConsent;
+    /**
+     * Probes that came before the peer's description (the peer got our answer and probed before {@link #peer}
+     * ran): kept, at most {@value #EARLY_PROBES}, and handed to the punch first, so that each is checked and
+     * answered, and so that its transaction is remembered from the source it really came from (a replay that an
+     * eavesdropper sends later is then one).
+     */
+    private final ArrayDeque<EarlyProbe> earlyProbes = new ArrayDeque<>();
+
+    private record EarlyProbe(long atNanos, int localPort, InetSocketAddress source, byte[] payload) {
+    }
+
     /** The checks of the peer's relayed address after the punch gave up, once asked for. */
     private RelayCheck relayCheck;
     private boolean relayReported;
@@ -186,6 +201,9 @@ public final class CallTraversal implements DatagramSession {
         }
         if (confirmedEarly) {
             punch.confirm(nowNanos);
+        }
+        for (EarlyProbe p = earlyProbes.poll(); p != null; p = earlyProbes.poll()) {
+            punch.handleDatagram(p.atNanos(), p.localPort(), p.source(), p.payload());
         }
         int extra = punch.plan().extraSockets(settings.punch());
         if (extra > 0) {
@@ -286,6 +304,11 @@ public final class CallTraversal implements DatagramSession {
         }
     }
 
+    /** A STUN Binding request (type 0x0001): what a probe is, before its integrity can be checked. */
+    private static boolean isBindingRequest(byte[] payload) {
+        return StunCodec.looksLikeStun(payload) && payload[0] == 0 && payload[1] == 1;
+    }
+
     /** Ends everything: nothing more is sent, no timer is wanted, datagrams are no longer consumed. */
     public void close() {
         phase = Phase.CLOSED;
@@ -364,7 +387,12 @@ public final class CallTraversal implements DatagramSession {
             }
             case DISCOVERED, BINDING, PUNCHING -> {
                 if (punch == null) {
-                    return false; // a probe before the peer is known cannot be checked: its key is in the SDP
+                    // a probe before the peer is known cannot be checked yet (its key is in the SDP): kept
+                    if (isBindingRequest(payload) && earlyProbes.size() < EARLY_PROBES) {
+                        earlyProbes.add(new EarlyProbe(nowNanos, localPort, source, payload.clone()));
+                        return true;
+                    }
+                    return false;
                 }
                 boolean used = punch.handleDatagram(nowNanos, localPort, source, payload);
                 drainPunchEvents();
