@@ -5,7 +5,6 @@ import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
@@ -83,9 +82,7 @@ final class DtlsSrtpClient extends DefaultTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        SrtpProfile profile = selected;
-        keys = profile.keys(context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, profile.materialLength()),
-                true);
+        keys = selected.export(context);
     }
 
     /** The keys of the finished handshake (we send with the client's key); null before. */

@@ -8,7 +8,6 @@ import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
-import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsFatalAlert;
@@ -111,9 +110,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        SrtpProfile profile = selected;
-        keys = profile.keys(context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, profile.materialLength()),
-                false);
+        keys = selected.export(context);
     }
 
     /** The keys of the finished handshake (we send with the server's key); null before. */

@@ -6,7 +6,9 @@ import java.util.Optional;
 import net.sippunch.agent.media.srtp.CryptoSuite;
 import net.sippunch.agent.media.srtp.MasterKey;
 import net.sippunch.agent.media.srtp.SrtpKeys;
+import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.SRTPProtectionProfile;
+import org.bouncycastle.tls.TlsContext;
 
 /**
  * The SRTP protection profiles of the DTLS {@code use_srtp} extension (RFC 5764 section 4.1.2, RFC 7714
@@ -74,5 +76,14 @@ public enum SrtpProfile {
         MasterKey serverKey = new MasterKey(suite, Arrays.copyOfRange(material, k, 2 * k),
                 Arrays.copyOfRange(material, 2 * k + s, 2 * k + 2 * s));
         return client ? new SrtpKeys(clientKey, serverKey) : new SrtpKeys(serverKey, clientKey);
+    }
+
+    /**
+     * The keys of a finished handshake, exported from {@code context} with the label {@code EXTRACTOR-dtls_srtp}
+     * (RFC 5764 section 4.2; Bouncy Castle allows the export only once the handshake is complete).
+     */
+    SrtpKeys export(TlsContext context) {
+        return keys(context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, materialLength()),
+                !context.isServer());
     }
 }
