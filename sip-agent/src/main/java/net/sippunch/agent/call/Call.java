@@ -75,8 +75,6 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     Long tAck;
     /** Why we ended the call, for the report once the BYE or CANCEL is answered. */
     String endReason = "BYE sent";
-    /** Whether the negotiation was asked for its updated offer (once per call). */
-    private boolean updatedOfferAsked;
     /** How the updated offer went, for the log and the report's reason; null when none was sent. */
     private String updatedOffer;
 
@@ -227,6 +225,12 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     }
 
     void startMedia() {
+        // a relayed address goes to the peer before the path is ready: a DTLS handshake on it needs the peer there
+        media.updatedOfferDue().thenRunAsync(labelled(() -> {
+            synchronized (Call.this) {
+                sendUpdatedOffer();
+            }
+        }), env.timer());
         // completes on the media loop: the call's lock is taken on the agent's timer thread instead
         media.start().whenCompleteAsync((p, error) -> {
             synchronized (Call.this) {
@@ -280,16 +284,16 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
     }
 
     /**
-     * RFC 8839's updated offer, when the negotiation has one (the controlling ICE agent whose selected pair is
-     * not the default it signalled): a re-INVITE once the path is ready and the dialog confirmed. Its answer
-     * changes nothing here (the pair is already in use); a refusal or no answer leaves the call as it is, and
-     * is told in the log and the report.
+     * The negotiation's updated offer, when it has one due: RFC 8839's (the controlling ICE agent whose selected
+     * pair is not the default it signalled), a re-INVITE once the path is ready and the dialog confirmed, or the
+     * caller's relayed address, once allocated. Its answer changes nothing here (the pair is already in use, the
+     * relay is checked by the peer); a refusal or no answer leaves the call as it is, and is told in the log and
+     * the report.
      */
     private void sendUpdatedOffer() {
-        if (updatedOfferAsked || state != CallState.ESTABLISHED || media == null || dialog == null) {
+        if (state != CallState.ESTABLISHED || media == null || dialog == null) {
             return;
         }
-        updatedOfferAsked = true;
         try {
             Optional<String> offer = media.updatedOffer();
             if (offer.isEmpty()) {

@@ -85,8 +85,14 @@ public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
     private volatile String transport = DTLS_SAVP;
     private volatile SrtpKeys keys;
     private volatile DtlsDatagrams datagrams;
+    /** Where the handshake's records and the path's events run. */
+    private volatile Executor loop;
     private volatile boolean stopped;
     private volatile String encryption = "none (not negotiated)";
+    /** The call's watch, once it asked; what moved the path before then (only touched on the port's loop). */
+    private PathWatch outer;
+    private InetSocketAddress movedTo;
+    private String lostBecause;
 
     /**
      * @param port   the call's media port, whose path the handshake runs on
@@ -226,11 +232,32 @@ public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
         MediaTransport transport = inner.transport(port);
         DtlsDatagrams records = new DtlsDatagrams(transport, p.localPort(), p.remote(),
                 p.trust() == MediaPath.Trust.LEARNED);
+        loop = transport.loop();
         datagrams = records;
         transport.loop().execute(() -> {
             transport.onUnhandled(records::deliver);
             for (EarlyRecord r = early.poll(); r != null; r = early.poll()) {
                 records.deliver(r.localPort(), r.source(), r.datagram());
+            }
+        });
+        // the path may move while the handshake runs (a relayed path once the peer's check came through): the
+        // records follow it, and the call's watch hears of it when it comes
+        inner.watch(new PathWatch() {
+            @Override
+            public void moved(InetSocketAddress to) {
+                records.retarget(to);
+                movedTo = to;
+                if (outer != null) {
+                    outer.moved(to);
+                }
+            }
+
+            @Override
+            public void lost(String reason) {
+                lostBecause = reason;
+                if (outer != null) {
+                    outer.lost(reason);
+                }
             }
         });
         LOG.info("DTLS handshake as {} with {} (its certificate {})", client ? "client" : "server", p.remote(), peer);
@@ -253,6 +280,25 @@ public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
                     LOG.info("media goes on without SRTP: {}", failure.getMessage());
                     return p;
                 });
+    }
+
+    /** The call's watch: told at once what moved the path during the handshake, then whatever moves it. */
+    @Override
+    public void watch(PathWatch next) {
+        Executor onLoop = loop;
+        if (onLoop == null) {
+            inner.watch(next);
+            return;
+        }
+        onLoop.execute(() -> {
+            outer = next;
+            if (movedTo != null) {
+                next.moved(movedTo);
+            }
+            if (lostBecause != null) {
+                next.lost(lostBecause);
+            }
+        });
     }
 
     /** Whether we send the ClientHello, once offer and answer agreed on DTLS-SRTP; empty before or without. */

@@ -56,6 +56,11 @@ public abstract class ForwardingNegotiation implements MediaNegotiation {
     }
 
     @Override
+    public CompletableFuture<Void> updatedOfferDue() {
+        return inner.updatedOfferDue();
+    }
+
+    @Override
     public CompletableFuture<MediaPath> start() {
         return inner.start();
     }

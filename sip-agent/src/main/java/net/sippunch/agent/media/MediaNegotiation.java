@@ -64,12 +64,21 @@ public interface MediaNegotiation {
     }
 
     /**
-     * The updated offer the signalling sends in a re-INVITE once the path is ready, when one is due (RFC 8839: the
-     * controlling ICE agent whose selected pair's local candidate is not the default it signalled); empty when
-     * none is. Asked once per call.
+     * The updated offer the signalling sends in a re-INVITE, when one is due: once the path is ready (RFC 8839: the
+     * controlling ICE agent whose selected pair's local candidate is not the default it signalled), or when
+     * {@link #updatedOfferDue()} completed (a relayed address the peer must check before the path can be ready);
+     * empty when none is. Each offer is given once, however often this is asked.
      */
     default Optional<String> updatedOffer() {
         return Optional.empty();
+    }
+
+    /**
+     * Completes when an updated offer is due before the path is ready: the caller's TURN relayed address, which
+     * the peer checks before media, or a DTLS handshake, can reach it. Never completes for most negotiations.
+     */
+    default CompletableFuture<Void> updatedOfferDue() {
+        return new CompletableFuture<>();
     }
 
     /** Completes with the media path when it is ready (plain mode: at once). */

@@ -128,6 +128,8 @@ public final class PunchNegotiation implements MediaNegotiation {
     private final long sessionId;
     private final TraversalMilestones milestones = new TraversalMilestones(this::onEvent);
     private final CompletableFuture<MediaPath> path = new CompletableFuture<>();
+    /** Completes once the caller's relayed address is ready to offer (before the path: a handshake needs it). */
+    private final CompletableFuture<Void> relayOfferDue = new CompletableFuture<>();
 
     private CallTraversal traversal;
     private NatProfile profile;
@@ -580,6 +582,11 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
     }
 
+    @Override
+    public CompletableFuture<Void> updatedOfferDue() {
+        return relayOfferDue;
+    }
+
     /** The caller's re-offer with its relayed address (docs/sdp-extension.md section 4.9): the session, version 2. */
     private Optional<String> relayOffer() {
         try {
@@ -701,6 +708,7 @@ public final class PunchNegotiation implements MediaNegotiation {
                 return;
             }
             relayed = address;
+            relayOfferDue.complete(null);
             PunchPath fallback = gaveUp.fallback().orElseThrow();
             path.complete(new MediaPath(fallback.localPort(), fallback.remote(), codec, rtcpMux,
                     "relayed through " + settings.relay().get().server() + " at " + address + " (" + gaveUp.reason()

@@ -137,6 +137,29 @@ class RelayedCallTest {
     }
 
     @Test
+    void dtlsSrtpShakesHandsThroughTheRelay() throws Exception {
+        Path recordings = Files.createDirectories(dir.resolve("rec"));
+        StringWriter progress = new StringWriter();
+        try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(4), NatPreset.SYMMETRIC_RANDOM,
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings,
+                    "dtls-srtp");
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            assertNotNull(r.callee(), why);
+            assertTrue(r.mediaBothWays(), why);
+            assertTrue(r.caller().traversal().relay().relayed(), why);
+            assertTrue(r.callee().traversal().relay().relayed(), why);
+            for (CallReport side : List.of(r.caller(), r.callee())) {
+                // the handshake crossed the relay: both ends keyed from it, nothing dropped as undecryptable
+                assertEquals("srtp AES_CM_128_HMAC_SHA1_80 (dtls-srtp)", side.encryption(), why);
+                assertTrue(side.media().srtpDropped().values().stream().allMatch(n -> n == 0), why);
+            }
+            ToneCheck.assertTone(WavFile.read(only(recordings, "out-")), 1000, 440);
+            ToneCheck.assertTone(WavFile.read(only(recordings, "in-")), 440, 1000);
+        }
+    }
+
+    @Test
     void aRefusedAllocationIsReportedWithItsReason() throws Exception {
         StringWriter progress = new StringWriter();
         try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {

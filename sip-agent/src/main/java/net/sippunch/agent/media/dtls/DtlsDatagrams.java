@@ -120,6 +120,24 @@ public final class DtlsDatagrams implements DatagramTransport {
         return true;
     }
 
+    /**
+     * The path moved, proven by an authenticated check (a relayed path once the peer's check came through): the
+     * records go to {@code to} from now on, and a handshake under way sends its last flight there at once rather
+     * than at its next retransmission (a second or more away). On the port's loop.
+     */
+    public void retarget(InetSocketAddress to) {
+        if (closed || to.equals(remote)) {
+            return;
+        }
+        remote = to;
+        List<byte[]> flight = lastFlight;
+        if (!done && !receivedSinceSend) {
+            for (byte[] d : flight) {
+                port.send(new Transmit(localPort, to, d));
+            }
+        }
+    }
+
     /** How often our last flight went out again after the handshake. */
     public long resent() {
         return resent.get();
