@@ -572,6 +572,7 @@ public final class UserAgent implements AutoCloseable {
             TurnCredentials fixed = new TurnCredentials(t.username(), t.password());
             credentials = () -> fixed;
         }
-        return new TurnRelay.Settings(server, credentials, Duration.ofMillis(t.timeoutMillis()));
+        return new TurnRelay.Settings(server, credentials, Duration.ofMillis(t.timeoutMillis()),
+                Duration.ofMillis(t.afterMillis()));
     }
 }

@@ -332,7 +332,8 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
 
     /**
      * The TURN relay (RFC 8656), the last resort of the NAT traversal mode: used only for a call whose punch
-     * gave up. Off while {@code servers} is empty (the default).
+     * gave up (infeasible) or found no direct path within {@code afterMillis} (it then goes on, and a direct path
+     * it settles later takes over). Off while {@code servers} is empty (the default).
      *
      * @param servers            TURN servers, {@code host:port} (UDP); the first is used
      * @param transport          to the server: only {@code udp}
@@ -342,15 +343,24 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
      * @param secret             the shared secret of coturn's {@code use-auth-secret}: time-limited credentials
      *                           ("TURN REST API") are made per call
      * @param credentialSeconds  how long such a credential is valid from the call's start
-     * @param timeoutMillis      the cap from the punch's give-up to the relayed address being signalled
+     * @param timeoutMillis      the cap from allocating to the relayed address being signalled
+     * @param afterMillis        how long a punch that has not given up runs without a direct path before the
+     *                           relay is allocated beside it
      */
     public record Turn(List<String> servers, String transport, String username, String password, String secret,
-                       Integer credentialSeconds, Integer timeoutMillis) {
+                       Integer credentialSeconds, Integer timeoutMillis, Integer afterMillis) {
         public Turn {
             servers = servers != null ? List.copyOf(servers) : List.of();
             transport = transport != null ? transport : "udp";
             credentialSeconds = credentialSeconds != null ? credentialSeconds : 86400;
             timeoutMillis = timeoutMillis != null ? timeoutMillis : 5000;
+            afterMillis = afterMillis != null ? afterMillis : 4000;
+        }
+
+        /** A relay section with {@code afterMillis} at its default. */
+        public Turn(List<String> servers, String transport, String username, String password, String secret,
+                    Integer credentialSeconds, Integer timeoutMillis) {
+            this(servers, transport, username, password, secret, credentialSeconds, timeoutMillis, null);
         }
 
         /** Whether the relay is configured. */

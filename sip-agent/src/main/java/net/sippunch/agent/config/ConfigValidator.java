@@ -348,6 +348,9 @@ final class ConfigValidator {
         if (t.timeoutMillis() < 100 || t.timeoutMillis() > 60000) {
             p.add("turn.timeoutMillis: must be 100..60000, is " + t.timeoutMillis());
         }
+        if (t.afterMillis() < 0 || t.afterMillis() > 3_600_000) {
+            p.add("turn.afterMillis: must be 0..3600000, is " + t.afterMillis());
+        }
         if (c.discovery().servers().isEmpty()) {
             p.add("turn.servers: needs discovery.servers (the relay is the NAT traversal mode's last resort)");
         }

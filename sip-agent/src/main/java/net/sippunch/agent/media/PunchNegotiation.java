@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
@@ -163,8 +164,19 @@ public final class PunchNegotiation implements MediaNegotiation {
     private PathWatch watch;
     private InetSocketAddress movedTo;
     private String lostBecause;
-    /** The caller's TURN allocation once its punch gave up (written on the loop). */
+    /** How long the relay's socket stays open after a direct path took over: what it still brings is heard. */
+    static final long HANDOVER_GRACE_MILLIS = 2000;
+    /** The caller's TURN allocation once its punch gave up or ran too long (written on the loop). */
     private volatile TurnRelay relay;
+    /** Why the relay was allocated: the punch's give-up, or no direct path in time. */
+    private volatile String relayWanted;
+    /** The caller's timer of {@code turn.afterMillis}; cancelled when the call ends. */
+    private volatile ScheduledFuture<?> relayTimer;
+    /** Set on the loop once the path given to media is relayed (the caller's relay, the callee's checked one). */
+    private volatile boolean relayPathGiven;
+    /** When media started through the relay, and when a direct path took over from it (nanoTime). */
+    private volatile Long relayCarriedAt;
+    private volatile Long directAt;
     /** The caller's relayed address once ready, to signal in the re-offer; the callee's peer's, once offered. */
     private volatile InetSocketAddress relayed;
     private volatile boolean relayOffered;
@@ -626,14 +638,16 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (relayed == null) {
             relayed = offered.address();
             relayCheckedAt = System.nanoTime();
-            LOG.info("relay: the peer offers {}: checking it once our punch gave up", offered.address());
+            LOG.info("relay: the peer offers {}: checking it", offered.address());
             CallTraversal side = traversal;
-            milestones.outcome().thenAccept(outcome -> {
-                if (outcome instanceof PunchEvent.GaveUp) {
-                    port.execute(() -> side.checkRelay(System.nanoTime(), offered.address(), RELAY_CHECK_INTERVAL_NANOS,
-                            RELAY_CHECKS));
-                } else {
-                    relayFailure = "relay offered, not used: our punch settled a direct path";
+            port.execute(() -> {
+                try {
+                    if (!side.checkRelay(System.nanoTime(), offered.address(), RELAY_CHECK_INTERVAL_NANOS,
+                            RELAY_CHECKS)) {
+                        relayFailure = "relay offered, not used: our punch settled a direct path";
+                    }
+                } catch (IllegalStateException e) {
+                    relayFailure = "relay offered, not checked: " + e.getMessage();
                 }
             });
         }
@@ -670,50 +684,125 @@ public final class PunchNegotiation implements MediaNegotiation {
         PunchEndpoint remote = peer.punchEndpointReceivedAt(System.nanoTime()).orElseThrow();
         CallTraversal side = traversal;
         port.execute(() -> side.peer(System.nanoTime(), remote));
-        milestones.outcome().thenAccept(outcome -> {
-            if (outcome instanceof PunchEvent.GaveUp gaveUp && caller && settings.relay().isPresent()) {
-                relay(gaveUp); // the last resort: the relay, only now that no direct path exists
-            } else {
-                path.complete(pathOf(outcome));
-            }
-        });
+        if (caller && settings.relay().isPresent()) {
+            Duration after = settings.relay().get().after();
+            relayTimer = port.loop().schedule(() -> {
+                if (!milestones.outcome().isDone()) {
+                    relay(Optional.empty(), "no direct path within " + after.toMillis() + " ms; the punch goes on");
+                }
+            }, after.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        milestones.outcome().thenAccept(outcome -> port.execute(() -> punchEnded(outcome)));
         return path;
     }
 
     /**
-     * The caller's relay once its punch gave up, on the loop: a TURN allocation with permissions for the peer's
-     * public IPs; the path is ready (toward the peer's reported tuple, which the relay does not send to) once the
-     * relayed address is, and moves to the peer's address as the server sees it when its first authenticated
-     * check comes through. A relay that fails leaves the punch's fallback, with the reason.
+     * The punch's outcome, on the loop. A settled path is media's, or takes over from the relay when one carries
+     * media already. A give-up leaves the relay to carry the call: the caller allocates now if it has not yet (the
+     * last resort, only now that no direct path exists), and a relay already ready or under way goes on; without
+     * one, media goes to the fallback.
      */
-    private void relay(PunchEvent.GaveUp gaveUp) {
+    private void punchEnded(PunchEvent outcome) {
+        if (outcome instanceof PunchEvent.Settled settled) {
+            if (relayPathGiven) {
+                takeDirect(settled);
+            } else {
+                path.complete(pathOf(settled));
+                TurnRelay unused = relay;
+                if (unused != null) {
+                    relayFailure = "relay allocated, not used: a direct path settled first";
+                    unused.close();
+                }
+            }
+            return;
+        }
+        PunchEvent.GaveUp gaveUp = (PunchEvent.GaveUp) outcome;
+        if (relayPathGiven) {
+            return; // the relay carries the call
+        }
+        if (caller && settings.relay().isPresent()) {
+            TurnRelay r = relay;
+            if (r == null) {
+                relay(Optional.of(gaveUp), gaveUp.reason());
+            } else if (r.ready().isCompletedExceptionally()) {
+                path.complete(pathOf(gaveUp)); // the relay failed already: the punch's fallback, with both reasons
+            }
+            return;
+        }
+        path.complete(pathOf(gaveUp));
+    }
+
+    /**
+     * The punch settled a direct path while the relay carried media: media moves there, authenticated by the
+     * punch's answered checks; the relay's socket stays open {@value #HANDOVER_GRACE_MILLIS} ms for what it still
+     * brings, then the allocation is released. A path on another local socket than the media port (a birthday
+     * socket) is not taken: media stays relayed. On the loop.
+     */
+    private void takeDirect(PunchEvent.Settled settled) {
+        if (settled.path().localPort() != port.localAddress().getPort()) {
+            LOG.info("a direct path settled on another socket ({}): media stays relayed", settled.path());
+            return;
+        }
+        directAt = System.nanoTime();
+        TurnRelay r = relay;
+        if (r != null) {
+            r.handOver();
+            port.loop().schedule(r::close, HANDOVER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        Long since = relayCarriedAt;
+        LOG.info("direct path settled ({}) after {} ms of relayed media: media moves to {}", settled.how(),
+                since == null ? 0 : (directAt - since) / 1_000_000, settled.path().remote());
+        movedTo = settled.path().remote();
+        if (watch != null) {
+            watch.moved(movedTo);
+        }
+    }
+
+    /**
+     * The caller's relay once its punch gave up or ran {@code turn.afterMillis} without a direct path, on the loop:
+     * a TURN allocation with permissions for the peer's public IPs; the path is ready (toward the peer's reported
+     * tuple, which the relay does not send to) once the relayed address is, unless the punch settled meanwhile, and
+     * moves to the peer's address as the server sees it when its first authenticated check comes through. A relay
+     * that fails leaves the punch: its settled path, or its fallback once it gave up, with the reason.
+     *
+     * @param gaveUp the punch's give-up, or empty while it still runs
+     */
+    private void relay(Optional<PunchEvent.GaveUp> gaveUp, String why) {
         gaveUpAt = System.nanoTime();
+        relayWanted = why;
         List<InetAddress> ips = peerIps();
-        LOG.info("punch gave up ({}): relaying through {}, permitting {}", gaveUp.reason(),
-                settings.relay().get().server(), ips);
+        LOG.info("relaying through {} ({}), permitting {}", settings.relay().get().server(), why, ips);
         TurnRelay opened;
         synchronized (this) {
             if (stopped) {
-                path.complete(pathOf(gaveUp));
+                gaveUp.ifPresent(g -> path.complete(pathOf(g)));
                 return;
             }
-            opened = TurnRelay.open(port.loop(), port.localAddress(), settings.relay().get(),
+            opened = TurnRelay.open(port.loop(), MediaTransport.of(port), port.localAddress(), settings.relay().get(),
                     credentials, peer.credentials(), PunchRole.CONTROLLING, ips, random, this::relayProven);
             relay = opened;
         }
-        opened.ready().whenComplete((address, error) -> {
+        opened.ready().whenComplete((address, error) -> port.execute(() -> {
+            PunchEvent outcome = milestones.outcome().getNow(null);
             if (error != null) {
                 relayFailure = "relay: " + rootMessage(error);
-                path.complete(pathOf(gaveUp));
+                if (outcome instanceof PunchEvent.GaveUp g) {
+                    path.complete(pathOf(g));
+                }
                 return;
             }
+            if (outcome instanceof PunchEvent.Settled) {
+                return; // settled while the relay was allocating: punchEnded closed it
+            }
             relayed = address;
+            relayPathGiven = true;
             relayOfferDue.complete(null);
-            PunchPath fallback = gaveUp.fallback().orElseThrow();
-            path.complete(new MediaPath(fallback.localPort(), fallback.remote(), codec, rtcpMux,
-                    "relayed through " + settings.relay().get().server() + " at " + address + " (" + gaveUp.reason()
-                            + ")", MediaPath.Trust.SIGNALLED));
-        });
+            InetSocketAddress target = outcome instanceof PunchEvent.GaveUp g
+                    ? g.fallback().orElseThrow().remote() : peer.mediaTarget();
+            path.complete(new MediaPath(port.localAddress().getPort(), target, codec, rtcpMux,
+                    "relayed through " + settings.relay().get().server() + " at " + address + " (" + why + ")",
+                    MediaPath.Trust.SIGNALLED));
+        }));
     }
 
     private static String rootMessage(Throwable error) {
@@ -737,17 +826,26 @@ public final class PunchNegotiation implements MediaNegotiation {
 
     /** The peer's authenticated check came through our relay from {@code seen}: media goes there. On the loop. */
     private void relayProven(InetSocketAddress seen) {
+        if (directAt != null) {
+            return; // a direct path took over: the relay only brings what is still in flight
+        }
+        if (relayCarriedAt == null) {
+            relayCarriedAt = System.nanoTime();
+        }
         movedTo = seen;
         if (watch != null) {
             watch.moved(seen);
         }
     }
 
-    /** A relayed path's RTP goes through the relay; every other path's through the media port. */
+    /**
+     * A relayed path's RTP goes through the relay (which hands it to the media port if a direct path takes over);
+     * every other path's through the media port.
+     */
     @Override
     public MediaTransport transport(NettyMediaPort mediaPort) {
         TurnRelay r = relay;
-        return r != null && relayed != null ? r : MediaTransport.of(mediaPort);
+        return r != null && relayPathGiven ? r : MediaTransport.of(mediaPort);
     }
 
     /**
@@ -782,6 +880,10 @@ public final class PunchNegotiation implements MediaNegotiation {
                 || event instanceof TraversalEvent.SocketsWanted) {
             return; // discovery ends the SDP preparation (milestones); the port binds the sockets
         }
+        if (event instanceof TraversalEvent.RelayChecked checked) {
+            relayChecked(checked);
+            return;
+        }
         PunchEvent e = ((TraversalEvent.Punch) event).event();
         if (e instanceof PunchEvent.Settled settled) {
             strategy = settled.plan().strategy() + ": " + settled.plan().explanation();
@@ -798,6 +900,7 @@ public final class PunchNegotiation implements MediaNegotiation {
             movedTo = changed.to().remote();
             if (!caller && changed.to().remote().equals(relayed)) {
                 relayAnsweredAt = System.nanoTime();
+                relayCarriedAt = relayAnsweredAt;
                 LOG.info("relay: our check of {} was answered: media goes there", relayed);
             }
             if (watch != null) {
@@ -811,6 +914,24 @@ public final class PunchNegotiation implements MediaNegotiation {
                 watch.lost(lostBecause);
             }
         }
+    }
+
+    /**
+     * The callee's checks of the caller's relayed address ended while its punch still runs: an answered one gives
+     * media the relayed path at once (the punch goes on, and a direct path it settles takes over). On the loop.
+     */
+    private void relayChecked(TraversalEvent.RelayChecked checked) {
+        if (!checked.answered()) {
+            relayFailure = checked.reason();
+            return;
+        }
+        relayAnsweredAt = System.nanoTime();
+        relayCarriedAt = relayAnsweredAt;
+        relayPathGiven = true;
+        LOG.info("relay: our check of {} was answered while our punch goes on: media goes there", relayed);
+        path.complete(new MediaPath(checked.path().localPort(), checked.path().remote(), codec, rtcpMux,
+                "relayed through the peer's relay at " + checked.path().remote() + " (no direct path yet)",
+                MediaPath.Trust.SIGNALLED));
     }
 
     @Override
@@ -851,6 +972,10 @@ public final class PunchNegotiation implements MediaNegotiation {
         MediaPortMapping mapping;
         CallTraversal side;
         TurnRelay allocated;
+        ScheduledFuture<?> timer = relayTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         synchronized (this) {
             stopped = true; // first: a discovery prepared after this does not start
             mapping = upnp;
@@ -872,17 +997,21 @@ public final class PunchNegotiation implements MediaNegotiation {
     /** The relay part of the report: null when no relay was wanted or offered. */
     private TraversalSummary.Relay relayReport() {
         TurnRelay r = relay;
+        Long carried = relayCarriedAt;
+        Long direct = directAt;
+        Long directAfter = carried != null && direct != null ? (direct - carried) / 1_000_000 : null;
         if (r != null) {
             TurnRelay.Report t = r.report();
             String why = relayFailure != null ? relayFailure : t.failure();
             return new TraversalSummary.Relay("allocated", t.server(), t.relayedAddress(), t.peer(),
                     t.readyMillis(), t.sinceMillis(), t.sinceMillis() != null && why == null, t.packetsSent(),
-                    t.packetsReceived(), t.packetsDropped(), why);
+                    t.packetsReceived(), t.packetsDropped(), why, relayWanted, directAfter);
         }
         if (caller && settings.relay().isPresent() && (relayFailure != null || failure != null && settledMillis == null
                 && gaveUpAt != 0)) {
             return new TraversalSummary.Relay("allocated", ProfileJson.address(settings.relay().get().server()), null,
-                    null, null, null, false, 0, 0, 0, relayFailure != null ? relayFailure : "relay not started");
+                    null, null, null, false, 0, 0, 0, relayFailure != null ? relayFailure : "relay not started",
+                    relayWanted, null);
         }
         Long checked = relayCheckedAt;
         if (checked == null) {
@@ -891,7 +1020,8 @@ public final class PunchNegotiation implements MediaNegotiation {
         Long answered = relayAnsweredAt;
         InetSocketAddress offered = relayed;
         return new TraversalSummary.Relay("checked", null, ProfileJson.address(offered), null, null,
-                answered == null ? null : (answered - checked) / 1_000_000, answered != null, 0, 0, 0, relayFailure);
+                answered == null ? null : (answered - checked) / 1_000_000, answered != null, 0, 0, 0, relayFailure,
+                null, directAfter);
     }
 
     private MediaPortMapping.Report upnpReport() {

@@ -59,6 +59,8 @@ public final class RtpSession {
     private static final long RTCP_INTERVAL_NANOS = 5_000_000_000L;
     private static final long FIRST_RTCP_NANOS = 500_000_000L;
     private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
+    /** How long RTP from where media went before an authenticated move is still heard. */
+    static final long MOVE_GRACE_NANOS = 2_000_000_000L;
     /** How long a plain path may learn the peer's source after media starts (as rtpengine does). */
     static final long LEARNING_NANOS = 3_000_000_000L;
     /** How often the keep-alives of a path's open window go out, until the peer's first RTP. */
@@ -91,6 +93,9 @@ public final class RtpSession {
     private boolean locked;
     private boolean timedOut;
     private volatile InetSocketAddress remote;
+    /** Where media came from before the last authenticated move, and when it moved (only on the loop). */
+    private InetSocketAddress previous;
+    private long movedAt;
     private volatile Long firstSent;
     private volatile Long firstReceived;
     /** The first RTP received at or after our first was sent: media went both ways from then on. */
@@ -190,11 +195,17 @@ public final class RtpSession {
         });
     }
 
-    /** The punch engine proved the peer's new tuple (an authenticated answer): media goes there now. */
+    /**
+     * The punch engine proved the peer's new tuple (an authenticated answer): media goes there now. What still
+     * comes from the old one for {@value #MOVE_GRACE_NANOS} ns (in flight, or sent before the peer moved too: a
+     * relayed path a direct one takes over) is heard too, without moving media back.
+     */
     public void retarget(InetSocketAddress to) {
         loop.execute(() -> {
             if (!halted && !to.equals(remote)) {
                 LOG.info("media moves from {} to {} (authenticated)", remote, to);
+                previous = remote;
+                movedAt = System.nanoTime();
                 remote = to;
             }
         });
@@ -391,7 +402,7 @@ public final class RtpSession {
             dropped++; // comfort noise, telephone events and the like are not audio we record
             return;
         }
-        if (!source.equals(remote)) {
+        if (!source.equals(remote) && !fromPrevious(source, nowNanos)) {
             LOG.debug("symmetric RTP: latched from {} to {}, now locked", remote, source);
             remote = source;
             latches++;
@@ -421,11 +432,16 @@ public final class RtpSession {
 
     /** Whether RTP from {@code source} is the peer's, by the path's trust. */
     private boolean accepts(InetSocketAddress source, long nowNanos) {
-        if (source.equals(remote)) {
+        if (source.equals(remote) || fromPrevious(source, nowNanos)) {
             return true;
         }
         return path.trust() == MediaPath.Trust.LEARNED && !locked && nowNanos - startedAt < LEARNING_NANOS
                 && source.getAddress().equals(path.remote().getAddress());
+    }
+
+    /** Whether {@code source} is where media came from before an authenticated move, shortly after it. */
+    private boolean fromPrevious(InetSocketAddress source, long nowNanos) {
+        return source.equals(previous) && nowNanos - movedAt < MOVE_GRACE_NANOS;
     }
 
     /** The time the first RTP packet left, or null. */

@@ -16,15 +16,17 @@ public record TraversalSummary(String mode, Discovery discovery, JsonNode localP
                                MediaPortMapping.Report upnp, Relay relay) {
 
     /**
-     * The TURN relay of a call whose punch gave up (docs/turn.md): null when no relay was wanted or offered.
+     * The TURN relay of a call whose punch gave up or found no direct path in time (docs/turn.md): null when no
+     * relay was wanted or offered.
      *
      * @param role           {@code allocated} (this side allocated and signalled the relayed address, the
      *                       caller) or {@code checked} (this side checked the peer's, the callee)
      * @param server         the TURN server ({@code allocated} only)
      * @param relayedAddress the relayed address signalled
      * @param peer           the peer as the server saw its first authenticated check ({@code allocated} only)
-     * @param readyMillis    from the punch's give-up to the relayed address being ready ({@code allocated})
-     * @param sinceMillis    when media started through the relay: from the give-up to the peer's first
+     * @param readyMillis    from allocating (the punch's give-up, or {@code turn.afterMillis} without a direct
+     *                       path) to the relayed address being ready ({@code allocated})
+     * @param sinceMillis    when media started through the relay: from allocating to the peer's first
      *                       authenticated check ({@code allocated}), from the re-offer to the answered check
      *                       ({@code checked}); null when it did not
      * @param relayed        true when media went through the relay
@@ -33,10 +35,14 @@ public record TraversalSummary(String mode, Discovery discovery, JsonNode localP
      * @param packetsDropped  datagrams the relay's side dropped: media before a check proved the peer, data that
      *                        was neither an authenticated check nor the proven peer's media ({@code allocated})
      * @param failure        why the relay was wanted but did not carry the call, or null
+     * @param wanted         why the relay was allocated: the punch's give-up reason, or no direct path within
+     *                       {@code turn.afterMillis} ({@code allocated} only)
+     * @param directAfterMillis how long media went through the relay before a direct path the punch settled later
+     *                       took over; null when none did
      */
     public record Relay(String role, String server, String relayedAddress, String peer, Long readyMillis,
                         Long sinceMillis, boolean relayed, long packetsSent, long packetsReceived, long packetsDropped,
-                        String failure) {
+                        String failure, String wanted, Long directAfterMillis) {
     }
 
 

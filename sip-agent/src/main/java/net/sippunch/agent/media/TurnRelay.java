@@ -28,12 +28,13 @@ import org.apache.logging.log4j.Logger;
 /**
  * The allocating side of a relayed media path (docs/turn.md): a {@link TurnClient} on a socket of its own beside
  * the media port (bound on the media port's address, on the port's event loop), opened only once the punch gave
- * up, so no flow of it falls between the media port's discovery samples and its probes (a sequential NAT would
- * give it the port the peer predicted). It allocates, installs permissions for the peer's public IP addresses
- * from its SDP, and is {@link #ready()} with the relayed address to signal. It answers the peer's authenticated
- * checks that come through the relay; the first one proves the peer's address as the server sees it (its NAT's
- * port for the relay, unknown before), which is bound to a channel and given to {@code onPeer}. As a
- * {@link MediaTransport} it carries the call's RTP: out only to the proven peer, in only from it.
+ * up or ran long without a direct path, so no flow of it falls between the media port's discovery samples and its
+ * first probes (a sequential NAT would give it the port the peer predicted). It allocates, installs permissions
+ * for the peer's public IP addresses from its SDP, and is {@link #ready()} with the relayed address to signal. It
+ * answers the peer's authenticated checks that come through the relay; the first one proves the peer's address as
+ * the server sees it (its NAT's port for the relay, unknown before), which is bound to a channel and given to
+ * {@code onPeer}. As a {@link MediaTransport} it carries the call's RTP: out only to the proven peer, in only from
+ * it, until a direct path the punch settled later takes over ({@link #handOver}).
  */
 public final class TurnRelay implements MediaTransport {
 
@@ -44,13 +45,17 @@ public final class TurnRelay implements MediaTransport {
      *
      * @param server      the TURN server (UDP), resolved
      * @param credentials the credentials of one allocation (time-limited ones are made when asked)
-     * @param timeout     the cap from the punch's give-up to the relayed address being ready
+     * @param timeout     the cap from allocating to the relayed address being ready
+     * @param after       how long a punch that has not given up runs without a direct path before the relay is
+     *                    allocated beside it
      */
-    public record Settings(InetSocketAddress server, Supplier<TurnCredentials> credentials, Duration timeout) {
+    public record Settings(InetSocketAddress server, Supplier<TurnCredentials> credentials, Duration timeout,
+                           Duration after) {
         public Settings {
             Objects.requireNonNull(server, "server");
             Objects.requireNonNull(credentials, "credentials");
             Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(after, "after");
         }
     }
 
@@ -60,8 +65,9 @@ public final class TurnRelay implements MediaTransport {
      * @param server         the TURN server
      * @param relayedAddress the relayed address signalled (null when none was allocated)
      * @param peer           the peer as the server saw its first authenticated check (null before one came)
-     * @param readyMillis    from the punch's give-up to the relayed address being ready (null: never)
-     * @param sinceMillis    from the punch's give-up to the peer's first authenticated check (null: never)
+     * @param readyMillis    from allocating (the punch's give-up, or {@code after}) to the relayed address being
+     *                       ready (null: never)
+     * @param sinceMillis    from allocating to the peer's first authenticated check (null: never)
      * @param packetsSent    datagrams relayed to the peer (checks' answers and media)
      * @param packetsReceived datagrams relayed from the peer
      * @param packetsDropped datagrams dropped: media before a check proved the peer or to another address, data
@@ -73,6 +79,8 @@ public final class TurnRelay implements MediaTransport {
     }
 
     private final EventLoop loop;
+    /** The media port itself: media leaves from it once a direct path took over, and arrives on it then. */
+    private final MediaTransport direct;
     private final Settings settings;
     private final List<InetAddress> peerIps;
     private final RelayCheck.Responder responder;
@@ -93,10 +101,13 @@ public final class TurnRelay implements MediaTransport {
     private volatile String failure;
     private volatile long dropped; // written on the loop only
     private volatile boolean closed;
+    /** Set once a direct path took over: media no longer goes through the relay. */
+    private volatile boolean handedOver;
 
-    private TurnRelay(EventLoop loop, InetSocketAddress mediaPort, Settings settings, List<InetAddress> peerIps,
-                      RelayCheck.Responder responder, Consumer<InetSocketAddress> onPeer) {
+    private TurnRelay(EventLoop loop, MediaTransport direct, InetSocketAddress mediaPort, Settings settings,
+                      List<InetAddress> peerIps, RelayCheck.Responder responder, Consumer<InetSocketAddress> onPeer) {
         this.loop = loop;
+        this.direct = direct;
         this.mediaPort = mediaPort.getPort();
         this.settings = settings;
         this.peerIps = List.copyOf(peerIps);
@@ -108,6 +119,8 @@ public final class TurnRelay implements MediaTransport {
     /**
      * Binds the relay's socket on the media port's address (another port) and starts allocating.
      *
+     * @param direct    the media port as a transport: media leaves from it once a direct path took over
+     *                  ({@link #handOver}), and what arrives on it goes where the relay's media goes
      * @param mediaPort the media port: the relay's socket is bound on its address, and media that arrives
      *                  through the relay is handed over as arriving on it
      * @param own     this side's probe credentials (the checks arrive keyed with them)
@@ -117,13 +130,13 @@ public final class TurnRelay implements MediaTransport {
      *                again if an authenticated check proves a new one), on the loop
      * @return the relay; {@link #ready()} tells when its relayed address may be signalled
      */
-    public static TurnRelay open(EventLoop loop, InetSocketAddress mediaPort, Settings settings, IceCredentials own,
-                                 IceCredentials remote, PunchRole role, List<InetAddress> peerIps,
+    public static TurnRelay open(EventLoop loop, MediaTransport direct, InetSocketAddress mediaPort, Settings settings,
+                                 IceCredentials own, IceCredentials remote, PunchRole role, List<InetAddress> peerIps,
                                  RandomGenerator random, Consumer<InetSocketAddress> onPeer) {
         if (peerIps.isEmpty()) {
             throw new IllegalArgumentException("no peer address to permit");
         }
-        TurnRelay relay = new TurnRelay(loop, mediaPort, settings, peerIps,
+        TurnRelay relay = new TurnRelay(loop, direct, mediaPort, settings, peerIps,
                 new RelayCheck.Responder(own, remote, role, random), onPeer);
         TurnCredentials credentials = settings.credentials().get();
         DatagramSessionDriver.<TurnClient>start(loop, List.of(new InetSocketAddress(mediaPort.getAddress(), 0)),
@@ -186,9 +199,16 @@ public final class TurnRelay implements MediaTransport {
         return loop;
     }
 
-    /** Relays media to the proven peer; anything else (no check answered yet, another address) is dropped. */
+    /**
+     * Relays media to the proven peer; anything else (no check answered yet, another address) is dropped. Once a
+     * direct path took over, media leaves from the media port instead.
+     */
     @Override
     public void send(Transmit transmit) {
+        if (handedOver) {
+            direct.send(transmit);
+            return;
+        }
         loop.execute(() -> {
             InetSocketAddress to = peer;
             if (driver == null || closed || to == null || !to.equals(transmit.destination())) {
@@ -199,9 +219,27 @@ public final class TurnRelay implements MediaTransport {
         });
     }
 
+    /**
+     * Media from the proven peer through the relay, and whatever else the media port leaves unhandled (a direct
+     * path's media, once one took over or while the peer moves to it first), go to {@code handler}.
+     */
     @Override
     public void onUnhandled(DatagramSessionDriver.Unhandled handler) {
         this.unhandled = Objects.requireNonNull(handler, "handler");
+        direct.onUnhandled(handler);
+    }
+
+    /**
+     * A direct path took over: media leaves from the media port from now on; what the relay still brings from the
+     * peer (in flight, or sent before the peer moved too) is delivered until {@link #close}. Any thread.
+     */
+    public void handOver() {
+        handedOver = true;
+    }
+
+    /** Whether a direct path took over from the relay. */
+    public boolean handedOver() {
+        return handedOver;
     }
 
     /** Releases the allocation (a Refresh with lifetime 0, not waited for) and closes the socket. Any thread. */

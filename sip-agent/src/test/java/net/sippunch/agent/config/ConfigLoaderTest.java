@@ -433,7 +433,7 @@ class ConfigLoaderTest {
         String base = "account: {user: alice, domain: example.org}\n"
                 + "discovery: {servers: [\"198.18.0.21:3478\"]}\n";
         AgentConfig off = ConfigLoader.parse(base, "test");
-        assertEquals(new AgentConfig.Turn(List.of(), "udp", null, null, null, 86400, 5000), off.turn());
+        assertEquals(new AgentConfig.Turn(List.of(), "udp", null, null, null, 86400, 5000, 4000), off.turn());
         assertEquals(false, off.turn().enabled());
         AgentConfig longTerm = ConfigLoader.parse(base
                 + "turn: {servers: [\"198.18.0.30:3478\"], username: relay, password: s3cret}\n", "test");

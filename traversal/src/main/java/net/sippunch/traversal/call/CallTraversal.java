@@ -103,7 +103,7 @@ public final class CallTraversal implements DatagramSession {
     private record EarlyProbe(long atNanos, int localPort, InetSocketAddress source, byte[] payload) {
     }
 
-    /** The checks of the peer's relayed address after the punch gave up, once asked for. */
+    /** The checks of the peer's relayed address, once asked for. */
     private RelayCheck relayCheck;
     private boolean relayReported;
     /** The round trip to the discovery servers, when this traversal's own discovery measured it. */
@@ -261,22 +261,30 @@ public final class CallTraversal implements DatagramSession {
     }
 
     /**
-     * The peer offered a TURN relayed address ({@code a=punch-relay}) after the punch gave up: checks it from the
-     * media port, every {@code intervalNanos} until one of {@code attempts} checks is acknowledged. An acknowledged
-     * check moves the path there ({@link PunchEvent.PathChanged} from the fallback to the relayed address); when
-     * none is, {@link PunchEvent.GaveUp} says so. Asked again, it does nothing.
+     * The peer offered a TURN relayed address ({@code a=punch-relay}): checks it from the media port, every
+     * {@code intervalNanos} until one of {@code attempts} checks is acknowledged, while the punch still runs or
+     * after it gave up. While the punch runs, the outcome is a {@link TraversalEvent.RelayChecked} and the punch
+     * goes on (a path it settles later is a {@link PunchEvent.Settled} as ever, and ends the checks); after the
+     * give-up, an acknowledged check moves the path there ({@link PunchEvent.PathChanged} from the fallback to the
+     * relayed address) and an unacknowledged one is a second {@link PunchEvent.GaveUp}. Asked again, or once the
+     * punch settled, it does nothing.
      *
-     * @throws IllegalStateException unless the punch gave up
+     * @return whether the checks started
+     * @throws IllegalStateException before the punch started
      */
-    public void checkRelay(long nowNanos, InetSocketAddress relayed, long intervalNanos, int attempts) {
+    public boolean checkRelay(long nowNanos, InetSocketAddress relayed, long intervalNanos, int attempts) {
         if (phase == Phase.CLOSED || relayCheck != null) {
-            return;
+            return false;
         }
-        if (punch == null || !(punch.outcome().orElse(null) instanceof PunchEvent.GaveUp)) {
-            throw new IllegalStateException("a relayed address is checked only after the punch gave up");
+        if (punch == null) {
+            throw new IllegalStateException("a relayed address is checked only once the punch started");
+        }
+        if (punch.outcome().orElse(null) instanceof PunchEvent.Settled) {
+            return false;
         }
         relayCheck = new RelayCheck(credentials, remote.credentials(), role, mediaPort(), relayed, intervalNanos,
                 attempts, random, nowNanos);
+        return true;
     }
 
     /** The checks of the peer's relayed address, once {@link #checkRelay} was asked. */
@@ -284,8 +292,10 @@ public final class CallTraversal implements DatagramSession {
         return Optional.ofNullable(relayCheck);
     }
 
+    /** Whether the relay's checks run: asked for, and no direct path settled meanwhile. */
     private boolean relayChecking() {
-        return relayCheck != null && phase != Phase.CLOSED;
+        return relayCheck != null && phase != Phase.CLOSED
+                && !(punch.outcome().orElse(null) instanceof PunchEvent.Settled);
     }
 
     private void afterRelayInput() {
@@ -293,10 +303,16 @@ public final class CallTraversal implements DatagramSession {
             return;
         }
         relayReported = true;
+        PunchPath relayedPath = new PunchPath(mediaPort(), relayCheck.relayed());
+        if (punch.outcome().isEmpty()) {
+            boolean answered = relayCheck.outcome().get() == RelayCheck.Outcome.ANSWERED;
+            events.add(new TraversalEvent.RelayChecked(relayedPath, answered, answered ? null
+                    : "relay: no answer from " + relayCheck.relayed() + " to " + relayCheck.checksSent() + " checks"));
+            return;
+        }
         PunchPath fallback = new PunchPath(mediaPort(), remote.reported());
         if (relayCheck.outcome().get() == RelayCheck.Outcome.ANSWERED) {
-            events.add(new TraversalEvent.Punch(new PunchEvent.PathChanged(fallback,
-                    new PunchPath(mediaPort(), relayCheck.relayed()))));
+            events.add(new TraversalEvent.Punch(new PunchEvent.PathChanged(fallback, relayedPath)));
         } else {
             events.add(new TraversalEvent.Punch(new PunchEvent.GaveUp("relay: no answer from "
                     + relayCheck.relayed() + " to " + relayCheck.checksSent() + " checks", Optional.of(fallback), 0,

@@ -5,6 +5,7 @@ import java.util.List;
 import net.sippunch.traversal.nat.NatProfile;
 import net.sippunch.traversal.punch.PunchEndpoint;
 import net.sippunch.traversal.punch.PunchEvent;
+import net.sippunch.traversal.punch.PunchPath;
 
 /**
  * What a {@link CallTraversal} reports, pulled with {@link CallTraversal#pollEvent()}. Every kind has a
@@ -53,5 +54,17 @@ public sealed interface TraversalEvent {
      * {@link PunchEvent.PathChanged} and {@link PunchEvent.ConsentLost} on a settled path.
      */
     record Punch(PunchEvent event) implements TraversalEvent {
+    }
+
+    /**
+     * The checks of the peer's relayed address ({@link CallTraversal#checkRelay}) ended while the punch still
+     * ran: media may go to {@code path} when {@code answered} (an authenticated answer came from there), while
+     * the punch goes on and may settle a direct path later.
+     *
+     * @param path     the media port and the peer's relayed address
+     * @param answered whether an authenticated answer came from it
+     * @param reason   why not, when not answered; null otherwise
+     */
+    record RelayChecked(PunchPath path, boolean answered, String reason) implements TraversalEvent {
     }
 }

@@ -28,9 +28,10 @@ import net.sippunch.traversal.punch.RelayCheck;
 import org.junit.jupiter.api.Test;
 
 /**
- * The relay checks of a call side whose punch gave up, sans-IO on a hand-moved clock: two symmetric-random sides
- * (infeasible at once), then the peer's relayed address checked from the media port; an answer moves the path
- * there, silence ends in a give-up that names the relay.
+ * The relay checks of a call side, sans-IO on a hand-moved clock. After the punch gave up (two symmetric-random
+ * sides, infeasible at once) the peer's relayed address is checked from the media port; an answer moves the path
+ * there, silence ends in a give-up that names the relay. While the punch still runs (two port-restricted cones
+ * whose probes get no answer yet) the checks run beside it: their outcome is its own event and the punch goes on.
  */
 class CallTraversalRelayTest {
 
@@ -59,7 +60,7 @@ class CallTraversalRelayTest {
                 Optional.empty(), random.split());
         side.start(0, random("10.0.2.1", "198.18.2.1", 51234, 7321));
         assertThrows(IllegalStateException.class, () -> side.checkRelay(0, RELAYED, 200 * MS, 3),
-                "no relay before the punch gave up");
+                "no relay before the punch started");
         side.peer(MS, new PunchEndpoint(peer, random("10.0.1.1", "198.18.1.1", 40001, 12077), Optional.empty()));
         for (long t = MS; side.punchOutcome().isEmpty() && t < 120_000 * MS; t += 10 * MS) {
             while (side.pollTransmit().isPresent()) {
@@ -68,6 +69,33 @@ class CallTraversalRelayTest {
             side.handleTimeout(t);
         }
         assertInstanceOf(PunchEvent.GaveUp.class, side.punchOutcome().orElseThrow());
+        drain(side);
+        return side;
+    }
+
+    private static NatProfile portRestricted(String privateIp, String publicIp, int port) {
+        return new NatProfile(new InetSocketAddress(privateIp, MEDIA_PORT),
+                List.of(new MappedTuple(S1, new InetSocketAddress(publicIp, port), 0),
+                        new MappedTuple(S2, new InetSocketAddress(publicIp, port), MS)),
+                MappingBehavior.ENDPOINT_INDEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.PRESERVING, NatType.PORT_RESTRICTED_CONE);
+    }
+
+    /** The callee's side punching toward a port-restricted caller whose probes have not come through yet. */
+    private CallTraversal punching() {
+        CallTraversal side = new CallTraversal(new CallTraversal.Settings(DiscoveryConfig.defaults(List.of(S1, S2)),
+                PunchConfig.defaults()), PunchRole.CONTROLLED, own, new InetSocketAddress("10.0.2.1", MEDIA_PORT),
+                Optional.empty(), random.split());
+        side.start(0, portRestricted("10.0.2.1", "198.18.2.1", MEDIA_PORT));
+        side.peer(MS, new PunchEndpoint(peer, portRestricted("10.0.1.1", "198.18.1.1", 40000), Optional.empty()));
+        side.confirmed(MS);
+        for (long t = MS; t < 3000 * MS; t += 10 * MS) {
+            while (side.pollTransmit().isPresent()) {
+                // probes lost on the way: the peer's NAT has not opened yet
+            }
+            side.handleTimeout(t);
+        }
+        assertTrue(side.punchOutcome().isEmpty(), "still punching");
         drain(side);
         return side;
     }
@@ -102,6 +130,55 @@ class CallTraversalRelayTest {
         assertEquals(Optional.of(RelayCheck.Outcome.ANSWERED), side.relayCheck().orElseThrow().outcome());
         // RTP from the relay is left to media
         assertEquals(false, side.handleDatagram(now + 6 * MS, MEDIA_PORT, RELAYED, new byte[] {(byte) 0x80, 0, 0, 1}));
+    }
+
+    @Test
+    void whileThePunchRunsAnAnsweredCheckIsItsOwnEventAndThePunchGoesOn() {
+        CallTraversal side = punching();
+        long now = 3000 * MS;
+        assertTrue(side.checkRelay(now, RELAYED, 200 * MS, 3));
+        Transmit check = null;
+        for (Optional<Transmit> t = side.pollTransmit(); t.isPresent(); t = side.pollTransmit()) {
+            if (t.get().destination().equals(RELAYED)) {
+                check = t.get();
+            }
+        }
+        assertTrue(check != null, "a check to the relayed address beside the probes");
+        byte[] answer = ((RelayCheck.Responder.Verdict.Check) new RelayCheck.Responder(peer, own,
+                PunchRole.CONTROLLING, random).read(new InetSocketAddress("198.18.2.1", 61000), check.payload()))
+                .answer();
+        assertTrue(side.handleDatagram(now + 5 * MS, MEDIA_PORT, RELAYED, answer));
+        List<TraversalEvent> events = drain(side);
+        assertEquals(List.of(new TraversalEvent.RelayChecked(new PunchPath(MEDIA_PORT, RELAYED), true, null)), events);
+        assertTrue(side.punchOutcome().isEmpty(), "the punch goes on");
+        // it still probes the peer's direct tuple
+        boolean probed = false;
+        for (long t = now + 10 * MS; t < now + 500 * MS && !probed; t += 10 * MS) {
+            side.handleTimeout(t);
+            for (Optional<Transmit> next = side.pollTransmit(); next.isPresent(); next = side.pollTransmit()) {
+                probed |= next.get().destination().getAddress().equals(new InetSocketAddress("198.18.1.1", 1)
+                        .getAddress());
+            }
+        }
+        assertTrue(probed, "probes toward the peer's NAT after the relay answered");
+        assertTrue(!side.checkRelay(now, RELAYED, 200 * MS, 3), "asked again: nothing");
+    }
+
+    @Test
+    void whileThePunchRunsUnansweredChecksAreNoGiveUp() {
+        CallTraversal side = punching();
+        long now = 3000 * MS;
+        side.checkRelay(now, RELAYED, 200 * MS, 2);
+        for (long t = now; t <= now + 1000 * MS; t += 50 * MS) {
+            side.handleTimeout(t);
+            while (side.pollTransmit().isPresent()) {
+                // checks and probes unanswered
+            }
+        }
+        List<TraversalEvent> events = drain(side);
+        assertEquals(List.of(new TraversalEvent.RelayChecked(new PunchPath(MEDIA_PORT, RELAYED), false,
+                "relay: no answer from " + RELAYED + " to 2 checks")), events);
+        assertTrue(side.punchOutcome().isEmpty(), "the punch goes on");
     }
 
     @Test
