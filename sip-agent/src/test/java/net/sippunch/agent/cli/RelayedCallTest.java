@@ -24,6 +24,8 @@ import net.sippunch.traversal.nat.emulated.NatPreset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two agents behind emulated NAT boxes on loopback (the demo's composition), alice (the caller) with a TURN relay:
@@ -114,46 +116,26 @@ class RelayedCallTest {
         }
     }
 
-    @Test
-    void srtpStaysEndToEndThroughTheRelay() throws Exception {
+    /** SDES keys travel in the re-offer's SDP; a DTLS-SRTP handshake crosses the relay itself. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sdes", "dtls-srtp"})
+    void srtpStaysEndToEndThroughTheRelay(String keying) throws Exception {
         Path recordings = Files.createDirectories(dir.resolve("rec"));
         StringWriter progress = new StringWriter();
         try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {
             LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(4), NatPreset.SYMMETRIC_RANDOM,
-                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings, "sdes");
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings, keying);
             String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
             assertNotNull(r.callee(), why);
             assertTrue(r.mediaBothWays(), why);
             assertTrue(r.caller().traversal().relay().relayed(), why);
             assertTrue(r.callee().traversal().relay().relayed(), why);
             for (CallReport side : List.of(r.caller(), r.callee())) {
-                assertTrue(side.encryption().startsWith("srtp "), why);
+                // both ends keyed, as agreed, and nothing dropped as undecryptable
+                assertEquals("srtp AES_CM_128_HMAC_SHA1_80 (" + keying + ")", side.encryption(), why);
                 assertTrue(side.media().srtpDropped().values().stream().allMatch(n -> n == 0), why);
             }
-            // the relay re-offer kept the keys: what each side decrypted is the other's tone
-            ToneCheck.assertTone(WavFile.read(only(recordings, "out-")), 1000, 440);
-            ToneCheck.assertTone(WavFile.read(only(recordings, "in-")), 440, 1000);
-        }
-    }
-
-    @Test
-    void dtlsSrtpShakesHandsThroughTheRelay() throws Exception {
-        Path recordings = Files.createDirectories(dir.resolve("rec"));
-        StringWriter progress = new StringWriter();
-        try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {
-            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(4), NatPreset.SYMMETRIC_RANDOM,
-                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), turn(coturn), recordings,
-                    "dtls-srtp");
-            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
-            assertNotNull(r.callee(), why);
-            assertTrue(r.mediaBothWays(), why);
-            assertTrue(r.caller().traversal().relay().relayed(), why);
-            assertTrue(r.callee().traversal().relay().relayed(), why);
-            for (CallReport side : List.of(r.caller(), r.callee())) {
-                // the handshake crossed the relay: both ends keyed from it, nothing dropped as undecryptable
-                assertEquals("srtp AES_CM_128_HMAC_SHA1_80 (dtls-srtp)", side.encryption(), why);
-                assertTrue(side.media().srtpDropped().values().stream().allMatch(n -> n == 0), why);
-            }
+            // what each side decrypted is the other's tone
             ToneCheck.assertTone(WavFile.read(only(recordings, "out-")), 1000, 440);
             ToneCheck.assertTone(WavFile.read(only(recordings, "in-")), 440, 1000);
         }

@@ -46,58 +46,63 @@ class CallTraversalRelayTest {
     private final IceCredentials peer = IceCredentials.random(random);
 
     private static NatProfile random(String privateIp, String publicIp, int port1, int port2) {
+        return profile(privateIp, publicIp, port1, port2, MappingBehavior.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.RANDOM, NatType.SYMMETRIC_RANDOM);
+    }
+
+    private static NatProfile portRestricted(String privateIp, String publicIp, int port) {
+        return profile(privateIp, publicIp, port, port, MappingBehavior.ENDPOINT_INDEPENDENT,
+                PortAllocation.PRESERVING, NatType.PORT_RESTRICTED_CONE);
+    }
+
+    /** Two samples of the media port, from the two servers, by a NAT filtering on address and port. */
+    private static NatProfile profile(String privateIp, String publicIp, int port1, int port2, MappingBehavior mapping,
+                                      PortAllocation allocation, NatType type) {
         return new NatProfile(new InetSocketAddress(privateIp, MEDIA_PORT),
                 List.of(new MappedTuple(S1, new InetSocketAddress(publicIp, port1), 0),
                         new MappedTuple(S2, new InetSocketAddress(publicIp, port2), MS)),
-                MappingBehavior.ADDRESS_AND_PORT_DEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
-                PortAllocation.RANDOM, NatType.SYMMETRIC_RANDOM);
+                mapping, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT, allocation, type);
     }
 
     /** The callee's side, its punch given up against a symmetric-random caller. */
     private CallTraversal gaveUp() {
-        CallTraversal side = new CallTraversal(new CallTraversal.Settings(DiscoveryConfig.defaults(List.of(S1, S2)),
-                PunchConfig.defaults()), PunchRole.CONTROLLED, own, new InetSocketAddress("10.0.2.1", MEDIA_PORT),
-                Optional.empty(), random.split());
-        side.start(0, random("10.0.2.1", "198.18.2.1", 51234, 7321));
+        CallTraversal side = callee(random("10.0.2.1", "198.18.2.1", 51234, 7321));
         assertThrows(IllegalStateException.class, () -> side.checkRelay(0, RELAYED, 200 * MS, 3),
                 "no relay before the punch started");
         side.peer(MS, new PunchEndpoint(peer, random("10.0.1.1", "198.18.1.1", 40001, 12077), Optional.empty()));
-        for (long t = MS; side.punchOutcome().isEmpty() && t < 120_000 * MS; t += 10 * MS) {
-            while (side.pollTransmit().isPresent()) {
-                // probes into the void: no direct path
-            }
-            side.handleTimeout(t);
-        }
+        probeIntoTheVoid(side, 120_000 * MS);
         assertInstanceOf(PunchEvent.GaveUp.class, side.punchOutcome().orElseThrow());
         drain(side);
         return side;
     }
 
-    private static NatProfile portRestricted(String privateIp, String publicIp, int port) {
-        return new NatProfile(new InetSocketAddress(privateIp, MEDIA_PORT),
-                List.of(new MappedTuple(S1, new InetSocketAddress(publicIp, port), 0),
-                        new MappedTuple(S2, new InetSocketAddress(publicIp, port), MS)),
-                MappingBehavior.ENDPOINT_INDEPENDENT, FilteringBehavior.ADDRESS_AND_PORT_DEPENDENT,
-                PortAllocation.PRESERVING, NatType.PORT_RESTRICTED_CONE);
-    }
-
     /** The callee's side punching toward a port-restricted caller whose probes have not come through yet. */
     private CallTraversal punching() {
-        CallTraversal side = new CallTraversal(new CallTraversal.Settings(DiscoveryConfig.defaults(List.of(S1, S2)),
-                PunchConfig.defaults()), PunchRole.CONTROLLED, own, new InetSocketAddress("10.0.2.1", MEDIA_PORT),
-                Optional.empty(), random.split());
-        side.start(0, portRestricted("10.0.2.1", "198.18.2.1", MEDIA_PORT));
+        CallTraversal side = callee(portRestricted("10.0.2.1", "198.18.2.1", MEDIA_PORT));
         side.peer(MS, new PunchEndpoint(peer, portRestricted("10.0.1.1", "198.18.1.1", 40000), Optional.empty()));
         side.confirmed(MS);
-        for (long t = MS; t < 3000 * MS; t += 10 * MS) {
-            while (side.pollTransmit().isPresent()) {
-                // probes lost on the way: the peer's NAT has not opened yet
-            }
-            side.handleTimeout(t);
-        }
+        probeIntoTheVoid(side, 3000 * MS);
         assertTrue(side.punchOutcome().isEmpty(), "still punching");
         drain(side);
         return side;
+    }
+
+    private CallTraversal callee(NatProfile discovered) {
+        CallTraversal side = new CallTraversal(new CallTraversal.Settings(DiscoveryConfig.defaults(List.of(S1, S2)),
+                PunchConfig.defaults()), PunchRole.CONTROLLED, own, new InetSocketAddress("10.0.2.1", MEDIA_PORT),
+                Optional.empty(), random.split());
+        side.start(0, discovered);
+        return side;
+    }
+
+    /** Runs the side's clock to {@code until} (or its punch's outcome): its probes get no answer. */
+    private static void probeIntoTheVoid(CallTraversal side, long until) {
+        for (long t = MS; side.punchOutcome().isEmpty() && t < until; t += 10 * MS) {
+            while (side.pollTransmit().isPresent()) {
+                // lost on the way
+            }
+            side.handleTimeout(t);
+        }
     }
 
     private static List<TraversalEvent> drain(CallTraversal side) {
