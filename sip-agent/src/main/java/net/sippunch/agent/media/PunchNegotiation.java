@@ -712,6 +712,8 @@ public final class PunchNegotiation implements MediaNegotiation {
                 if (unused != null) {
                     relayFailure = "relay allocated, not used: a direct path settled first";
                     unused.close();
+                } else if (relayCheckedAt != null) {
+                    relayFailure = "relay offered, not used: our punch settled a direct path first";
                 }
             }
             return;
@@ -889,8 +891,8 @@ public final class PunchNegotiation implements MediaNegotiation {
             strategy = settled.plan().strategy() + ": " + settled.plan().explanation();
             probesSent = settled.stats().probesSent();
             settledMillis = settled.elapsedNanos() / 1_000_000;
-        } else if (e instanceof PunchEvent.GaveUp gaveUp && traversal.relayCheck().isPresent()) {
-            relayFailure = gaveUp.reason(); // the checks of the peer's relayed address went unanswered
+        } else if (e instanceof PunchEvent.GaveUp gaveUp && failure != null) {
+            relayFailure = gaveUp.reason(); // a second give-up: the checks of the peer's relayed address went unanswered
         } else if (e instanceof PunchEvent.GaveUp gaveUp) {
             gaveUpAt = System.nanoTime();
             strategy = gaveUp.plan().strategy() + ": " + gaveUp.plan().explanation();
