@@ -25,12 +25,14 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
 import net.sippunch.agent.call.UserAgent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A flood of INVITEs that are never acknowledged: every one beyond the agent's capacity
  * ({@code policy.maxCalls}) is answered 503 with a Retry-After at once, none goes unanswered, and once the
  * answered ones have timed out waiting for their ACK no call, port or transaction is left.
  */
+@ResourceLock(CpuLock.CPU)
 class OverloadTest {
 
     private static final int BOB = 43710;

@@ -15,12 +15,14 @@ import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * sipp places 1000 calls at 50 calls/s through Kamailio (digest auth, record-routing) to the agent as
  * callee, with our own scenario (sipp's built-in uac fails through a record-routing proxy). Every call
  * must succeed on both sides.
  */
+@ResourceLock(CpuLock.CPU)
 class SippLoadTest {
 
     static final int CALLS = 1000;

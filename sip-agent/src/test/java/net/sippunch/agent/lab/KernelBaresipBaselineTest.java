@@ -11,10 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.sippunch.agent.interop.CpuLock;
 import net.sippunch.agent.interop.ToneCheck;
 import net.sippunch.agent.lab.LabBaresip.MediaNat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The baseline of the standard peer: baresip calls baresip through Kamailio across the lab's two kernel NAT
@@ -23,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * other side's recording came over a direct path. One call per cell, {@value #TONE_SECONDS} s of tone each
  * way; the table goes to standard output and to {@code target/kernel-baresip-baseline.md}.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = CpuLock.CPU, mode = ResourceAccessMode.READ)
+@ResourceLock(CpuLock.PEER_LABS)
 class KernelBaresipBaselineTest {
 
     /** Each side's tone: the call ends when the first one ends (baresip hangs up at the end of its file). */

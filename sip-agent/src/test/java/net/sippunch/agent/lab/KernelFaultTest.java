@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.sippunch.agent.interop.CpuLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Faults around real agent calls on kernel NATs ({@code lab/natlab.sh}) through a real Kamailio, the set-up of
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * agents' two discovery servers down. Kamailio killed and started afresh during a call is
  * {@link KernelProxyRestartTest}, the long call through short conntrack timeouts {@link KernelLongCallTest}.
  */
+@ResourceLock(CpuLock.CPU)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KernelFaultTest {

@@ -18,12 +18,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import net.sippunch.agent.interop.CpuLock;
 import net.sippunch.agent.interop.ToneCheck;
 import net.sippunch.agent.lab.LabBaresip.MediaNat;
 import net.sippunch.agent.lab.LabBaresip.RtcpMux;
 import net.sippunch.agent.media.WavFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,6 +44,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * output and {@code target/kernel-ice-peer.md}; each cell's logs (agent with SIP wire trace and probes, baresip
  * {@code -v}, the agent's report) stay in its directory under {@code target/kernel-ice-peer/}.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = CpuLock.CPU, mode = ResourceAccessMode.READ)
+@ResourceLock(CpuLock.PEER_LABS)
 class KernelIcePeerTest {
 
     private static final double ALICE_HZ = 440;

@@ -14,10 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import net.sippunch.agent.interop.CpuLock;
 import net.sippunch.agent.interop.ToneCheck;
 import net.sippunch.agent.media.WavFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Linphone's console client ({@link LabLinphone}, ICE on) as a standard peer across the lab's two kernel NAT
@@ -27,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * came over a direct path. One call per cell; the tables go to standard output and to
  * {@code target/kernel-linphone.md}.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = CpuLock.CPU, mode = ResourceAccessMode.READ)
+@ResourceLock(CpuLock.PEER_LABS)
 class KernelLinphoneTest {
 
     private static final List<String> TOOLS = List.of("kamailio (kamailio)", "conntrack (conntrack)",

@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import net.sippunch.agent.interop.CpuLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Call set-up where the user feels it, on kernel NATs: the post-dial delay (INVITE sent to 200 OK received) and
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * traversal call, and that traversal's post-dial delay was measured for every call. Timing targets are not
  * asserted: they belong in {@code docs/BENCHMARKS.md}.
  */
+@ResourceLock(CpuLock.CPU)
 class KernelSetupTimeTest {
 
     /**
