@@ -18,8 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
  * NAT traversal mode with the project's discovery server, as {@code sip-agent run}) answers, the caller agent
  * (alice, as {@code sip-agent call}) calls it for {@value #CALL_SECONDS} s, and both sides' call reports are
  * checked against the simulator's feasibility: a direct path (settled by probes, media to the other site's
- * NAT, RTP both ways) where feasible, a traversal give-up named "infeasible" where not. Then the extras:
- * sequential NATs under neighbour load, and double NATs (a second lab).
+ * NAT, RTP both ways) where feasible, a traversal give-up named "infeasible" where not, and then, since alice has
+ * coturn as her TURN relay ({@link LabCoturn} on the lab's public side), the call relayed with RTP both ways
+ * ({@link MatrixCell#relayedProblem}). Then the extras: sequential NATs under neighbour load, and double NATs (a
+ * second lab, without a relay); every extra is feasible, so direct.
+ *
+ * <p>That the relay carries no media of a direct call is judged per trial from two sides: the caller's report
+ * has no relay, and coturn logged no Allocate request while the trial ran (its log is counted before and after
+ * each trial). Without an allocation coturn relays nothing, and an allocation is only made by an authenticated
+ * Allocate, which coturn logs whatever its outcome; the allocation of an earlier relayed call is released when
+ * that call ends, and the media of a direct call goes from NAT to NAT anyway ({@link MatrixCell#direct}). The
+ * count is honest because the relayed cells of the same run must show their own Allocate in their window: the
+ * log is read as coturn writes it. coturn's per-allocation "peer usage" lines would tell the same only once an
+ * allocation ends, and name no call.
  * Writes {@code traversal-matrix.md} and {@code traversal-matrix.svg} to {@code target/}, or to the
  * directory of the system property {@code matrix.out} ({@code lab/matrix.sh} regenerates the docs);
  * {@code matrix.trials} sets the trials per pair (default 1, as in CI).
@@ -47,7 +58,7 @@ class KernelTraversalMatrixTest {
 
     @Test
     void everyPairOfBehaviours(@TempDir Path dir) throws IOException, InterruptedException {
-        LabHost.requireLab(List.of("kamailio (kamailio)", "conntrack (conntrack)"));
+        LabHost.requireLab(List.of("kamailio (kamailio)", "conntrack (conntrack)", "turnserver (coturn)"));
         int trials = Integer.getInteger("matrix.trials", 1);
         List<TrialSet> pairs = new ArrayList<>();
         List<TrialSet> extras = new ArrayList<>();
@@ -56,7 +67,9 @@ class KernelTraversalMatrixTest {
         // prefixes of this run's own: a matrix run at the same time from another checkout keeps its namespaces
         String run = Long.toString(ProcessHandle.current().pid() % 100000);
         try (MatrixLab lab = new MatrixLab("mx" + run, List.of("--nat-a", "port-restricted", "--nat-b",
-                "port-restricted"), Files.createDirectories(dir.resolve("sites")), CALL_SECONDS)) {
+                "port-restricted"), Files.createDirectories(dir.resolve("sites")), CALL_SECONDS,
+                LabAgent.Options.DEFAULT, LabCoturn.CALLER_TURN);
+             LabCoturn coturn = LabCoturn.start(lab.host(), Files.createDirectories(dir.resolve("turn")))) {
             // warm-up, not recorded: a cold server's, proxy's or agent's first answers can be late
             lab.trial("port-restricted", "port-restricted");
             int total = MatrixCell.BEHAVIOURS.size() * MatrixCell.BEHAVIOURS.size();
@@ -64,11 +77,11 @@ class KernelTraversalMatrixTest {
                 for (String callee : MatrixCell.BEHAVIOURS) {
                     List<MatrixCell> cells = new ArrayList<>();
                     for (int i = 1; i <= trials; i++) {
-                        MatrixCell cell = lab.trial(caller, List.of("--nat", caller), callee,
-                                List.of("--nat", callee));
+                        MatrixCell cell = trial(lab, coturn, caller, callee);
                         cells.add(cell);
                         System.out.printf("matrix %2d/%d%s %s %s%n", pairs.size() + 1, total,
-                                trials > 1 ? " trial " + i + "/" + trials : "", cell.asPredicted() ? "ok  " : "FAIL",
+                                trials > 1 ? " trial " + i + "/" + trials : "",
+                                cell.asPredicted() ? "ok  " : "FAIL",
                                 cell.summary());
                     }
                     pairs.add(new TrialSet(caller + " x " + callee, cells));
@@ -80,6 +93,8 @@ class KernelTraversalMatrixTest {
             extras.add(underLoad(lab, "port-restricted", "symmetric-sequential", List.of("b"), loadTrials));
             extras.add(underLoad(lab, "symmetric-second-priority", "symmetric-sequential", List.of("a", "b"),
                     loadTrials));
+            // what coturn counted per ended allocation (peer side: rp/sp packets, rb/sb bytes), for the record
+            coturn.peerUsage().forEach(u -> System.out.println("matrix relay: " + u));
         }
         try (MatrixLab lab = new MatrixLab("mxd" + run, List.of("--nat-a", "port-restricted",
                 "--outer-a", "symmetric-sequential", "--nat-b", "port-restricted"),
@@ -98,9 +113,9 @@ class KernelTraversalMatrixTest {
         List<String> wrong = new ArrayList<>();
         for (TrialSet pair : pairs) {
             for (MatrixCell cell : pair.cells()) {
-                if (!cell.asPredicted()) {
-                    wrong.add((cell.feasible() ? "feasible, no direct path: " : "infeasible, not a named give-up: ")
-                            + cell.summary());
+                String unexpected = cell.unexpected();
+                if (unexpected != null) {
+                    wrong.add(unexpected + ": " + cell.summary());
                 }
             }
         }
@@ -112,6 +127,14 @@ class KernelTraversalMatrixTest {
             }
         }
         assertTrue(wrong.isEmpty(), wrong.size() + " disagree with the simulator:\n" + String.join("\n", wrong));
+    }
+
+    /** One trial of the matrix on fresh NATs, with the Allocate requests coturn logged while it ran. */
+    private static MatrixCell trial(MatrixLab lab, LabCoturn coturn, String caller, String callee)
+            throws IOException, InterruptedException {
+        long before = coturn.allocateRequests();
+        MatrixCell cell = lab.trial(caller, List.of("--nat", caller), callee, List.of("--nat", callee));
+        return cell.withAllocateRequests(coturn.allocateRequests() - before);
     }
 
     /** A pair with {@value NEIGHBOUR_RATE} new flows/s from the neighbours of {@code loaded} sites. */

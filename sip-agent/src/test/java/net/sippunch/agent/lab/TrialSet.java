@@ -27,6 +27,32 @@ record TrialSet(String name, List<MatrixCell> cells) {
         return cells.stream().filter(MatrixCell::namedInfeasible).count();
     }
 
+    /** Trials relayed as predicted for an infeasible pair ({@link MatrixCell#relayedProblem}). */
+    long relayed() {
+        return cells.stream().filter(c -> c.relayedProblem() == null).count();
+    }
+
+    /** The trials ran in a lab with a relay. */
+    boolean relayWatched() {
+        return cells.stream().allMatch(MatrixCell::relayWatched);
+    }
+
+    /** Allocate requests the relay logged during the trials, together. */
+    long allocateRequests() {
+        return cells.stream().filter(MatrixCell::relayWatched).mapToLong(MatrixCell::allocateRequests).sum();
+    }
+
+    double medianRelayReadyMs() {
+        return median(cells.stream().mapToDouble(MatrixCell::relayReadyMs).filter(d -> !Double.isNaN(d)).sorted()
+                .toArray());
+    }
+
+    /** The median of the caller's first two-way RTP after the answer. */
+    double medianFirstTwoWayMs() {
+        return median(cells.stream().mapToDouble(MatrixCell::firstTwoWayMs).filter(d -> !Double.isNaN(d)).sorted()
+                .toArray());
+    }
+
     /** Every trial as the simulator predicts. */
     boolean asPredicted() {
         return cells.stream().allMatch(MatrixCell::asPredicted);
