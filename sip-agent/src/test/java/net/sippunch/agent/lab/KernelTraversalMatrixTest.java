@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.sippunch.agent.interop.CpuLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The traversal matrix of the agent on real kernel NATs: for every pair of the lab's seven behaviours (caller
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each client runs one warm agent ({@link CallWorker}) for all its calls: a JVM and a SIP stack per call
  * would cost more than the call.
  */
+@ResourceLock(CpuLock.CPU)
 class KernelTraversalMatrixTest {
 
     /**

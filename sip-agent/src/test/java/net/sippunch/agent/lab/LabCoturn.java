@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -54,15 +55,26 @@ final class LabCoturn implements AutoCloseable {
                 file.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("turnserver.out").toFile())
                 .start();
         LabCoturn coturn = new LabCoturn(p, dir.resolve("turnserver.log"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!coturn.log().contains("UDP listener opened on: " + LISTEN + ":" + PORT)) {
-            if (!p.isAlive() || System.nanoTime() - deadline >= 0) {
-                p.destroyForcibly();
-                fail("coturn did not listen in the lab:\n" + coturn.log());
-            }
-            Thread.sleep(100); // another process writes the log: look again
+        if (!coturn.await("UDP listener opened on: " + LISTEN + ":" + PORT, Duration.ofSeconds(10))) {
+            p.destroyForcibly();
+            fail("coturn did not listen in the lab:\n" + coturn.log());
         }
         return coturn;
+    }
+
+    /**
+     * Whether coturn's log shows {@code line} within {@code wait} (false at once when coturn has exited), looking
+     * every 50 ms.
+     */
+    boolean await(String line, Duration wait) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!log().contains(line)) {
+            if (!process.isAlive() || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(50); // another process writes the log: look again
+        }
+        return true;
     }
 
     /** coturn's log so far (it writes each line as it happens). */
