@@ -34,9 +34,23 @@ final class TraversalMatrixReport {
         this.total = total;
     }
 
+    /** The line after which {@code traversal-matrix.md} is written by hand (other tests' tables): kept as it is. */
+    static final String KEPT = "<!-- written by hand from here on: kept when the matrix is regenerated -->";
+
+    /**
+     * Writes {@code traversal-matrix.md} and {@code .svg} to {@code dir}; what an existing {@code .md} has from
+     * {@link #KEPT} on stays at its end.
+     */
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("traversal-matrix.md"), markdown(), StandardCharsets.UTF_8);
+        Path md = dir.resolve("traversal-matrix.md");
+        String kept = "";
+        if (Files.exists(md)) {
+            String old = Files.readString(md, StandardCharsets.UTF_8);
+            int at = old.indexOf(KEPT);
+            kept = at < 0 ? "" : "\n" + old.substring(at);
+        }
+        Files.writeString(md, markdown() + kept, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("traversal-matrix.svg"), svg(), StandardCharsets.UTF_8);
     }
 
