@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
@@ -170,8 +170,6 @@ public final class PunchNegotiation implements MediaNegotiation {
     private volatile TurnRelay relay;
     /** Why the relay was allocated: the punch's give-up, or no direct path in time. */
     private volatile String relayWanted;
-    /** The caller's timer of {@code turn.afterMillis}; cancelled when the call ends. */
-    private volatile ScheduledFuture<?> relayTimer;
     /** Set on the loop once the path given to media is relayed (the caller's relay, the callee's checked one). */
     private volatile boolean relayPathGiven;
     /** When media started through the relay, and when a direct path took over from it (nanoTime). */
@@ -361,8 +359,11 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
         // a full agent controls against an ICE-lite one (RFC 8445 section 6.1.1), even as the callee
         boolean controlling = caller || (icePeer != null && icePeer.lite());
-        CallTraversal side = new CallTraversal(new CallTraversal.Settings(settings.discovery(), settings.punch()),
-                controlling ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, credentials, privateTuple,
+        // the caller allocates the relay: its traversal says when a punch has run too long without a path
+        OptionalLong relayAfter = caller && settings.relay().isPresent()
+                ? OptionalLong.of(settings.relay().get().after().toNanos()) : OptionalLong.empty();
+        CallTraversal side = new CallTraversal(new CallTraversal.Settings(settings.discovery(), settings.punch(),
+                relayAfter), controlling ? PunchRole.CONTROLLING : PunchRole.CONTROLLED, credentials, privateTuple,
                 Optional.empty(), random);
         if (controlling && !caller) {
             side.awaitConsent();
@@ -684,14 +685,6 @@ public final class PunchNegotiation implements MediaNegotiation {
         PunchEndpoint remote = peer.punchEndpointReceivedAt(System.nanoTime()).orElseThrow();
         CallTraversal side = traversal;
         port.execute(() -> side.peer(System.nanoTime(), remote));
-        if (caller && settings.relay().isPresent()) {
-            Duration after = settings.relay().get().after();
-            relayTimer = port.loop().schedule(() -> {
-                if (!milestones.outcome().isDone()) {
-                    relay(Optional.empty(), "no direct path within " + after.toMillis() + " ms; the punch goes on");
-                }
-            }, after.toNanos(), TimeUnit.NANOSECONDS);
-        }
         milestones.outcome().thenAccept(outcome -> port.execute(() -> punchEnded(outcome)));
         return path;
     }
@@ -886,6 +879,12 @@ public final class PunchNegotiation implements MediaNegotiation {
             relayChecked(checked);
             return;
         }
+        if (event instanceof TraversalEvent.RelayWanted wanted) {
+            if (caller && settings.relay().isPresent() && relay == null) {
+                relay(Optional.empty(), wanted.reason()); // beside the punch, which goes on
+            }
+            return;
+        }
         PunchEvent e = ((TraversalEvent.Punch) event).event();
         if (e instanceof PunchEvent.Settled settled) {
             strategy = settled.plan().strategy() + ": " + settled.plan().explanation();
@@ -974,10 +973,6 @@ public final class PunchNegotiation implements MediaNegotiation {
         MediaPortMapping mapping;
         CallTraversal side;
         TurnRelay allocated;
-        ScheduledFuture<?> timer = relayTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
         synchronized (this) {
             stopped = true; // first: a discovery prepared after this does not start
             mapping = upnp;

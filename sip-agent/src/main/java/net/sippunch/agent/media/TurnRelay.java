@@ -237,11 +237,6 @@ public final class TurnRelay implements MediaTransport {
         handedOver = true;
     }
 
-    /** Whether a direct path took over from the relay. */
-    public boolean handedOver() {
-        return handedOver;
-    }
-
     /** Releases the allocation (a Refresh with lifetime 0, not waited for) and closes the socket. Any thread. */
     public void close() {
         loop.execute(() -> {

@@ -12,6 +12,11 @@ public final class CpuLock {
     public static final String CPU = "cpu";
     /** The lab classes with softphone peers run beside the others, one of them at a time. */
     public static final String PEER_LABS = "peer-labs";
+    /**
+     * The class order ({@code @Order}) of the CPU-sensitive classes: after every other class of the sequence, so
+     * that the lab classes beside it have ended when they come, rather than the sequence waiting for them.
+     */
+    public static final int LAST = Integer.MAX_VALUE;
 
     private CpuLock() {
     }

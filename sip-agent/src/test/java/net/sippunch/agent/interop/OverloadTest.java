@@ -24,6 +24,7 @@ import javax.sip.header.RetryAfterHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
 import net.sippunch.agent.call.UserAgent;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * ({@code policy.maxCalls}) is answered 503 with a Retry-After at once, none goes unanswered, and once the
  * answered ones have timed out waiting for their ACK no call, port or transaction is left.
  */
+@Order(CpuLock.LAST)
 @ResourceLock(CpuLock.CPU)
 class OverloadTest {
 

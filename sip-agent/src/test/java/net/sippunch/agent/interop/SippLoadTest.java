@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import net.sippunch.agent.call.CallReport;
 import net.sippunch.agent.call.UserAgent;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * callee, with our own scenario (sipp's built-in uac fails through a record-routing proxy). Every call
  * must succeed on both sides.
  */
+@Order(CpuLock.LAST)
 @ResourceLock(CpuLock.CPU)
 class SippLoadTest {
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * agents' two discovery servers down. Kamailio killed and started afresh during a call is
  * {@link KernelProxyRestartTest}, the long call through short conntrack timeouts {@link KernelLongCallTest}.
  */
+@Order(CpuLock.LAST)
 @ResourceLock(CpuLock.CPU)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

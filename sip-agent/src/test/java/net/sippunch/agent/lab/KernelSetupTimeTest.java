@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import net.sippunch.agent.interop.CpuLock;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * traversal call, and that traversal's post-dial delay was measured for every call. Timing targets are not
  * asserted: they belong in {@code docs/BENCHMARKS.md}.
  */
+@Order(CpuLock.LAST)
 @ResourceLock(CpuLock.CPU)
 class KernelSetupTimeTest {
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.sippunch.agent.interop.CpuLock;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * <p>Each client runs one warm agent ({@link CallWorker}) for all its calls: a JVM and a SIP stack per call
  * would cost more than the call.
  */
+@Order(CpuLock.LAST)
 @ResourceLock(CpuLock.CPU)
 class KernelTraversalMatrixTest {
 

@@ -138,6 +138,40 @@ class RtpSessionTest {
     }
 
     @Test
+    void afterAnAuthenticatedMoveWhatStillComesFromTheOldTupleIsHeardWithoutMovingMediaBack() throws Exception {
+        try (NettyMediaPort port = new MediaPortRange(group, lo, 26840, 26844).bind();
+             DatagramSocket relayed = new DatagramSocket(26846, lo);
+             DatagramSocket direct = new DatagramSocket(26848, lo);
+             DatagramSocket attacker = new DatagramSocket(26850, lo)) {
+            relayed.setSoTimeout(5000);
+            direct.setSoTimeout(5000);
+            MediaPath path = new MediaPath(port.localAddress().getPort(), new InetSocketAddress(lo, 26846), Codec.PCMA,
+                    true, "relayed", MediaPath.Trust.SIGNALLED);
+            RtpSession session = session(port, path, null, 0, reason -> { });
+            MediaCounters c;
+            try {
+                receive(relayed);
+                send(relayed, port, rtp(1));
+                session.retarget(new InetSocketAddress(lo, 26848)); // a direct path took over
+                receive(direct);
+                // the peer has not moved yet, or its packets were in flight: still its media
+                send(relayed, port, rtp(2));
+                send(relayed, port, rtp(3));
+                send(attacker, port, rtp(4)); // anyone else is not
+                send(direct, port, rtp(5));
+                for (int i = 0; i < 5; i++) {
+                    receive(direct); // and media keeps going to the new tuple
+                }
+            } finally {
+                c = session.stop();
+            }
+            assertEquals(4, c.rtpReceived(), c.toString());
+            assertEquals(0, c.latches(), "nothing moved media back");
+            assertEquals(1, c.rtpDropped(), c.toString());
+        }
+    }
+
+    @Test
     void aPeerThatFallsSilentEndsThePathWithAMediaTimeout() throws Exception {
         try (NettyMediaPort port = new MediaPortRange(group, lo, 26760, 26770).bind();
              DatagramSocket peer = new DatagramSocket(26780, lo)) {

@@ -63,13 +63,24 @@ public final class CallTraversal implements DatagramSession {
     /**
      * What every call of an agent shares.
      *
-     * @param discovery the discovery servers and caps
-     * @param punch     the punch engine's tunables
+     * @param discovery       the discovery servers and caps
+     * @param punch           the punch engine's tunables
+     * @param relayAfterNanos when present: a punch that has settled nothing this long after it started says a
+     *                        relay is wanted ({@link TraversalEvent.RelayWanted}) and goes on
      */
-    public record Settings(DiscoveryConfig discovery, PunchConfig punch) {
+    public record Settings(DiscoveryConfig discovery, PunchConfig punch, OptionalLong relayAfterNanos) {
         public Settings {
             Objects.requireNonNull(discovery, "discovery");
             Objects.requireNonNull(punch, "punch");
+            Objects.requireNonNull(relayAfterNanos, "relayAfterNanos");
+            if (relayAfterNanos.isPresent() && relayAfterNanos.getAsLong() < 0) {
+                throw new IllegalArgumentException("relayAfterNanos must not be negative");
+            }
+        }
+
+        /** Settings of a call without a relay: nothing but the punch's own give-up ends it. */
+        public Settings(DiscoveryConfig discovery, PunchConfig punch) {
+            this(discovery, punch, OptionalLong.empty());
         }
     }
 
@@ -103,6 +114,8 @@ public final class CallTraversal implements DatagramSession {
     private record EarlyProbe(long atNanos, int localPort, InetSocketAddress source, byte[] payload) {
     }
 
+    /** When a relay is wanted if the punch has settled nothing by then (nanoTime), once it started. */
+    private OptionalLong relayDueAt = OptionalLong.empty();
     /** The checks of the peer's relayed address, once asked for. */
     private RelayCheck relayCheck;
     private boolean relayReported;
@@ -196,6 +209,7 @@ public final class CallTraversal implements DatagramSession {
         }
         remote = Objects.requireNonNull(peer, "peer");
         punch = new PunchSession(settings.punch(), role, local, remote, roundTrip, random);
+        settings.relayAfterNanos().ifPresent(after -> relayDueAt = OptionalLong.of(nowNanos + after));
         if (awaitsConsent) {
             punch.awaitConsent();
         }
@@ -422,6 +436,14 @@ public final class CallTraversal implements DatagramSession {
 
     @Override
     public void handleTimeout(long nowNanos) {
+        if (relayDueAt.isPresent() && nowNanos - relayDueAt.getAsLong() >= 0) {
+            relayDueAt = OptionalLong.empty();
+            if (phase != Phase.CLOSED && punch.outcome().isEmpty()) {
+                long after = settings.relayAfterNanos().getAsLong();
+                events.add(new TraversalEvent.RelayWanted("no direct path within " + after / 1_000_000
+                        + " ms; the punch goes on"));
+            }
+        }
         if (relayChecking()) {
             relayCheck.handleTimeout(nowNanos);
             afterRelayInput();
@@ -459,10 +481,16 @@ public final class CallTraversal implements DatagramSession {
             default -> OptionalLong.empty();
         };
         OptionalLong relay = relayChecking() ? relayCheck.pollTimeout() : OptionalLong.empty();
-        if (next.isEmpty() || relay.isEmpty()) {
-            return next.isPresent() ? next : relay;
+        OptionalLong due = phase != Phase.CLOSED && punch != null && punch.outcome().isEmpty()
+                ? relayDueAt : OptionalLong.empty();
+        return earliest(earliest(next, relay), due);
+    }
+
+    private static OptionalLong earliest(OptionalLong a, OptionalLong b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isPresent() ? a : b;
         }
-        return OptionalLong.of(Math.min(next.getAsLong(), relay.getAsLong()));
+        return OptionalLong.of(Math.min(a.getAsLong(), b.getAsLong()));
     }
 
     /**

@@ -11,7 +11,8 @@ import net.sippunch.traversal.punch.PunchPath;
  * What a {@link CallTraversal} reports, pulled with {@link CallTraversal#pollEvent()}. Every kind has a
  * consumer: the driver binds sockets on {@link SocketsWanted}; the call's owner puts {@link Discovered} into
  * its SDP, ends the SDP preparation on {@link DiscoveryFailed}, starts media on a settled path, follows
- * {@link PunchEvent.PathChanged} and ends the call on {@link PunchEvent.ConsentLost}.
+ * {@link PunchEvent.PathChanged} and ends the call on {@link PunchEvent.ConsentLost}, allocates a relay on
+ * {@link RelayWanted} and gives media a relayed path on an answered {@link RelayChecked}.
  */
 public sealed interface TraversalEvent {
 
@@ -54,6 +55,16 @@ public sealed interface TraversalEvent {
      * {@link PunchEvent.PathChanged} and {@link PunchEvent.ConsentLost} on a settled path.
      */
     record Punch(PunchEvent event) implements TraversalEvent {
+    }
+
+    /**
+     * The punch has settled nothing within {@link CallTraversal.Settings#relayAfterNanos} and goes on: the side that
+     * allocates relays may allocate one now and offer it (a direct path the punch settles later is a
+     * {@link PunchEvent.Settled} as ever). A punch that gives up says so with {@link PunchEvent.GaveUp} instead.
+     *
+     * @param reason why, for the call report
+     */
+    record RelayWanted(String reason) implements TraversalEvent {
     }
 
     /**

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import net.sippunch.traversal.IceCredentials;
 import net.sippunch.traversal.Transmit;
@@ -88,8 +89,12 @@ class CallTraversalRelayTest {
     }
 
     private CallTraversal callee(NatProfile discovered) {
+        return side(PunchRole.CONTROLLED, OptionalLong.empty(), discovered);
+    }
+
+    private CallTraversal side(PunchRole role, OptionalLong relayAfterNanos, NatProfile discovered) {
         CallTraversal side = new CallTraversal(new CallTraversal.Settings(DiscoveryConfig.defaults(List.of(S1, S2)),
-                PunchConfig.defaults()), PunchRole.CONTROLLED, own, new InetSocketAddress("10.0.2.1", MEDIA_PORT),
+                PunchConfig.defaults(), relayAfterNanos), role, own, new InetSocketAddress("10.0.2.1", MEDIA_PORT),
                 Optional.empty(), random.split());
         side.start(0, discovered);
         return side;
@@ -184,6 +189,38 @@ class CallTraversalRelayTest {
         assertEquals(List.of(new TraversalEvent.RelayChecked(new PunchPath(MEDIA_PORT, RELAYED), false,
                 "relay: no answer from " + RELAYED + " to 2 checks")), events);
         assertTrue(side.punchOutcome().isEmpty(), "the punch goes on");
+    }
+
+    @Test
+    void aPunchWithoutAPathAtTheDeadlineWantsARelayOnceAndGoesOn() {
+        CallTraversal side = side(PunchRole.CONTROLLING, OptionalLong.of(1000 * MS),
+                portRestricted("10.0.2.1", "198.18.2.1", MEDIA_PORT));
+        side.peer(MS, new PunchEndpoint(peer, portRestricted("10.0.1.1", "198.18.1.1", 40000), Optional.empty()));
+        List<TraversalEvent> wanted = new ArrayList<>();
+        for (long t = MS; t < 3000 * MS; t += 10 * MS) {
+            while (side.pollTransmit().isPresent()) {
+                // lost on the way
+            }
+            side.handleTimeout(t);
+            drain(side).stream().filter(e -> e instanceof TraversalEvent.RelayWanted).forEach(wanted::add);
+            if (t < 1001 * MS) {
+                assertTrue(wanted.isEmpty(), "nothing before the deadline: " + wanted);
+            }
+        }
+        assertEquals(List.of(new TraversalEvent.RelayWanted("no direct path within 1000 ms; the punch goes on")),
+                wanted);
+        assertTrue(side.punchOutcome().isEmpty(), "the punch goes on");
+    }
+
+    @Test
+    void anInfeasiblePunchGivesUpAndWantsNoRelayBesideIt() {
+        CallTraversal side = side(PunchRole.CONTROLLING, OptionalLong.of(1000 * MS),
+                random("10.0.2.1", "198.18.2.1", 51234, 7321));
+        side.peer(MS, new PunchEndpoint(peer, random("10.0.1.1", "198.18.1.1", 40001, 12077), Optional.empty()));
+        probeIntoTheVoid(side, 3000 * MS);
+        List<TraversalEvent> events = drain(side);
+        assertInstanceOf(PunchEvent.GaveUp.class, side.punchOutcome().orElseThrow());
+        assertTrue(events.stream().noneMatch(e -> e instanceof TraversalEvent.RelayWanted), events.toString());
     }
 
     @Test
