@@ -89,10 +89,8 @@ public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
     private volatile Executor loop;
     private volatile boolean stopped;
     private volatile String encryption = "none (not negotiated)";
-    /** The call's watch, once it asked; what moved the path before then (only touched on the port's loop). */
-    private PathWatch outer;
-    private InetSocketAddress movedTo;
-    private String lostBecause;
+    /** What moved or lost the path during and after the handshake, for the call's watch (on the port's loop). */
+    private final PathFollower follower = new PathFollower();
 
     /**
      * @param port   the call's media port, whose path the handshake runs on
@@ -246,18 +244,12 @@ public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
             @Override
             public void moved(InetSocketAddress to) {
                 records.retarget(to);
-                movedTo = to;
-                if (outer != null) {
-                    outer.moved(to);
-                }
+                follower.moved(to);
             }
 
             @Override
             public void lost(String reason) {
-                lostBecause = reason;
-                if (outer != null) {
-                    outer.lost(reason);
-                }
+                follower.lost(reason);
             }
         });
         LOG.info("DTLS handshake as {} with {} (its certificate {})", client ? "client" : "server", p.remote(), peer);
@@ -290,15 +282,7 @@ public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
             inner.watch(next);
             return;
         }
-        onLoop.execute(() -> {
-            outer = next;
-            if (movedTo != null) {
-                next.moved(movedTo);
-            }
-            if (lostBecause != null) {
-                next.lost(lostBecause);
-            }
-        });
+        onLoop.execute(() -> follower.follow(next));
     }
 
     /** Whether we send the ClientHello, once offer and answer agreed on DTLS-SRTP; empty before or without. */

@@ -160,10 +160,8 @@ public final class PunchNegotiation implements MediaNegotiation {
     private volatile Long probesSent;
     private volatile Long settledMillis;
     private volatile String failure;
-    /** Set on the loop; what moved the path before {@link #watch} is told when it comes. */
-    private PathWatch watch;
-    private InetSocketAddress movedTo;
-    private String lostBecause;
+    /** What moved or lost the path, for the call's watch (on the loop). */
+    private final PathFollower follower = new PathFollower();
     /** How long the relay's socket stays open after a direct path took over: what it still brings is heard. */
     static final long HANDOVER_GRACE_MILLIS = 2000;
     /** The caller's TURN allocation once its punch gave up or ran too long (written on the loop). */
@@ -747,10 +745,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         Long since = relayCarriedAt;
         LOG.info("direct path settled ({}) after {} ms of relayed media: media moves to {}", settled.how(),
                 since == null ? 0 : (directAt - since) / 1_000_000, settled.path().remote());
-        movedTo = settled.path().remote();
-        if (watch != null) {
-            watch.moved(movedTo);
-        }
+        follower.moved(settled.path().remote());
     }
 
     /**
@@ -827,10 +822,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (relayCarriedAt == null) {
             relayCarriedAt = System.nanoTime();
         }
-        movedTo = seen;
-        if (watch != null) {
-            watch.moved(seen);
-        }
+        follower.moved(seen);
     }
 
     /**
@@ -898,22 +890,16 @@ public final class PunchNegotiation implements MediaNegotiation {
             probesSent = gaveUp.stats().probesSent();
             failure = gaveUp.reason();
         } else if (e instanceof PunchEvent.PathChanged changed) {
-            movedTo = changed.to().remote();
             if (!caller && changed.to().remote().equals(relayed)) {
                 relayAnsweredAt = System.nanoTime();
                 relayCarriedAt = relayAnsweredAt;
                 LOG.info("relay: our check of {} was answered: media goes there", relayed);
             }
-            if (watch != null) {
-                watch.moved(movedTo);
-            }
+            follower.moved(changed.to().remote());
         } else if (e instanceof PunchEvent.ConsentLost lost) {
-            lostBecause = "consent-lost: no authenticated answer from " + lost.path().remote() + " for "
+            failure = "consent-lost: no authenticated answer from " + lost.path().remote() + " for "
                     + lost.silentNanos() / 1_000_000 + " ms";
-            failure = lostBecause;
-            if (watch != null) {
-                watch.lost(lostBecause);
-            }
+            follower.lost(failure);
         }
     }
 
@@ -952,15 +938,7 @@ public final class PunchNegotiation implements MediaNegotiation {
 
     @Override
     public void watch(PathWatch next) {
-        port.execute(() -> {
-            watch = next;
-            if (movedTo != null) {
-                next.moved(movedTo);
-            }
-            if (lostBecause != null) {
-                next.lost(lostBecause);
-            }
-        });
+        port.execute(() -> follower.follow(next));
     }
 
     /**

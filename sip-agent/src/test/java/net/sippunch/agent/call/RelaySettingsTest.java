@@ -20,11 +20,12 @@ class RelaySettingsTest {
     @Test
     void longTermCredentialsAreTheConfiguredOnes() throws Exception {
         AgentConfig c = ConfigLoader.parse(BASE + "turn: {servers: [\"198.18.0.30:3480\", \"198.18.0.40:3478\"], "
-                + "username: relay, password: s3cret, timeoutMillis: 1500}\n", "test");
+                + "username: relay, password: s3cret, timeoutMillis: 1500, afterMillis: 2500}\n", "test");
         TurnRelay.Settings s = UserAgent.relaySettings(c);
         assertEquals(new InetSocketAddress("198.18.0.30", 3480), s.server(), "the first server");
         assertEquals(new TurnCredentials("relay", "s3cret"), s.credentials().get());
         assertEquals(Duration.ofMillis(1500), s.timeout());
+        assertEquals(Duration.ofMillis(2500), s.after());
     }
 
     @Test

@@ -443,6 +443,7 @@ class ConfigLoaderTest {
                 + "turn: {servers: [\"198.18.0.30:3478\"], secret: shared, credentialSeconds: 3600}\n", "test");
         assertEquals("shared", rest.turn().secret());
         assertEquals(3600, rest.turn().credentialSeconds());
+        assertEquals(4000, rest.turn().afterMillis(), "the default");
     }
 
     @Test
@@ -450,9 +451,10 @@ class ConfigLoaderTest {
         ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
                 "account: {user: alice, domain: example.org}\n"
                         + "turn: {servers: [\"relay.invalid\", \"198.18.0.30:3478\"], transport: tcp, username: u,"
-                        + " password: p, secret: s, credentialSeconds: 5, timeoutMillis: 0}\n", "test"));
+                        + " password: p, secret: s, credentialSeconds: 5, timeoutMillis: 0, afterMillis: -1}\n", "test"));
         List<String> keys = List.of("turn.servers[0]:", "turn.transport:", "turn.password/secret:",
-                "turn.credentialSeconds:", "turn.timeoutMillis:", "turn.servers: needs discovery.servers");
+                "turn.credentialSeconds:", "turn.timeoutMillis:", "turn.afterMillis:",
+                "turn.servers: needs discovery.servers");
         for (String key : keys) {
             assertTrue(bad.problems().stream().anyMatch(p -> p.startsWith(key)), key + " missing in\n"
                     + bad.getMessage());
