@@ -170,7 +170,10 @@ public final class PunchNegotiation implements MediaNegotiation {
     private volatile String relayWanted;
     /** Set on the loop once the path given to media is relayed (the caller's relay, the callee's checked one). */
     private volatile boolean relayPathGiven;
-    /** When media started through the relay, and when a direct path took over from it (nanoTime). */
+    /**
+     * When media started through the relay (the caller's first proven check, the callee's answered one), and when
+     * a direct path took over from it (nanoTime).
+     */
     private volatile Long relayCarriedAt;
     private volatile Long directAt;
     /** The caller's relayed address once ready, to signal in the re-offer; the callee's peer's, once offered. */
@@ -178,9 +181,8 @@ public final class PunchNegotiation implements MediaNegotiation {
     private volatile boolean relayOffered;
     /** When the punch gave up (nanoTime), for the relay's times. */
     private volatile long gaveUpAt;
-    /** The callee's checks of the peer's relayed address: when they were asked for, and answered (nanoTime). */
+    /** When the callee was asked to check the peer's relayed address (nanoTime); answered: relayCarriedAt. */
     private volatile Long relayCheckedAt;
-    private volatile Long relayAnsweredAt;
     private volatile String relayFailure;
     /** Set once the updated offer was made: the session's defaults from then on (under the call's lock). */
     private volatile Selection selection;
@@ -891,9 +893,7 @@ public final class PunchNegotiation implements MediaNegotiation {
             failure = gaveUp.reason();
         } else if (e instanceof PunchEvent.PathChanged changed) {
             if (!caller && changed.to().remote().equals(relayed)) {
-                relayAnsweredAt = System.nanoTime();
-                relayCarriedAt = relayAnsweredAt;
-                LOG.info("relay: our check of {} was answered: media goes there", relayed);
+                relayAnswered(); // after our punch gave up: the path moves from the fallback to the relay
             }
             follower.moved(changed.to().remote());
         } else if (e instanceof PunchEvent.ConsentLost lost) {
@@ -901,6 +901,12 @@ public final class PunchNegotiation implements MediaNegotiation {
                     + lost.silentNanos() / 1_000_000 + " ms";
             follower.lost(failure);
         }
+    }
+
+    /** The callee's check of the caller's relayed address was answered: media goes there from now on. */
+    private void relayAnswered() {
+        relayCarriedAt = System.nanoTime();
+        LOG.info("relay: our check of {} was answered: media goes there", relayed);
     }
 
     /**
@@ -912,10 +918,8 @@ public final class PunchNegotiation implements MediaNegotiation {
             relayFailure = checked.reason();
             return;
         }
-        relayAnsweredAt = System.nanoTime();
-        relayCarriedAt = relayAnsweredAt;
+        relayAnswered();
         relayPathGiven = true;
-        LOG.info("relay: our check of {} was answered while our punch goes on: media goes there", relayed);
         path.complete(new MediaPath(checked.path().localPort(), checked.path().remote(), codec, rtcpMux,
                 "relayed through the peer's relay at " + checked.path().remote() + " (no direct path yet)",
                 MediaPath.Trust.SIGNALLED));
@@ -992,7 +996,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (checked == null) {
             return null;
         }
-        Long answered = relayAnsweredAt;
+        Long answered = carried; // the callee's relayed media starts with the answer to its check
         InetSocketAddress offered = relayed;
         return new TraversalSummary.Relay("checked", null, ProfileJson.address(offered), null, null,
                 answered == null ? null : (answered - checked) / 1_000_000, answered != null, 0, 0, 0, relayFailure,

@@ -318,18 +318,18 @@ public final class CallTraversal implements DatagramSession {
         }
         relayReported = true;
         PunchPath relayedPath = new PunchPath(mediaPort(), relayCheck.relayed());
+        boolean answered = relayCheck.outcome().get() == RelayCheck.Outcome.ANSWERED;
+        String unanswered = answered ? null
+                : "relay: no answer from " + relayCheck.relayed() + " to " + relayCheck.checksSent() + " checks";
         if (punch.outcome().isEmpty()) {
-            boolean answered = relayCheck.outcome().get() == RelayCheck.Outcome.ANSWERED;
-            events.add(new TraversalEvent.RelayChecked(relayedPath, answered, answered ? null
-                    : "relay: no answer from " + relayCheck.relayed() + " to " + relayCheck.checksSent() + " checks"));
+            events.add(new TraversalEvent.RelayChecked(relayedPath, answered, unanswered));
             return;
         }
         PunchPath fallback = new PunchPath(mediaPort(), remote.reported());
-        if (relayCheck.outcome().get() == RelayCheck.Outcome.ANSWERED) {
+        if (answered) {
             events.add(new TraversalEvent.Punch(new PunchEvent.PathChanged(fallback, relayedPath)));
         } else {
-            events.add(new TraversalEvent.Punch(new PunchEvent.GaveUp("relay: no answer from "
-                    + relayCheck.relayed() + " to " + relayCheck.checksSent() + " checks", Optional.of(fallback), 0,
+            events.add(new TraversalEvent.Punch(new PunchEvent.GaveUp(unanswered, Optional.of(fallback), 0,
                     punch.plan(), punch.stats())));
         }
     }
