@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-import java.util.Set;
+import net.sippunch.agent.interop.ThreadScope;
 import net.sippunch.traversal.nat.emulated.NatPreset;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -43,8 +43,9 @@ class DemoCommandTest {
 
     @Test
     void jsonDemoExitsZeroWithBothReportsAndLeavesNoThreads() throws Exception {
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
-        Run run = demo("--json", "--duration", "2");
+        // the demo runs in a thread group of its own: test classes beside this one start threads too
+        ThreadScope scope = new ThreadScope("demo");
+        Run run = scope.run(() -> demo("--json", "--duration", "2"));
 
         assertEquals(0, run.exit(), run.err() + run.out());
         JsonNode json = new ObjectMapper().readTree(run.out());
@@ -95,12 +96,8 @@ class DemoCommandTest {
         }
 
         // every thread the demo started ends (bounded join, no sleep)
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (!before.contains(t) && PROCESS_WIDE.stream().noneMatch(t.getName()::startsWith)) {
-                t.join(5000);
-                assertTrue(!t.isAlive(), "thread left running: " + t.getName() + " daemon=" + t.isDaemon());
-            }
-        }
+        List<Thread> left = scope.survivors(t -> PROCESS_WIDE.stream().noneMatch(t.getName()::startsWith), 5000);
+        assertTrue(left.isEmpty(), "threads left running: " + left);
     }
 
     @Test

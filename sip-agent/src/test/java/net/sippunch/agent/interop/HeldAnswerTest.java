@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
@@ -34,6 +35,8 @@ class HeldAnswerTest {
     private static final int BOB = 42020;
     private static final int RAW = 42030;
     private static final int SILENT = 42040;
+    /** The callee's answer preparation pool; the agents of test classes running beside this one have one too. */
+    private static final Predicate<Thread> PREPARATION = t -> t.getName().startsWith("sdp-preparation-");
 
     @Test
     void ringsAtOnceServesOtherRequestsWhileHeldAndConnectsWhenReleased() throws Exception {
@@ -136,32 +139,32 @@ class HeldAnswerTest {
 
     @Test
     void shutdownWhileHeldRefusesTheCallAndLeavesNoPreparationThread() throws Exception {
-        HeldNegotiation.Gate gate = new HeldNegotiation.Gate(true);
-        try (RawSipPeer raw = new RawSipPeer(RAW, BOB)) {
-            LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
-            UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null, null),
-                    gate.negotiations());
-            try {
-                bob.onCallEnded(bobsCalls::add);
-                raw.send(raw.invite("held-shutdown"));
-                Response ringing = raw.receiveResponse("INVITE");
-                assertEquals(Response.RINGING, ringing.getStatusCode());
-                assertTrue(gate.entered.tryAcquire(10, TimeUnit.SECONDS), "the answer is being prepared");
-            } finally {
-                bob.close();
-            }
-            CallReport report = bobsCalls.poll(10, TimeUnit.SECONDS);
-            assertNotNull(report, "bob's report");
-            assertEquals("cancelled", report.outcome(), report.toJson());
-            assertEquals(Response.TEMPORARILY_UNAVAILABLE, report.sipStatus(), report.toJson());
-            assertEquals(Response.TEMPORARILY_UNAVAILABLE, raw.receiveResponse("INVITE").getStatusCode());
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().startsWith("sdp-preparation-")) {
-                    t.join(10_000); // a pool thread may still be on its way out after the pool reported termination
-                    assertFalse(t.isAlive(), "a preparation thread outlived the agent: " + t);
+        ThreadScope scope = new ThreadScope("held-shutdown");
+        scope.run(() -> {
+            HeldNegotiation.Gate gate = new HeldNegotiation.Gate(true);
+            try (RawSipPeer raw = new RawSipPeer(RAW, BOB)) {
+                LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
+                UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null, null),
+                        gate.negotiations());
+                try {
+                    bob.onCallEnded(bobsCalls::add);
+                    raw.send(raw.invite("held-shutdown"));
+                    Response ringing = raw.receiveResponse("INVITE");
+                    assertEquals(Response.RINGING, ringing.getStatusCode());
+                    assertTrue(gate.entered.tryAcquire(10, TimeUnit.SECONDS), "the answer is being prepared");
+                } finally {
+                    bob.close();
                 }
+                CallReport report = bobsCalls.poll(10, TimeUnit.SECONDS);
+                assertNotNull(report, "bob's report");
+                assertEquals("cancelled", report.outcome(), report.toJson());
+                assertEquals(Response.TEMPORARILY_UNAVAILABLE, report.sipStatus(), report.toJson());
+                assertEquals(Response.TEMPORARILY_UNAVAILABLE, raw.receiveResponse("INVITE").getStatusCode());
+                // a pool thread may still be on its way out after the pool reported termination: a bounded join each
+                assertEquals(List.of(), scope.survivors(PREPARATION, 10_000), "preparation threads outlived the agent");
             }
-        }
+            return null;
+        });
     }
 
     @Test
@@ -203,37 +206,38 @@ class HeldAnswerTest {
      */
     @Test
     void cancelDuringDiscoveryEndsTheCallOnBothSides() throws Exception {
-        String discovery = "discovery:\n  servers: [\"127.0.0.1:" + SILENT + "\"]\n  timeoutMillis: 60000\n";
-        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), SILENT))) {
-            silent.setSoTimeout(10_000);
-            LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
-            try (UserAgent alice = UserAgent.start(TestAgents.config("alice", null, ALICE, 42100, 42199, 440, 0, null, null));
-                 UserAgent bob = UserAgent.start(TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null,
-                         discovery))) {
-                bob.onCallEnded(bobsCalls::add);
-                Call call = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(2), null, null));
-                DatagramPacket request = new DatagramPacket(new byte[1500], 1500);
-                // bob's discovery has started from its media port (its learning of the NAT asks from a spare one)
-                do {
-                    silent.receive(request);
-                } while (request.getPort() < 42200 || request.getPort() > 42299);
-                call.hangup("caller gave up");
-                CallReport caller = call.done().get(15, TimeUnit.SECONDS);
-                assertEquals("cancelled", caller.outcome(), caller.toJson());
-                assertEquals(Response.REQUEST_TERMINATED, caller.sipStatus(), caller.toJson());
-                assertNotNull(caller.timings().provisional(), "the 180 came while bob was discovering");
-                CallReport callee = bobsCalls.poll(10, TimeUnit.SECONDS);
-                assertNotNull(callee, "bob's report");
-                assertEquals("cancelled", callee.outcome(), callee.toJson());
-                assertEquals(Response.REQUEST_TERMINATED, callee.sipStatus(), callee.toJson());
-                assertEquals(null, callee.traversal().localProfile(), "discovery abandoned: " + callee.toJson());
-            }
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().startsWith("sdp-preparation-")) {
-                    t.join(10_000);
-                    assertFalse(t.isAlive(), "a preparation thread outlived the agent: " + t);
+        ThreadScope scope = new ThreadScope("cancel-during-discovery");
+        scope.run(() -> {
+            String discovery = "discovery:\n  servers: [\"127.0.0.1:" + SILENT + "\"]\n  timeoutMillis: 60000\n";
+            InetSocketAddress silentAddress = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), SILENT);
+            try (DatagramSocket silent = new DatagramSocket(silentAddress)) {
+                silent.setSoTimeout(10_000);
+                LinkedBlockingQueue<CallReport> bobsCalls = new LinkedBlockingQueue<>();
+                try (UserAgent alice = UserAgent.start(
+                             TestAgents.config("alice", null, ALICE, 42100, 42199, 440, 0, null, null));
+                     UserAgent bob = UserAgent.start(
+                             TestAgents.config("bob", null, BOB, 42200, 42299, 1000, 0, null, discovery))) {
+                    bob.onCallEnded(bobsCalls::add);
+                    Call call = alice.dial("sip:bob@127.0.0.1:" + BOB, new Call.Options(Duration.ofSeconds(2), null, null));
+                    DatagramPacket request = new DatagramPacket(new byte[1500], 1500);
+                    // bob's discovery has started from its media port (its learning of the NAT asks from a spare one)
+                    do {
+                        silent.receive(request);
+                    } while (request.getPort() < 42200 || request.getPort() > 42299);
+                    call.hangup("caller gave up");
+                    CallReport caller = call.done().get(15, TimeUnit.SECONDS);
+                    assertEquals("cancelled", caller.outcome(), caller.toJson());
+                    assertEquals(Response.REQUEST_TERMINATED, caller.sipStatus(), caller.toJson());
+                    assertNotNull(caller.timings().provisional(), "the 180 came while bob was discovering");
+                    CallReport callee = bobsCalls.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(callee, "bob's report");
+                    assertEquals("cancelled", callee.outcome(), callee.toJson());
+                    assertEquals(Response.REQUEST_TERMINATED, callee.sipStatus(), callee.toJson());
+                    assertEquals(null, callee.traversal().localProfile(), "discovery abandoned: " + callee.toJson());
                 }
+                assertEquals(List.of(), scope.survivors(PREPARATION, 10_000), "preparation threads outlived the agent");
             }
-        }
+            return null;
+        });
     }
 }
