@@ -121,7 +121,9 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
             return;
         }
         String offer = body(request);
-        Optional<String> answer = state == CallState.ESTABLISHED && offer != null && media != null
+        // the session is agreed once the answer left in the 200 OK: a re-INVITE may overtake the ACK
+        boolean agreed = state == CallState.ANSWERED || state == CallState.ESTABLISHED;
+        Optional<String> answer = agreed && offer != null && media != null
                 ? media.keepSession(offer) : Optional.empty();
         if (answer.isEmpty()) {
             env.endpoint().respond(st, env.endpoint().newResponse(Response.NOT_ACCEPTABLE_HERE, request,
