@@ -557,12 +557,12 @@ public final class UserAgent implements AutoCloseable {
     }
 
     /**
-     * The TURN relay of {@code turn:}: its first server, and per allocation the long-term credentials or, with a
+     * The TURN relay of {@code turn:}: its servers in their order, and per allocation the long-term credentials or, with a
      * shared secret, time-limited ones made then ({@code <expiry>:<user>}, valid {@code credentialSeconds}).
      */
     static TurnRelay.Settings relaySettings(AgentConfig config) {
         AgentConfig.Turn t = config.turn();
-        InetSocketAddress server = PunchNegotiation.server(t.servers().get(0));
+        List<InetSocketAddress> servers = t.servers().stream().map(PunchNegotiation::server).toList();
         Supplier<TurnCredentials> credentials;
         if (t.secret() != null) {
             String user = t.username() != null ? t.username() : config.account().user();
@@ -572,7 +572,7 @@ public final class UserAgent implements AutoCloseable {
             TurnCredentials fixed = new TurnCredentials(t.username(), t.password());
             credentials = () -> fixed;
         }
-        return new TurnRelay.Settings(server, credentials, Duration.ofMillis(t.timeoutMillis()),
+        return new TurnRelay.Settings(servers, credentials, Duration.ofMillis(t.timeoutMillis()),
                 Duration.ofMillis(t.afterMillis()));
     }
 }

@@ -255,7 +255,9 @@ final class DemoCommand implements Callable<Integer> {
                 b.append("  relay (").append(r.role()).append(") ").append(r.relayedAddress() == null ? "-"
                         : r.relayedAddress()).append(r.server() == null ? "" : " on " + r.server())
                         .append(r.relayed() ? ": media relayed from " + r.sinceMillis() + " ms" : ": not used")
-                        .append(r.failure() == null ? "" : ", " + r.failure()).append('\n');
+                        .append(r.failure() == null ? "" : ", " + r.failure())
+                        .append(r.passedOver().isEmpty() ? "" : "; passed over " + String.join(", ", r.passedOver()))
+                        .append('\n');
             }
         }
         Long bothWays = c.timings() == null ? null : c.timings().mediaBothWaysMillis();

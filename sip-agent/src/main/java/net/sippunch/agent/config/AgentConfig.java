@@ -335,7 +335,8 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
      * gave up (infeasible) or found no direct path within {@code afterMillis} (it then goes on, and a direct path
      * it settles later takes over). Off while {@code servers} is empty (the default).
      *
-     * @param servers            TURN servers, {@code host:port} (UDP); the first is used
+     * @param servers            TURN servers, {@code host:port} (UDP), in order of preference: one that refuses
+     *                           or gives no relayed address within {@code timeoutMillis} is passed over for the next
      * @param transport          to the server: only {@code udp}
      * @param username           the long-term credential's user name; with {@code secret}, the user part of the
      *                           time-limited user name (default: the account's user)
@@ -343,7 +344,8 @@ public record AgentConfig(Account account, Sip sip, Media media, Discovery disco
      * @param secret             the shared secret of coturn's {@code use-auth-secret}: time-limited credentials
      *                           ("TURN REST API") are made per call
      * @param credentialSeconds  how long such a credential is valid from the call's start
-     * @param timeoutMillis      the cap from allocating to the relayed address being signalled
+     * @param timeoutMillis      the cap, per server, from asking it for an allocation to the relayed address being
+     *                           signalled
      * @param afterMillis        how long a punch that has not given up runs without a direct path before the
      *                           relay is allocated beside it
      */

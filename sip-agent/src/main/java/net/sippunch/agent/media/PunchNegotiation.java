@@ -763,7 +763,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         gaveUpAt = System.nanoTime();
         relayWanted = why;
         List<InetAddress> ips = peerIps();
-        LOG.info("relaying through {} ({}), permitting {}", settings.relay().get().server(), why, ips);
+        LOG.info("relaying through {} ({}), permitting {}", settings.relay().get().servers(), why, ips);
         TurnRelay opened;
         synchronized (this) {
             if (stopped) {
@@ -792,7 +792,7 @@ public final class PunchNegotiation implements MediaNegotiation {
             InetSocketAddress target = outcome instanceof PunchEvent.GaveUp g
                     ? g.fallback().orElseThrow().remote() : peer.mediaTarget();
             path.complete(new MediaPath(port.localAddress().getPort(), target, codec, rtcpMux,
-                    "relayed through " + settings.relay().get().server() + " at " + address + " (" + why + ")",
+                    "relayed through " + opened.server() + " at " + address + " (" + why + ")",
                     MediaPath.Trust.SIGNALLED));
         }));
     }
@@ -982,15 +982,15 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (r != null) {
             TurnRelay.Report t = r.report();
             String why = relayFailure != null ? relayFailure : t.failure();
-            return new TraversalSummary.Relay("allocated", t.server(), t.relayedAddress(), t.peer(),
+            return new TraversalSummary.Relay("allocated", t.server(), t.passedOver(), t.relayedAddress(), t.peer(),
                     t.readyMillis(), t.sinceMillis(), t.sinceMillis() != null && why == null, t.packetsSent(),
                     t.packetsReceived(), t.packetsDropped(), why, relayWanted, directAfter);
         }
         if (caller && settings.relay().isPresent() && (relayFailure != null || failure != null && settledMillis == null
                 && gaveUpAt != 0)) {
-            return new TraversalSummary.Relay("allocated", ProfileJson.address(settings.relay().get().server()), null,
-                    null, null, null, false, 0, 0, 0, relayFailure != null ? relayFailure : "relay not started",
-                    relayWanted, null);
+            return new TraversalSummary.Relay("allocated",
+                    ProfileJson.address(settings.relay().get().servers().get(0)), List.of(), null, null, null, null,
+                    false, 0, 0, 0, relayFailure != null ? relayFailure : "relay not started", relayWanted, null);
         }
         Long checked = relayCheckedAt;
         if (checked == null) {
@@ -998,7 +998,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         }
         Long answered = carried; // the callee's relayed media starts with the answer to its check
         InetSocketAddress offered = relayed;
-        return new TraversalSummary.Relay("checked", null, ProfileJson.address(offered), null, null,
+        return new TraversalSummary.Relay("checked", null, List.of(), ProfileJson.address(offered), null, null,
                 answered == null ? null : (answered - checked) / 1_000_000, answered != null, 0, 0, 0, relayFailure,
                 null, directAfter);
     }

@@ -21,7 +21,9 @@ public record TraversalSummary(String mode, Discovery discovery, JsonNode localP
      *
      * @param role           {@code allocated} (this side allocated and signalled the relayed address, the
      *                       caller) or {@code checked} (this side checked the peer's, the callee)
-     * @param server         the TURN server ({@code allocated} only)
+     * @param server         the TURN server that carried the call, or the last one asked ({@code allocated} only)
+     * @param passedOver     the servers of {@code turn.servers} passed over before it (no relayed address within
+     *                       {@code turn.timeoutMillis}, or refused), each {@code host:port: why}; empty when none was
      * @param relayedAddress the relayed address signalled
      * @param peer           the peer as the server saw its first authenticated check ({@code allocated} only)
      * @param readyMillis    from allocating (the punch's give-up, or {@code turn.afterMillis} without a direct
@@ -40,9 +42,12 @@ public record TraversalSummary(String mode, Discovery discovery, JsonNode localP
      * @param directAfterMillis how long media went through the relay before a direct path the punch settled later
      *                       took over; null when none did
      */
-    public record Relay(String role, String server, String relayedAddress, String peer, Long readyMillis,
-                        Long sinceMillis, boolean relayed, long packetsSent, long packetsReceived, long packetsDropped,
-                        String failure, String wanted, Long directAfterMillis) {
+    public record Relay(String role, String server, List<String> passedOver, String relayedAddress, String peer,
+                        Long readyMillis, Long sinceMillis, boolean relayed, long packetsSent, long packetsReceived,
+                        long packetsDropped, String failure, String wanted, Long directAfterMillis) {
+        public Relay {
+            passedOver = List.copyOf(passedOver);
+        }
     }
 
 

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +31,9 @@ import org.apache.logging.log4j.Logger;
  * the media port (bound on the media port's address, on the port's event loop), opened only once the punch gave
  * up or ran long without a direct path, so no flow of it falls between the media port's discovery samples and its
  * first probes (a sequential NAT would give it the port the peer predicted). It allocates, installs permissions
- * for the peer's public IP addresses from its SDP, and is {@link #ready()} with the relayed address to signal. It
+ * for the peer's public IP addresses from its SDP, and is {@link #ready()} with the relayed address to signal.
+ * The servers are tried in their order: one that refuses, or gives no relayed address within the timeout, is
+ * passed over for the next (its allocation, if any, released), and the report names it. It
  * answers the peer's authenticated checks that come through the relay; the first one proves the peer's address as
  * the server sees it (its NAT's port for the relay, unknown before), which is bound to a channel and given to
  * {@code onPeer}. As a {@link MediaTransport} it carries the call's RTP: out only to the proven peer, in only from
@@ -43,16 +46,20 @@ public final class TurnRelay implements MediaTransport {
     /**
      * What every relayed call of an agent uses.
      *
-     * @param server      the TURN server (UDP), resolved
+     * @param servers     the TURN servers (UDP), resolved, in order of preference: the next is tried when one
+     *                    refuses or times out
      * @param credentials the credentials of one allocation (time-limited ones are made when asked)
-     * @param timeout     the cap from allocating to the relayed address being ready
+     * @param timeout     the cap, per server, from asking it for an allocation to the relayed address being ready
      * @param after       how long a punch that has not given up runs without a direct path before the relay is
      *                    allocated beside it
      */
-    public record Settings(InetSocketAddress server, Supplier<TurnCredentials> credentials, Duration timeout,
+    public record Settings(List<InetSocketAddress> servers, Supplier<TurnCredentials> credentials, Duration timeout,
                            Duration after) {
         public Settings {
-            Objects.requireNonNull(server, "server");
+            servers = List.copyOf(servers);
+            if (servers.isEmpty()) {
+                throw new IllegalArgumentException("no TURN server");
+            }
             Objects.requireNonNull(credentials, "credentials");
             Objects.requireNonNull(timeout, "timeout");
             Objects.requireNonNull(after, "after");
@@ -62,11 +69,12 @@ public final class TurnRelay implements MediaTransport {
     /**
      * What the call's report says of the relay.
      *
-     * @param server         the TURN server
+     * @param server         the TURN server that carried the call, or the last one asked
+     * @param passedOver     the servers passed over before it, each {@code host:port: why}
      * @param relayedAddress the relayed address signalled (null when none was allocated)
      * @param peer           the peer as the server saw its first authenticated check (null before one came)
      * @param readyMillis    from allocating (the punch's give-up, or {@code after}) to the relayed address being
-     *                       ready (null: never)
+     *                       ready, the servers passed over included (null: never)
      * @param sinceMillis    from allocating to the peer's first authenticated check (null: never)
      * @param packetsSent    datagrams relayed to the peer (checks' answers and media)
      * @param packetsReceived datagrams relayed from the peer
@@ -74,8 +82,26 @@ public final class TurnRelay implements MediaTransport {
      *                       through the relay that was neither an authenticated check nor media of the proven peer
      * @param failure        why the relay did not carry the call, or null
      */
-    public record Report(String server, String relayedAddress, String peer, Long readyMillis, Long sinceMillis,
-                         long packetsSent, long packetsReceived, long packetsDropped, String failure) {
+    public record Report(String server, List<String> passedOver, String relayedAddress, String peer,
+                         Long readyMillis, Long sinceMillis, long packetsSent, long packetsReceived,
+                         long packetsDropped, String failure) {
+        public Report {
+            passedOver = List.copyOf(passedOver);
+        }
+    }
+
+    /** One server's turn: a socket and a client of its own, until it carries the call or is passed over. */
+    private static final class Attempt {
+        final int index;
+        final InetSocketAddress server;
+        DatagramSessionDriver<TurnClient> driver;
+        int permissionsRefused;
+        boolean over;
+
+        Attempt(int index, InetSocketAddress server) {
+            this.index = index;
+            this.server = server;
+        }
     }
 
     private final EventLoop loop;
@@ -88,11 +114,16 @@ public final class TurnRelay implements MediaTransport {
     private final long startedAt;
     /** The local port media is handed over on: the media port, as the path names it. */
     private final int mediaPort;
+    /** The media port's address: each server's socket is bound on it. */
+    private final InetAddress bindAddress;
+    private final RandomGenerator random;
     private final CompletableFuture<InetSocketAddress> ready = new CompletableFuture<>();
-    private DatagramSessionDriver<TurnClient> driver;
+    /** The server being asked, or carrying the call; replaced on the loop only. */
+    private volatile Attempt attempt;
+    /** The servers passed over, {@code host:port: why}; replaced (not changed) on the loop only. */
+    private volatile List<String> passedOver = List.of();
     private volatile DatagramSessionDriver.Unhandled unhandled = (p, s, d) -> { };
     private volatile InetSocketAddress relayed;
-    private int permissionsRefused;
     /** The peer's address as the server saw its first authenticated check; only media to it is relayed. */
     private volatile InetSocketAddress peer;
     private volatile Long readyMillis;
@@ -105,10 +136,13 @@ public final class TurnRelay implements MediaTransport {
     private volatile boolean handedOver;
 
     private TurnRelay(EventLoop loop, MediaTransport direct, InetSocketAddress mediaPort, Settings settings,
-                      List<InetAddress> peerIps, RelayCheck.Responder responder, Consumer<InetSocketAddress> onPeer) {
+                      List<InetAddress> peerIps, RelayCheck.Responder responder, RandomGenerator random,
+                      Consumer<InetSocketAddress> onPeer) {
         this.loop = loop;
+        this.random = random;
         this.direct = direct;
         this.mediaPort = mediaPort.getPort();
+        this.bindAddress = mediaPort.getAddress();
         this.settings = settings;
         this.peerIps = List.copyOf(peerIps);
         this.responder = responder;
@@ -137,32 +171,62 @@ public final class TurnRelay implements MediaTransport {
             throw new IllegalArgumentException("no peer address to permit");
         }
         TurnRelay relay = new TurnRelay(loop, direct, mediaPort, settings, peerIps,
-                new RelayCheck.Responder(own, remote, role, random), onPeer);
+                new RelayCheck.Responder(own, remote, role, random), random, onPeer);
+        loop.execute(() -> relay.ask(0));
+        return relay;
+    }
+
+    /** Asks the {@code index}th server for an allocation, from a socket of its own, with a timeout; on the loop. */
+    private void ask(int index) {
+        if (closed) {
+            return;
+        }
+        Attempt asked = new Attempt(index, settings.servers().get(index));
+        attempt = asked;
         TurnCredentials credentials = settings.credentials().get();
-        DatagramSessionDriver.<TurnClient>start(loop, List.of(new InetSocketAddress(mediaPort.getAddress(), 0)),
-                        (bound, now) -> new TurnClient(TurnConfig.defaults(settings.server(), bound.get(0).getPort(),
+        DatagramSessionDriver.<TurnClient>start(loop, List.of(new InetSocketAddress(bindAddress, 0)),
+                        (bound, now) -> new TurnClient(TurnConfig.defaults(asked.server, bound.get(0).getPort(),
                                 credentials), random, now),
-                        relay::onProgress)
-                .whenComplete((driver, error) -> {
+                        client -> onProgress(asked, client))
+                .whenComplete((driver, error) -> loop.execute(() -> {
                     if (error != null) {
-                        relay.fail("no socket for the relay: " + error.getMessage());
+                        fail("no socket for the relay: " + error.getMessage());
                         return;
                     }
-                    loop.execute(() -> {
-                        relay.driver = driver;
-                        if (relay.closed) {
-                            driver.closeAsync();
-                        }
-                    });
-                });
-        relay.ready.orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((a, error) -> {
-            if (error != null) {
-                relay.fail(error instanceof java.util.concurrent.TimeoutException
-                        ? "no relayed address within " + settings.timeout().toMillis() + " ms"
-                        : error.getMessage());
-            }
-        });
-        return relay;
+                    asked.driver = driver;
+                    if (closed || asked.over) {
+                        driver.closeAsync();
+                    }
+                }));
+        long timeout = settings.timeout().toMillis();
+        loop.schedule(() -> passOver(asked, "no relayed address within " + timeout + " ms"), timeout,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The server of {@code failed} gives no relayed address: the next one is asked, or the relay fails with
+     * {@code why} after the last; on the loop. Nothing once the relayed address was ready or another server asked.
+     */
+    private void passOver(Attempt failed, String why) {
+        if (failed != attempt || failed.over || ready.isDone()) {
+            return;
+        }
+        failed.over = true;
+        relayed = null;
+        DatagramSessionDriver<TurnClient> d = failed.driver;
+        if (d != null) {
+            d.execute(client -> client.release(System.nanoTime()));
+            loop.execute(d::closeAsync);
+        }
+        if (failed.index + 1 == settings.servers().size()) {
+            fail(why);
+            return;
+        }
+        LOG.warn("relay: {} passed over: {}", failed.server, why);
+        List<String> passed = new ArrayList<>(passedOver);
+        passed.add(address(failed.server) + ": " + why);
+        passedOver = List.copyOf(passed);
+        ask(failed.index + 1);
     }
 
     /** Completes with the relayed address once allocated with a permission for the peer; fails with the reason. */
@@ -185,9 +249,15 @@ public final class TurnRelay implements MediaTransport {
         TurnStats s = stats;
         InetSocketAddress a = relayed;
         InetSocketAddress p = peer;
-        return new Report(address(settings.server()), a == null ? null : address(a), p == null ? null : address(p),
-                readyMillis, provenMillis, s == null ? 0 : s.dataSent(), s == null ? 0 : s.dataReceived(), dropped,
-                failure);
+        return new Report(address(server()), passedOver, a == null ? null : address(a),
+                p == null ? null : address(p), readyMillis, provenMillis, s == null ? 0 : s.dataSent(),
+                s == null ? 0 : s.dataReceived(), dropped, failure);
+    }
+
+    /** The server being asked, or carrying the call (the first before any was asked). */
+    public InetSocketAddress server() {
+        Attempt a = attempt;
+        return a == null ? settings.servers().get(0) : a.server;
     }
 
     private static String address(InetSocketAddress a) {
@@ -211,6 +281,8 @@ public final class TurnRelay implements MediaTransport {
         }
         loop.execute(() -> {
             InetSocketAddress to = peer;
+            Attempt a = attempt;
+            DatagramSessionDriver<TurnClient> driver = a == null ? null : a.driver;
             if (driver == null || closed || to == null || !to.equals(transmit.destination())) {
                 dropped++;
                 return;
@@ -245,6 +317,7 @@ public final class TurnRelay implements MediaTransport {
             }
             closed = true;
             ready.completeExceptionally(new IllegalStateException("closed"));
+            DatagramSessionDriver<TurnClient> driver = attempt == null ? null : attempt.driver;
             if (driver != null) {
                 driver.execute(client -> client.release(System.nanoTime()));
                 loop.execute(driver::closeAsync);
@@ -262,16 +335,20 @@ public final class TurnRelay implements MediaTransport {
         });
     }
 
-    /** After every input of the client, on the loop. */
-    private void onProgress(TurnClient client) {
+    /** After every input of the client of {@code asked}, on the loop; a server passed over is no longer heard. */
+    private void onProgress(Attempt asked, TurnClient client) {
+        if (asked.over) {
+            return;
+        }
         stats = client.stats();
-        for (Optional<TurnEvent> e = client.pollEvent(); e.isPresent(); e = client.pollEvent()) {
+        for (Optional<TurnEvent> e = client.pollEvent(); e.isPresent() && !asked.over; e = client.pollEvent()) {
             TurnEvent event = e.get();
             if (event instanceof TurnEvent.Allocated allocated) {
                 relayed = allocated.relayed();
-                LOG.info("relay: allocated {} on {} (we are {} to it)", allocated.relayed(), settings.server(),
+                LOG.info("relay: allocated {} on {} (we are {} to it)", allocated.relayed(), asked.server,
                         allocated.mapped());
-                loop.execute(() -> driver.execute(c -> peerIps.forEach(ip -> c.createPermission(System.nanoTime(), ip))));
+                loop.execute(() -> asked.driver.execute(
+                        c -> peerIps.forEach(ip -> c.createPermission(System.nanoTime(), ip))));
             } else if (event instanceof TurnEvent.PermissionCreated created) {
                 LOG.debug("relay: permission for {}", created.peer());
                 if (!ready.isDone()) {
@@ -280,13 +357,17 @@ public final class TurnRelay implements MediaTransport {
                 }
             } else if (event instanceof TurnEvent.PermissionFailed refused) {
                 LOG.info("relay: no permission for {}: {} {}", refused.peer(), refused.code(), refused.reason());
-                if (++permissionsRefused == peerIps.size()) {
-                    fail("no permission for the peer: " + refused.code() + " " + refused.reason());
+                if (++asked.permissionsRefused == peerIps.size()) {
+                    passOver(asked, "no permission for the peer: " + refused.code() + " " + refused.reason());
                 }
             } else if (event instanceof TurnEvent.Failed failed) {
-                fail("TURN: " + failed.reason());
+                if (ready.isDone()) {
+                    fail("TURN: " + failed.reason()); // while it carries the call: no other server takes over
+                } else {
+                    passOver(asked, "TURN: " + failed.reason());
+                }
             } else if (event instanceof TurnEvent.DataReceived data) {
-                onData(data.peer(), data.data());
+                onData(asked, data.peer(), data.data());
             } else {
                 LOG.debug("relay: {}", event);
             }
@@ -294,10 +375,10 @@ public final class TurnRelay implements MediaTransport {
     }
 
     /** Data the server relayed from a permitted peer: a check is answered and proves it; media only from it. */
-    private void onData(InetSocketAddress from, byte[] data) {
+    private void onData(Attempt asked, InetSocketAddress from, byte[] data) {
         RelayCheck.Responder.Verdict verdict = responder.read(from, data);
         if (verdict instanceof RelayCheck.Responder.Verdict.Check check) {
-            loop.execute(() -> driver.execute(c -> c.send(System.nanoTime(), from, check.answer())));
+            loop.execute(() -> asked.driver.execute(c -> c.send(System.nanoTime(), from, check.answer())));
             if (!from.equals(peer)) {
                 if (peer == null) {
                     provenMillis = (System.nanoTime() - startedAt) / 1_000_000;
@@ -306,7 +387,7 @@ public final class TurnRelay implements MediaTransport {
                     LOG.info("relay: the peer moved from {} to {} (authenticated)", peer, from);
                 }
                 peer = from;
-                loop.execute(() -> driver.execute(c -> c.bindChannel(System.nanoTime(), from)));
+                loop.execute(() -> asked.driver.execute(c -> c.bindChannel(System.nanoTime(), from)));
                 onPeer.accept(from);
             }
         } else if (verdict instanceof RelayCheck.Responder.Verdict.Media && from.equals(peer)) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import net.sippunch.agent.config.AgentConfig;
 import net.sippunch.agent.config.ConfigLoader;
 import net.sippunch.agent.media.TurnRelay;
@@ -22,7 +23,8 @@ class RelaySettingsTest {
         AgentConfig c = ConfigLoader.parse(BASE + "turn: {servers: [\"198.18.0.30:3480\", \"198.18.0.40:3478\"], "
                 + "username: relay, password: s3cret, timeoutMillis: 1500, afterMillis: 2500}\n", "test");
         TurnRelay.Settings s = UserAgent.relaySettings(c);
-        assertEquals(new InetSocketAddress("198.18.0.30", 3480), s.server(), "the first server");
+        assertEquals(List.of(new InetSocketAddress("198.18.0.30", 3480), new InetSocketAddress("198.18.0.40", 3478)),
+                s.servers(), "every server, in their order");
         assertEquals(new TurnCredentials("relay", "s3cret"), s.credentials().get());
         assertEquals(Duration.ofMillis(1500), s.timeout());
         assertEquals(Duration.ofMillis(2500), s.after());

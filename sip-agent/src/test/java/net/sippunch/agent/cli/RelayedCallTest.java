@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,6 +161,38 @@ class RelayedCallTest {
             assertTrue(relay.failure().startsWith("relay: TURN: ") && relay.failure().contains("401"), why);
             assertNull(r.callee().traversal().relay(), "nothing was offered: " + why);
             assertFalse(r.mediaBothWays(), why);
+        }
+    }
+
+    /**
+     * {@code turn.servers} is a list in order of preference: a first server that does not answer is passed over
+     * after {@code turn.timeoutMillis}, the next one carries the call, and the report names the one passed over.
+     */
+    @Test
+    void aServerThatDoesNotAnswerIsPassedOverForTheNextOne() throws Exception {
+        StringWriter progress = new StringWriter();
+        try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose");
+             DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            String dead = "127.0.0.1:" + silent.getLocalPort();
+            AgentConfig.Turn two = new AgentConfig.Turn(List.of(dead, hostPort(coturn)), null, USER, PASSWORD, null,
+                    null, 1500);
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(3), NatPreset.SYMMETRIC_RANDOM,
+                    NatPreset.SYMMETRIC_RANDOM, new PrintWriter(progress, true), two, null, null);
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            assertNotNull(r.callee(), why);
+            assertTrue(r.mediaBothWays(), why);
+            TraversalSummary.Relay relay = r.caller().traversal().relay();
+            assertTrue(relay.relayed(), why);
+            assertNull(relay.failure(), why);
+            assertEquals(hostPort(coturn), relay.server(), why);
+            assertEquals(List.of(dead + ": no relayed address within 1500 ms"), relay.passedOver(), why);
+            assertTrue(relay.readyMillis() >= 1500, "the first server had its time: " + why);
+            assertTrue(r.callee().traversal().relay().relayed(), why);
+            // the first server was asked: an Allocate request (a STUN message, type 0x0003) reached it
+            DatagramPacket request = new DatagramPacket(new byte[1500], 1500);
+            silent.setSoTimeout(1);
+            silent.receive(request);
+            assertEquals(0x0003, ((request.getData()[0] & 0xff) << 8) | (request.getData()[1] & 0xff), why);
         }
     }
 
