@@ -361,8 +361,8 @@ public abstract sealed class Call implements TransactionOwner permits OutgoingCa
         RtpSession stream = rtp;
         media.watch(new MediaNegotiation.PathWatch() {
             @Override
-            public void moved(InetSocketAddress to) {
-                stream.retarget(to);
+            public void moved(int localPort, InetSocketAddress to) {
+                stream.retarget(localPort, to);
             }
 
             @Override

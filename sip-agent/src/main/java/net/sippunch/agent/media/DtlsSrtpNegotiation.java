@@ -242,9 +242,9 @@ public final class DtlsSrtpNegotiation extends ForwardingNegotiation {
         // records follow it, and the call's watch hears of it when it comes
         inner.watch(new PathWatch() {
             @Override
-            public void moved(InetSocketAddress to) {
-                records.retarget(to);
-                follower.moved(to);
+            public void moved(int localPort, InetSocketAddress to) {
+                records.retarget(localPort, to);
+                follower.moved(localPort, to);
             }
 
             @Override

@@ -22,8 +22,11 @@ public interface MediaNegotiation {
 
     /** What happens to a path while media flows on it; called on the media port's loop, must not block. */
     interface PathWatch {
-        /** An authenticated answer proved the peer's new tuple: media goes there now. */
-        void moved(InetSocketAddress to);
+        /**
+         * An authenticated answer proved the peer's new tuple, reached from our socket {@code localPort} (the
+         * media port, or a socket of the punch's: a birthday one): media goes there, from there, now.
+         */
+        void moved(int localPort, InetSocketAddress to);
 
         /** The peer is gone (consent lost): the call should end with {@code reason}. */
         void lost(String reason);

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 final class PathFollower implements MediaNegotiation.PathWatch {
 
     private MediaNegotiation.PathWatch watch;
+    private int movedFrom;
     private InetSocketAddress movedTo;
     private String lostBecause;
 
@@ -16,7 +17,7 @@ final class PathFollower implements MediaNegotiation.PathWatch {
     void follow(MediaNegotiation.PathWatch next) {
         watch = next;
         if (movedTo != null) {
-            next.moved(movedTo);
+            next.moved(movedFrom, movedTo);
         }
         if (lostBecause != null) {
             next.lost(lostBecause);
@@ -24,10 +25,11 @@ final class PathFollower implements MediaNegotiation.PathWatch {
     }
 
     @Override
-    public void moved(InetSocketAddress to) {
+    public void moved(int localPort, InetSocketAddress to) {
+        movedFrom = localPort;
         movedTo = to;
         if (watch != null) {
-            watch.moved(to);
+            watch.moved(localPort, to);
         }
     }
 

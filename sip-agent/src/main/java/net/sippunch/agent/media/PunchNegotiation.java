@@ -731,13 +731,10 @@ public final class PunchNegotiation implements MediaNegotiation {
      * The punch settled a direct path while the relay carried media: media moves there, authenticated by the
      * punch's answered checks; the relay's socket stays open {@value #HANDOVER_GRACE_MILLIS} ms for what it still
      * brings, then the allocation is released. A path on another local socket than the media port (a birthday
-     * socket) is not taken: media stays relayed. On the loop.
+     * socket) is taken as well: media leaves from that socket, as the peer, which settled the same path, expects.
+     * On the loop.
      */
     private void takeDirect(PunchEvent.Settled settled) {
-        if (settled.path().localPort() != port.localAddress().getPort()) {
-            LOG.info("a direct path settled on another socket ({}): media stays relayed", settled.path());
-            return;
-        }
         directAt = System.nanoTime();
         TurnRelay r = relay;
         if (r != null) {
@@ -747,7 +744,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         Long since = relayCarriedAt;
         LOG.info("direct path settled ({}) after {} ms of relayed media: media moves to {}", settled.how(),
                 since == null ? 0 : (directAt - since) / 1_000_000, settled.path().remote());
-        follower.moved(settled.path().remote());
+        follower.moved(settled.path().localPort(), settled.path().remote());
     }
 
     /**
@@ -824,7 +821,7 @@ public final class PunchNegotiation implements MediaNegotiation {
         if (relayCarriedAt == null) {
             relayCarriedAt = System.nanoTime();
         }
-        follower.moved(seen);
+        follower.moved(port.localAddress().getPort(), seen); // the relay hands its data over as the media port's
     }
 
     /**
@@ -895,7 +892,7 @@ public final class PunchNegotiation implements MediaNegotiation {
             if (!caller && changed.to().remote().equals(relayed)) {
                 relayAnswered(); // after our punch gave up: the path moves from the fallback to the relay
             }
-            follower.moved(changed.to().remote());
+            follower.moved(changed.to().localPort(), changed.to().remote());
         } else if (e instanceof PunchEvent.ConsentLost lost) {
             failure = "consent-lost: no authenticated answer from " + lost.path().remote() + " for "
                     + lost.silentNanos() / 1_000_000 + " ms";

@@ -93,8 +93,12 @@ public final class RtpSession {
     private boolean locked;
     private boolean timedOut;
     private volatile InetSocketAddress remote;
+    /** Our socket of the path: the media port, or the punch's socket an authenticated move went to. */
+    private volatile int localPort;
     /** Where media came from before the last authenticated move, and when it moved (only on the loop). */
     private InetSocketAddress previous;
+    /** Our socket before the last authenticated move (only on the loop). */
+    private int previousLocalPort = -1;
     private long movedAt;
     private volatile Long firstSent;
     private volatile Long firstReceived;
@@ -153,6 +157,7 @@ public final class RtpSession {
         this.port = transport;
         this.loop = transport.loop();
         this.path = path;
+        this.localPort = path.localPort();
         this.remote = path.remote();
         this.audio = audio;
         this.recordTo = recordTo;
@@ -196,17 +201,21 @@ public final class RtpSession {
     }
 
     /**
-     * The punch engine proved the peer's new tuple (an authenticated answer): media goes there now. What still
-     * comes from the old one for {@value #MOVE_GRACE_NANOS} ns (in flight, or sent before the peer moved too: a
-     * relayed path a direct one takes over) is heard too, without moving media back.
+     * The punch engine proved the peer's new tuple (an authenticated answer), reached from our socket
+     * {@code onPort}: media goes there, from there, now. What still comes from the old tuple, or to our old socket,
+     * for {@value #MOVE_GRACE_NANOS} ns (in flight, or sent before the peer moved too: a relayed path a direct one
+     * takes over) is heard too, without moving media back.
      */
-    public void retarget(InetSocketAddress to) {
+    public void retarget(int onPort, InetSocketAddress to) {
         loop.execute(() -> {
-            if (!halted && !to.equals(remote)) {
-                LOG.info("media moves from {} to {} (authenticated)", remote, to);
+            if (!halted && !(to.equals(remote) && onPort == localPort)) {
+                LOG.info("media moves from {} to {}{} (authenticated)", remote, to,
+                        onPort == localPort ? "" : ", from our socket " + onPort);
                 previous = remote;
+                previousLocalPort = localPort;
                 movedAt = System.nanoTime();
                 remote = to;
+                localPort = onPort;
             }
         });
     }
@@ -262,7 +271,7 @@ public final class RtpSession {
         if (packet == null) {
             return;
         }
-        port.send(new Transmit(path.localPort(), remote, packet));
+        port.send(new Transmit(localPort, remote, packet));
         rtpSent++;
         octetsSent += p.payload().length;
         if (firstSent == null) {
@@ -281,7 +290,7 @@ public final class RtpSession {
             return;
         }
         for (InetSocketAddress target : path.openWindow()) {
-            port.send(new Transmit(path.localPort(), target, keepAlive));
+            port.send(new Transmit(localPort, target, keepAlive));
         }
         nextWindowAt = now + WINDOW_INTERVAL_NANOS;
     }
@@ -302,7 +311,7 @@ public final class RtpSession {
         if (bytes == null) {
             return;
         }
-        port.send(new Transmit(path.localPort(), rtcpAddress(), bytes));
+        port.send(new Transmit(localPort, rtcpAddress(), bytes));
         rtcpSent++;
     }
 
@@ -332,8 +341,9 @@ public final class RtpSession {
     }
 
     /** A datagram the traversal declined, on the loop. */
-    private void receive(int localPort, InetSocketAddress source, byte[] datagram) {
-        if (halted || localPort != path.localPort()) {
+    private void receive(int onPort, InetSocketAddress source, byte[] datagram) {
+        if (halted || onPort != localPort
+                && !(onPort == previousLocalPort && System.nanoTime() - movedAt < MOVE_GRACE_NANOS)) {
             return;
         }
         ThreadContext.put("call", CallIdLabel.log(callId));
@@ -345,7 +355,7 @@ public final class RtpSession {
                 case DTLS -> {
                     DatagramSessionDriver.Unhandled records = dtls;
                     if (records != null) {
-                        records.datagram(localPort, source, datagram); // the handshake's late records
+                        records.datagram(onPort, source, datagram); // the handshake's late records
                     } else {
                         dropped++;
                     }

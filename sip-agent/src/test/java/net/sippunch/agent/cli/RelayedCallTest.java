@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -161,6 +162,42 @@ class RelayedCallTest {
             assertTrue(relay.failure().startsWith("relay: TURN: ") && relay.failure().contains("401"), why);
             assertNull(r.callee().traversal().relay(), "nothing was offered: " + why);
             assertFalse(r.mediaBothWays(), why);
+        }
+    }
+
+    /**
+     * A random NAT behind one side and a port-restricted cone behind the other: the punch is a birthday one (the
+     * random side's extra sockets, the cone side's spray), which may settle after the relay carries media
+     * ({@code afterMillis} 0: the relay at once). Either way media must flow both ways for the whole call, on
+     * one path both sides agree on, whichever side allocates (the random side, or the cone side), SRTP or not.
+     */
+    @ParameterizedTest
+    @CsvSource({"SYMMETRIC_RANDOM, none", "PORT_RESTRICTED_CONE, dtls-srtp"})
+    void aBirthdayPathSettledAfterTheRelayKeepsMediaFlowing(String callerNat, String keying) throws Exception {
+        NatPreset caller = NatPreset.valueOf(callerNat);
+        NatPreset callee = caller == NatPreset.SYMMETRIC_RANDOM ? NatPreset.PORT_RESTRICTED_CONE
+                : NatPreset.SYMMETRIC_RANDOM;
+        StringWriter progress = new StringWriter();
+        try (Coturn coturn = Coturn.withUser(dir.resolve("turn"), USER, PASSWORD, "verbose")) {
+            AgentConfig.Turn atOnce = new AgentConfig.Turn(List.of(hostPort(coturn)), null, USER, PASSWORD, null,
+                    null, null, 0);
+            LoopbackDemo.Result r = LoopbackDemo.run(Duration.ofSeconds(5), caller, callee,
+                    new PrintWriter(progress, true), atOnce, null, "none".equals(keying) ? null : keying);
+            String why = progress + "\n" + r.caller() + "\n" + r.callee() + "\n" + coturn.log();
+            assertNotNull(r.callee(), why);
+            assertTrue(r.mediaBothWays(), why);
+            // what each side sent reached the other for the whole call, not only until a move
+            for (CallReport[] pair : new CallReport[][] {{r.caller(), r.callee()}, {r.callee(), r.caller()}}) {
+                long sent = pair[0].media().rtpSent();
+                long received = pair[1].media().rtpReceived();
+                assertTrue(received >= sent * 9 / 10, pair[0].role() + " sent " + sent + ", " + pair[1].role()
+                        + " received " + received + ": " + why);
+            }
+            if (!"none".equals(keying)) {
+                for (CallReport side : List.of(r.caller(), r.callee())) {
+                    assertEquals("srtp AES_CM_128_HMAC_SHA1_80 (" + keying + ")", side.encryption(), why);
+                }
+            }
         }
     }
 

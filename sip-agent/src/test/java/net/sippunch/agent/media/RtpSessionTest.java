@@ -120,7 +120,7 @@ class RtpSessionTest {
                 }
                 assertThrows(SocketTimeoutException.class, () -> receive(attacker), "nothing goes to the attacker");
 
-                session.retarget(new InetSocketAddress(lo, 26754)); // what an authenticated PathChanged does
+                session.retarget(port.localAddress().getPort(), new InetSocketAddress(lo, 26754)); // what an authenticated PathChanged does
                 RtpPacket there = RtpPacket.decode(receive(moved)).orElseThrow();
                 assertEquals(Codec.PCMA.payloadType(), there.payloadType());
             } finally {
@@ -152,7 +152,7 @@ class RtpSessionTest {
             try {
                 receive(relayed);
                 send(relayed, port, rtp(1));
-                session.retarget(new InetSocketAddress(lo, 26848)); // a direct path took over
+                session.retarget(port.localAddress().getPort(), new InetSocketAddress(lo, 26848)); // a direct path took over
                 receive(direct);
                 // the peer has not moved yet, or its packets were in flight: still its media
                 send(relayed, port, rtp(2));

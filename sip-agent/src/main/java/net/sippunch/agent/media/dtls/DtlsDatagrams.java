@@ -37,7 +37,8 @@ public final class DtlsDatagrams implements DatagramTransport {
 
     /** The path's transport: the media port, or the TURN relay of a relayed path. */
     private final MediaTransport port;
-    private final int localPort;
+    /** The path's socket; moves with the path, on the port's loop. */
+    private volatile int localPort;
     private final boolean learns;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
@@ -122,13 +123,14 @@ public final class DtlsDatagrams implements DatagramTransport {
 
     /**
      * The path moved, proven by an authenticated check (a relayed path once the peer's check came through): the
-     * records go to {@code to} from now on, and a handshake under way sends its last flight there at once rather
-     * than at its next retransmission (a second or more away). On the port's loop.
+     * records go to {@code to} from our socket {@code onPort} from now on, and a handshake under way sends its last
+     * flight there at once rather than at its next retransmission (a second or more away). On the port's loop.
      */
-    public void retarget(InetSocketAddress to) {
-        if (closed || to.equals(remote)) {
+    public void retarget(int onPort, InetSocketAddress to) {
+        if (closed || to.equals(remote) && onPort == localPort) {
             return;
         }
+        localPort = onPort;
         remote = to;
         List<byte[]> flight = lastFlight;
         if (!done && !receivedSinceSend) {
