@@ -557,8 +557,9 @@ public final class UserAgent implements AutoCloseable {
     }
 
     /**
-     * The TURN relay of {@code turn:}: its servers in their order, and per allocation the long-term credentials or, with a
-     * shared secret, time-limited ones made then ({@code <expiry>:<user>}, valid {@code credentialSeconds}).
+     * The TURN relay of {@code turn:}: its servers in their order, and per allocation the long-term credentials
+     * or, with a shared secret, time-limited ones made then ({@code <expiry>:<user>}, valid
+     * {@code credentialSeconds}).
      */
     static TurnRelay.Settings relaySettings(AgentConfig config) {
         AgentConfig.Turn t = config.turn();

@@ -23,7 +23,8 @@ public record TraversalSummary(String mode, Discovery discovery, JsonNode localP
      *                       caller) or {@code checked} (this side checked the peer's, the callee)
      * @param server         the TURN server that carried the call, or the last one asked ({@code allocated} only)
      * @param passedOver     the servers of {@code turn.servers} passed over before it (no relayed address within
-     *                       {@code turn.timeoutMillis}, or refused), each {@code host:port: why}; empty when none was
+     *                       {@code turn.timeoutMillis}, or refused), each {@code host:port: why}; empty when none
+     *                       was
      * @param relayedAddress the relayed address signalled
      * @param peer           the peer as the server saw its first authenticated check ({@code allocated} only)
      * @param readyMillis    from allocating (the punch's give-up, or {@code turn.afterMillis} without a direct
