@@ -155,11 +155,14 @@ class KernelIcePeerTest {
     @ParameterizedTest(name = "agent behind {0}, baresip behind {1}")
     @MethodSource("pairs")
     void agentAndBaresipAcrossKernelNats(String agentNat, String baresipNat) throws Exception {
-        lab.host().nat("a", List.of("--nat", agentNat));
-        lab.host().nat("b", List.of("--nat", baresipNat));
         List<String> missed = new ArrayList<>();
         for (Peer peer : Peer.values()) {
             for (Direction direction : Direction.values()) {
+                // each cell is a first call behind fresh NATs: a flow of the cell before (a sweep from the same
+                // local port toward the port the peer takes now) would still be mapped, and a sequential NAT
+                // would give the new call that old port rather than the next one the agent predicted
+                lab.host().nat("a", List.of("--nat", agentNat));
+                lab.host().nat("b", List.of("--nat", baresipNat));
                 Cell cell = direction == Direction.AGENT_CALLS ? agentCalls(agentNat, baresipNat, peer)
                         : baresipCalls(agentNat, baresipNat, peer);
                 CELLS.add(cell);
